@@ -1,0 +1,5 @@
+package io.cascade.hub;
+
+public final class HubCommand {
+    public static void main(String[] args) {}
+}

@@ -1,0 +1,5 @@
+package io.cascade.edge;
+
+public final class EdgeCommand {
+    public static void main(String[] args) {}
+}

@@ -1,0 +1,3 @@
+package io.cascade.topology;
+
+public final class Placeholder {}
