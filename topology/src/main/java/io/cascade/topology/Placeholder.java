@@ -1,3 +1,0 @@
-package io.cascade.topology;
-
-public final class Placeholder {}

@@ -1,0 +1,137 @@
+package io.cascade.topology.launch;
+
+import io.cascade.topology.fleet.Fleet;
+import io.cascade.topology.fleet.RegionSpec;
+import io.cascade.topology.natsconf.FabricConfigs;
+import io.cascade.topology.natsconf.NatsServerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The nats-servers of a fleet on this machine: the hub and one relay per region, each with its own
+ * directory under a work folder and free ports, started in order and ready when every leaf link is
+ * up. {@link #close()} stops them in reverse order; a failed start stops what it had started.
+ */
+public final class LocalFabric implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalFabric.class);
+    static final Duration SERVER_START = Duration.ofSeconds(20);
+    static final Duration LEAF_LINKS = Duration.ofSeconds(30);
+
+    private final Fleet fleet;
+    private final Path workDir;
+    private final List<NatsServerProcess> started = new ArrayList<>();
+    private final Map<String, NatsServerProcess> relays = new LinkedHashMap<>();
+    private NatsServerProcess hub;
+    private boolean closed;
+
+    private LocalFabric(Fleet fleet, Path workDir) {
+        this.fleet = fleet;
+        this.workDir = workDir;
+    }
+
+    /**
+     * Starts the hub and the relays of {@code fleet} (ports left at 0 are picked free) under
+     * {@code workDir} and waits for the leaf links.
+     */
+    public static LocalFabric start(Fleet fleet, Path workDir) throws InterruptedException {
+        LocalFabric fabric = new LocalFabric(fleet.resolvePorts(FreePorts::next), workDir);
+        try {
+            fabric.startServers();
+            fabric.awaitLeafLinks(LEAF_LINKS);
+            return fabric;
+        } catch (RuntimeException | InterruptedException e) {
+            fabric.close();
+            throw e;
+        }
+    }
+
+    private void startServers() throws InterruptedException {
+        var hubPorts = fleet.hub().ports();
+        String hubHost = fleet.hub().host();
+        Path hubDir = workDir.resolve("hub");
+        NatsServerConfig hubConfig = FabricConfigs.hub(fleet, hubPorts, hubHost,
+                hubDir.resolve("jetstream").toString(), hubHost + ":" + hubPorts.leaf());
+        hub = track(NatsServerProcess.start(hubConfig, hubDir, SERVER_START));
+        for (RegionSpec region : fleet.regions()) {
+            Path dir = workDir.resolve("relay-" + region.name());
+            NatsServerConfig config = FabricConfigs.relay(fleet, region, region.ports(), region.host(),
+                    dir.resolve("jetstream").toString(),
+                    List.of(FabricConfigs.leafUrl(hubHost, hubPorts.leaf())));
+            relays.put(region.name(), track(NatsServerProcess.start(config, dir, SERVER_START)));
+        }
+    }
+
+    private NatsServerProcess track(NatsServerProcess p) {
+        started.add(p);
+        return p;
+    }
+
+    /** Waits until the hub has a leaf connection from every running relay and each relay has its link. */
+    public void awaitLeafLinks(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long running = relays.values().stream().filter(NatsServerProcess::isAlive).count();
+            boolean up = hub.leafConnections() >= running;
+            for (NatsServerProcess relay : relays.values()) {
+                up &= !relay.isAlive() || relay.leafConnections() >= 1;
+            }
+            if (up) {
+                LOG.info("leaf links up: hub has {} relay(s)", running);
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("leaf links not up within " + timeout + ": hub sees "
+                        + hub.leafConnections() + " of " + running + " relays; see logs under " + workDir);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** The fleet with every port resolved. */
+    public Fleet fleet() {
+        return fleet;
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    public NatsServerProcess hub() {
+        return hub;
+    }
+
+    public NatsServerProcess relay(String region) {
+        NatsServerProcess r = relays.get(region);
+        if (r == null) {
+            throw new IllegalArgumentException("no relay for region \"" + region + "\"; regions: " + relays.keySet());
+        }
+        return r;
+    }
+
+    public Map<String, NatsServerProcess> relays() {
+        return Map.copyOf(relays);
+    }
+
+    /** Stops every server, relays first, hub last. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (RuntimeException e) {
+                LOG.warn("stopping {} failed: {}", started.get(i).name(), e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package io.cascade.topology.launch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cascade.topology.natsconf.NatsServerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One supervised nats-server process: its config and log live in its own directory, it is ready
+ * when its monitoring endpoint answers {@code /healthz}, and {@link #close()} stops it (SIGTERM, then
+ * SIGKILL after a grace period). It can be killed and started again on the same config, ports and
+ * store, as a crashed server would be.
+ */
+public final class NatsServerProcess implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NatsServerProcess.class);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static final int STOP_GRACE_SECONDS = 10;
+
+    private final NatsServerConfig config;
+    private final Path dir;
+    private final Path configFile;
+    private final Path logFile;
+    private Process process;
+
+    private NatsServerProcess(NatsServerConfig config, Path dir) {
+        this.config = config;
+        this.dir = dir;
+        this.configFile = dir.resolve("nats.conf");
+        this.logFile = dir.resolve("nats.log");
+    }
+
+    /** Writes the config into {@code dir}, starts the server and waits until it is healthy. */
+    public static NatsServerProcess start(NatsServerConfig config, Path dir, Duration timeout) throws InterruptedException {
+        NatsServerProcess server = new NatsServerProcess(config, dir);
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(server.configFile, config.render());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + server.configFile, e);
+        }
+        server.launch(timeout);
+        return server;
+    }
+
+    /** Starts the server again after {@link #kill()} or {@link #close()}, on the same config and store. */
+    public synchronized void restart(Duration timeout) throws InterruptedException {
+        if (isAlive()) {
+            throw new IllegalStateException(name() + " is still running");
+        }
+        launch(timeout);
+    }
+
+    private synchronized void launch(Duration timeout) throws InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(NatsServerBinary.locate().toString(), "-c", configFile.toString())
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start nats-server for " + name(), e);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!healthy()) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("nats-server " + name() + " exited with " + process.exitValue()
+                        + "; its log " + logFile + " ends with:\n" + logTail(20));
+            }
+            if (System.nanoTime() > deadline) {
+                stop(process);
+                throw new IllegalStateException("nats-server " + name() + " was not healthy within " + timeout
+                        + "; its log " + logFile + " ends with:\n" + logTail(20));
+            }
+            Thread.sleep(25);
+        }
+        LOG.info("nats-server {} ready (pid {}, client {}, monitor {})", name(), process.pid(), clientUrl(), monitorUrl());
+    }
+
+    public String name() {
+        return config.serverName();
+    }
+
+    public NatsServerConfig config() {
+        return config;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    public synchronized long pid() {
+        return process.pid();
+    }
+
+    public synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** {@code nats://host:port} for clients of this server. */
+    public String clientUrl() {
+        return "nats://" + reachableHost() + ":" + config.clientPort();
+    }
+
+    public String monitorUrl() {
+        return "http://" + reachableHost() + ":" + config.monitorPort();
+    }
+
+    private String reachableHost() {
+        String h = config.listenHost();
+        return h.equals("0.0.0.0") || h.equals("::") ? "127.0.0.1" : h;
+    }
+
+    /** True when the server answers {@code /healthz} with 200 (JetStream included). */
+    public boolean healthy() throws InterruptedException {
+        try {
+            HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(monitorUrl() + "/healthz"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() == 200;
+        } catch (ConnectException e) {
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A monitoring endpoint's JSON, e.g. {@code monitor("/leafz")}. */
+    public JsonNode monitor(String path) throws InterruptedException {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(monitorUrl() + path))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException(name() + path + " answered " + r.statusCode() + ": " + r.body());
+            }
+            return JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(name() + path + " is unreachable", e);
+        }
+    }
+
+    /** Number of leaf-node connections this server has right now. */
+    public int leafConnections() throws InterruptedException {
+        return monitor("/leafz").path("leafnodes").asInt();
+    }
+
+    /** SIGKILL, as a crash would; {@link #restart} brings it back. */
+    public synchronized void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor();
+            LOG.info("nats-server {} killed", name());
+        }
+    }
+
+    /** Stops the server (SIGTERM, SIGKILL after {@value #STOP_GRACE_SECONDS} s). Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (process != null && process.isAlive()) {
+            stop(process);
+            LOG.info("nats-server {} stopped", name());
+        }
+    }
+
+    private static void stop(Process p) {
+        p.destroy();
+        boolean interrupted = false;
+        try {
+            if (!p.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+            p.destroyForcibly();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(logFile);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+}

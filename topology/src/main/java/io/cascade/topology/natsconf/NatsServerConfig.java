@@ -1,0 +1,107 @@
+package io.cascade.topology.natsconf;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One nats-server's configuration, rendered in the server's own config syntax. Build it with
+ * {@link FabricConfigs}; {@link #render()} writes the text a {@code nats-server -c} accepts.
+ *
+ * @param serverName unique server name
+ * @param listenHost address the client, leaf and monitoring listeners bind to
+ * @param clientPort NATS client port
+ * @param monitorPort HTTP monitoring port
+ * @param jetStreamDomain JetStream domain ({@code core} for the hub, {@code region-<r>} for relays)
+ * @param storeDir JetStream store directory; every server needs its own (2.9.10 does not lock it)
+ * @param maxPayloadBytes largest message; desired docs carry two bundles, so this is above the 1 MiB default
+ * @param leaf the leaf-node side of this server
+ */
+public record NatsServerConfig(String serverName, String listenHost, int clientPort, int monitorPort,
+                               String jetStreamDomain, String storeDir, long maxPayloadBytes, Leaf leaf) {
+
+    /** 8 MiB: a desired doc holds a stable and a candidate bundle of up to 1 MiB each, plus overhead. */
+    public static final long DEFAULT_MAX_PAYLOAD = 8L * 1024 * 1024;
+
+    public NatsServerConfig {
+        Objects.requireNonNull(serverName, "serverName");
+        Objects.requireNonNull(listenHost, "listenHost");
+        Objects.requireNonNull(jetStreamDomain, "jetStreamDomain");
+        Objects.requireNonNull(storeDir, "storeDir");
+        Objects.requireNonNull(leaf, "leaf");
+        if (clientPort <= 0 || monitorPort <= 0) {
+            throw new IllegalArgumentException("client and monitor ports must be set, got " + clientPort + "/" + monitorPort);
+        }
+    }
+
+    /** The leaf-node side of a server. */
+    public sealed interface Leaf {}
+
+    /**
+     * Accepts leaf connections (the hub).
+     *
+     * @param port      leaf listen port
+     * @param advertise host:port announced to remotes; set explicitly because 2.9.10 otherwise
+     *                  advertises the hub's own leaf URL, letting relays route around a proxy
+     */
+    public record LeafListen(int port, String advertise) implements Leaf {
+        public LeafListen {
+            Objects.requireNonNull(advertise, "advertise");
+        }
+    }
+
+    /**
+     * Connects to the hub as a leaf node (a relay), and optionally accepts edge leaf servers.
+     *
+     * @param hubUrls    the hub's leaf URLs ({@code nats-leaf://host:port})
+     * @param listenPort leaf listen port for edge sites that run their own leaf server; 0 = none
+     */
+    public record LeafRemote(List<URI> hubUrls, int listenPort) implements Leaf {
+        public LeafRemote {
+            hubUrls = List.copyOf(hubUrls);
+            if (hubUrls.isEmpty()) {
+                throw new IllegalArgumentException("a leaf remote needs at least one hub URL");
+            }
+        }
+    }
+
+    public String render() {
+        StringBuilder b = new StringBuilder();
+        b.append("# rendered by cascade topology; do not edit\n");
+        b.append("server_name: ").append(quote(serverName)).append('\n');
+        b.append("listen: ").append(quote(listenHost + ":" + clientPort)).append('\n');
+        b.append("http: ").append(quote(listenHost + ":" + monitorPort)).append('\n');
+        b.append("max_payload: ").append(maxPayloadBytes).append('\n');
+        b.append("max_pending: ").append(Math.max(64L * 1024 * 1024, 4 * maxPayloadBytes)).append('\n');
+        b.append("jetstream {\n");
+        b.append("  domain: ").append(quote(jetStreamDomain)).append('\n');
+        b.append("  store_dir: ").append(quote(storeDir)).append('\n');
+        b.append("}\n");
+        b.append("leafnodes {\n");
+        switch (leaf) {
+            case LeafListen l -> {
+                b.append("  listen: ").append(quote(listenHost + ":" + l.port())).append('\n');
+                b.append("  advertise: ").append(quote(l.advertise())).append('\n');
+            }
+            case LeafRemote r -> {
+                if (r.listenPort() > 0) {
+                    b.append("  listen: ").append(quote(listenHost + ":" + r.listenPort())).append('\n');
+                }
+                b.append("  remotes: [\n");
+                b.append("    { urls: [");
+                b.append(String.join(", ", r.hubUrls().stream().map(u -> quote(u.toString())).toList()));
+                b.append("] }\n");
+                b.append("  ]\n");
+            }
+        }
+        b.append("}\n");
+        return b.toString();
+    }
+
+    private static String quote(String s) {
+        if (s.contains("\"") || s.contains("\n")) {
+            throw new IllegalArgumentException("value cannot be rendered: " + s);
+        }
+        return "\"" + s + "\"";
+    }
+}
