@@ -1,5 +1,34 @@
 package io.cascade.cli;
 
-public final class Cascade {
-    public static void main(String[] args) {}
+import io.cascade.cli.up.UpCommand;
+import io.cascade.edge.EdgeCommand;
+import io.cascade.hub.HubCommand;
+import io.cascade.relay.RelayCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code cascade} command: one entry point for every tier and tool. */
+@Command(name = "cascade", mixinStandardHelpOptions = true, version = "cascade 0.1.0",
+        description = "Cascade: desired state from a core hub through regional relays to thousands of edge sites.",
+        subcommands = {
+            UpCommand.class,
+            HubCommand.class,
+            RelayCommand.class,
+            EdgeCommand.class,
+            TopologyCommand.class,
+            TestCommand.class,
+        })
+public final class Cascade implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Cascade()).execute(args));
+    }
 }

@@ -1,5 +1,40 @@
 package io.cascade.hub;
 
-public final class HubCommand {
-    public static void main(String[] args) {}
+import io.cascade.topology.fleet.Fleet;
+import io.cascade.topology.fleet.Fleets;
+import io.cascade.topology.launch.Daemon;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cascade hub}: runs the core hub next to its nats-server. */
+@Command(name = "hub", mixinStandardHelpOptions = true,
+        description = "Run the core hub: the gRPC FleetService next to the hub's nats-server (JetStream domain core).")
+public final class HubCommand implements Callable<Integer> {
+
+    @Option(names = "--nats", defaultValue = "nats://127.0.0.1:4222", description = "The hub's nats-server (default: ${DEFAULT-VALUE}).")
+    String natsUrl;
+
+    @Option(names = "--grpc-host", defaultValue = "0.0.0.0", description = "Address of the gRPC FleetService (default: ${DEFAULT-VALUE}).")
+    String grpcHost;
+
+    @Option(names = "--grpc-port", defaultValue = "7443", description = "Port of the gRPC FleetService (default: ${DEFAULT-VALUE}).")
+    int grpcPort;
+
+    @Option(names = "--fleet", description = "Fleet file (YAML); default: the bundled demo fleet.")
+    Path fleetFile;
+
+    @Override
+    public Integer call() throws Exception {
+        Fleet fleet = Fleets.loadOrDemo(fleetFile);
+        Hub hub = Hub.start(new HubConfig(natsUrl, grpcHost, grpcPort, fleet));
+        Daemon.runUntilStopped("hub", hub);
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new HubCommand()).execute(args));
+    }
 }

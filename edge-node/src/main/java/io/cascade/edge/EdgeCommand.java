@@ -1,5 +1,70 @@
 package io.cascade.edge;
 
-public final class EdgeCommand {
-    public static void main(String[] args) {}
+import io.cascade.topology.fleet.Fleet;
+import io.cascade.topology.fleet.Fleets;
+import io.cascade.topology.launch.Daemon;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cascade edge}: runs one edge site ({@code --site/--region/--labels}), or every site of a
+ * region of a fleet file in this JVM ({@code --fleet-region}).
+ */
+@Command(name = "edge", mixinStandardHelpOptions = true,
+        description = "Run an edge node (one site, or every site of a region of a fleet file) against its relay.")
+public final class EdgeCommand implements Callable<Integer> {
+
+    @Option(names = "--relay", defaultValue = "nats://127.0.0.1:4222", description = "The region relay's nats-server (default: ${DEFAULT-VALUE}).")
+    String relayUrl;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Sites sites;
+
+    static final class Sites {
+        @ArgGroup(exclusive = false)
+        One one;
+
+        @Option(names = "--fleet-region", description = "Run every site of this region of the fleet file (see --fleet).")
+        String fleetRegion;
+    }
+
+    static final class One {
+        @Option(names = "--site", required = true, description = "Site id, e.g. store-0042.")
+        String site;
+
+        @Option(names = "--region", required = true, description = "The site's region.")
+        String region;
+
+        @Option(names = "--labels", defaultValue = "", description = "The site's labels: k=v,k2=v2.")
+        String labels;
+    }
+
+    @Option(names = "--fleet", description = "Fleet file (YAML) for --fleet-region; default: the bundled demo fleet.")
+    Path fleetFile;
+
+    @Override
+    public Integer call() throws Exception {
+        List<EdgeConfig> configs;
+        if (sites.one != null) {
+            configs = List.of(new EdgeConfig(sites.one.site, sites.one.region,
+                    EdgeConfig.parseLabels(sites.one.labels), relayUrl));
+        } else {
+            Fleet fleet = Fleets.loadOrDemo(fleetFile);
+            configs = fleet.requireRegion(sites.fleetRegion).sites().stream()
+                    .map(s -> new EdgeConfig(s.name(), sites.fleetRegion, s.labels(), relayUrl))
+                    .toList();
+        }
+        EdgeHost host = EdgeHost.start(configs);
+        Daemon.runUntilStopped("edge", host);
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new EdgeCommand()).execute(args));
+    }
 }

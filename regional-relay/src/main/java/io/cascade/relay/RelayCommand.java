@@ -1,5 +1,37 @@
 package io.cascade.relay;
 
-public final class RelayCommand {
-    public static void main(String[] args) {}
+import io.cascade.topology.fleet.Fleet;
+import io.cascade.topology.fleet.Fleets;
+import io.cascade.topology.launch.Daemon;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cascade relay}: runs a region's relay next to its nats-server. */
+@Command(name = "relay", mixinStandardHelpOptions = true,
+        description = "Run a regional relay next to the region's nats-server (a leaf node of the hub).")
+public final class RelayCommand implements Callable<Integer> {
+
+    @Option(names = "--region", required = true, description = "The region this relay serves.")
+    String region;
+
+    @Option(names = "--nats", defaultValue = "nats://127.0.0.1:4222", description = "The relay's nats-server (default: ${DEFAULT-VALUE}).")
+    String natsUrl;
+
+    @Option(names = "--fleet", description = "Fleet file (YAML); default: the bundled demo fleet.")
+    Path fleetFile;
+
+    @Override
+    public Integer call() throws Exception {
+        Fleet fleet = Fleets.loadOrDemo(fleetFile);
+        Relay relay = Relay.start(new RelayConfig(region, natsUrl, fleet));
+        Daemon.runUntilStopped("relay-" + region, relay);
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new RelayCommand()).execute(args));
+    }
 }

@@ -113,6 +113,11 @@ public final class Subjects {
         return "cascade.probe." + region + ".sites";
     }
 
+    /** Probe answered by the hub service. */
+    public static String probeHub() {
+        return "cascade.probe.hub";
+    }
+
     /** Probe answered by a region's relay service. */
     public static String probeRelay(String region) {
         return "cascade.probe." + region + ".relay";

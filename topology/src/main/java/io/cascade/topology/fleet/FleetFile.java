@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.cascade.topology.targeting.Labels;
 import java.util.regex.Pattern;
 
 /**
@@ -262,8 +263,8 @@ public final class FleetFile {
                         problem(path + "." + key, "expected a string value");
                         continue;
                     }
-                    LabelRules.keyError(key).ifPresent(m -> problem(path + "." + key, m));
-                    LabelRules.valueError(v.asText()).ifPresent(m -> problem(path + "." + key, m));
+                    Labels.keyError(key).ifPresent(m -> problem(path + "." + key, m));
+                    Labels.valueError(v.asText()).ifPresent(m -> problem(path + "." + key, m));
                     labels.put(key, v.asText());
                 }
                 if (problems.size() > before) {

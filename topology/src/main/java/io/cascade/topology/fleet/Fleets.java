@@ -15,6 +15,11 @@ public final class Fleets {
         return bundled("demo");
     }
 
+    /** The fleet file at {@code file}, or the demo fleet when {@code file} is null. */
+    public static Fleet loadOrDemo(java.nio.file.Path file) {
+        return file == null ? demo() : FleetFile.load(file);
+    }
+
     static Fleet bundled(String name) {
         String resource = "/io/cascade/topology/fleets/" + name + ".yaml";
         try (InputStream in = Fleets.class.getResourceAsStream(resource)) {

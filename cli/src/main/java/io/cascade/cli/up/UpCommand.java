@@ -1,0 +1,203 @@
+package io.cascade.cli.up;
+
+import io.cascade.topology.Subjects;
+import io.cascade.topology.client.NatsClients;
+import io.cascade.topology.fleet.Fleet;
+import io.cascade.topology.fleet.Fleets;
+import io.cascade.topology.fleet.RegionSpec;
+import io.cascade.topology.fleet.SiteSpec;
+import io.cascade.topology.launch.Daemon;
+import io.cascade.topology.launch.LocalFabric;
+import io.cascade.topology.launch.NatsServerProcess;
+import io.nats.client.Connection;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cascade up}: a whole fleet on this machine. Starts and supervises the nats-servers (hub and
+ * one relay per region, free ports, own data dirs, leaf links up), then the hub, relay and edge
+ * services as child JVMs, and shows one message crossing hub → relay → edge and back for every
+ * tier and site. Runs until Ctrl-C, then stops everything it started, in reverse order.
+ */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Start a local fleet (hub, relays, edges) and show messages crossing every tier.")
+public final class UpCommand implements Callable<Integer> {
+
+    @Option(names = "--fleet", description = "Fleet file (YAML); default: the bundled demo fleet (2 regions, 6 sites).")
+    Path fleetFile;
+
+    @Option(names = "--work-dir", defaultValue = ".cascade/up",
+            description = "Where servers keep their configs, data and logs; emptied at start (default: ${DEFAULT-VALUE}).")
+    Path workDir;
+
+    @Option(names = "--timeout", defaultValue = "60s", converter = DurationConverter.class,
+            description = "How long the fleet may take to come up (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--once", description = "Stop the fleet after showing the messages instead of running until Ctrl-C.")
+    boolean once;
+
+    @Option(names = {"-v", "--verbose"}, description = "Show the launcher's own log lines.")
+    boolean verbose;
+
+    private final PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!verbose) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        long t0 = System.nanoTime();
+        Instant deadline = Instant.now().plus(timeout);
+        Fleet fleet = Fleets.loadOrDemo(fleetFile);
+        prepare(workDir);
+        out.printf("cascade up: fleet %s: hub, %d relay(s), %d edge site(s); work dir %s%n", fleet.name(),
+                fleet.regions().size(), fleet.sites().count(), workDir.toAbsolutePath());
+
+        Stack stack = new Stack(out);
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "up-shutdown"));
+        try {
+            LocalFabric fabric = stack.push(LocalFabric.start(fleet, workDir.resolve("servers")));
+            printServers(fabric);
+            Fleet resolved = fabric.fleet();
+            startTiers(stack, resolved, fabric);
+            showCrossTierMessages(stack, resolved, fabric, deadline);
+            out.printf("fleet up in %.1f s; logs in %s%n", (System.nanoTime() - t0) / 1e9, workDir.resolve("logs"));
+            if (once) {
+                stack.close();
+                return 0;
+            }
+            out.println("running; Ctrl-C stops every process of this fleet");
+            Daemon.runUntilStopped("cascade-up", stack);
+            return 0;
+        } catch (RuntimeException | InterruptedException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startTiers(Stack stack, Fleet fleet, LocalFabric fabric) {
+        Path logs = workDir.resolve("logs");
+        List<String> fleetArg = fleetFile == null ? List.of() : List.of("--fleet", fleetFile.toAbsolutePath().toString());
+        stack.push(TierProcess.start("hub", logs, concat(List.of("hub", "--nats", fabric.hub().clientUrl(),
+                "--grpc-host", fleet.hub().host(), "--grpc-port", String.valueOf(fleet.hub().ports().service())), fleetArg)));
+        for (RegionSpec r : fleet.regions()) {
+            String relayUrl = fabric.relay(r.name()).clientUrl();
+            stack.push(TierProcess.start("relay-" + r.name(), logs,
+                    concat(List.of("relay", "--region", r.name(), "--nats", relayUrl), fleetArg)));
+            if (!r.sites().isEmpty()) {
+                stack.push(TierProcess.start("edges-" + r.name(), logs,
+                        concat(List.of("edge", "--fleet-region", r.name(), "--relay", relayUrl), fleetArg)));
+            }
+        }
+        out.println("services: " + String.join(", ", stack.tiers().stream()
+                .map(t -> t.name() + " (pid " + t.pid() + ")").toList()));
+    }
+
+    private void showCrossTierMessages(Stack stack, Fleet fleet, LocalFabric fabric, Instant deadline) throws Exception {
+        try (Connection hub = NatsClients.connect(NatsClients.options("cascade-up", fabric.hub().clientUrl()).build())) {
+            Prober prober = new Prober(hub);
+            out.println("messages from the hub's nats-server to each tier and back:");
+            show(stack, prober.probe(Subjects.probeHub(), deadline), "hub");
+            for (RegionSpec r : fleet.regions()) {
+                show(stack, prober.probe(Subjects.probeRelay(r.name()), deadline), "hub → relay " + r.name() + " → hub");
+                for (SiteSpec s : r.sites()) {
+                    show(stack, prober.probe(Subjects.probeSite(r.name(), s.name()), deadline),
+                            "hub → relay " + r.name() + " → edge " + s.name() + " → relay → hub");
+                }
+            }
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + "\n" + stack.diagnose(), e);
+        }
+    }
+
+    private void show(Stack stack, Prober.Answer a, String path) {
+        out.printf("  %-62s %7.2f ms  (%s %s)%n", path, a.roundTrip().toNanos() / 1e6,
+                a.reply().getTier(), a.reply().getResponder());
+    }
+
+    private void printServers(LocalFabric fabric) {
+        List<NatsServerProcess> servers = new ArrayList<>();
+        servers.add(fabric.hub());
+        servers.addAll(fabric.relays().values());
+        for (NatsServerProcess s : servers) {
+            out.printf("  nats-server %-20s %s (pid %d, monitor %s)%n", s.name(), s.clientUrl(), s.pid(), s.monitorUrl());
+        }
+    }
+
+    private static void prepare(Path dir) throws java.io.IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        Files.createDirectories(dir);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** What {@code up} started, closed in reverse order: tiers first, then the nats-servers. */
+    static final class Stack implements AutoCloseable {
+        private final List<AutoCloseable> items = new ArrayList<>();
+        private final PrintStream out;
+        private boolean closed;
+
+        Stack(PrintStream out) {
+            this.out = out;
+        }
+
+        synchronized <T extends AutoCloseable> T push(T item) {
+            items.add(item);
+            return item;
+        }
+
+        synchronized List<TierProcess> tiers() {
+            return items.stream().filter(TierProcess.class::isInstance).map(TierProcess.class::cast).toList();
+        }
+
+        /** Which tiers died, with the end of their logs. */
+        String diagnose() {
+            StringBuilder b = new StringBuilder();
+            for (TierProcess t : tiers()) {
+                if (!t.isAlive()) {
+                    b.append(t.name()).append(" exited; ").append(t.log()).append(" ends with:\n")
+                            .append(t.logTail(15)).append('\n');
+                }
+            }
+            return b.isEmpty() ? "every tier process is still running; see their logs" : b.toString();
+        }
+
+        @Override
+        public synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            out.println("stopping " + tiers().size() + " service process(es) and the nats-servers");
+            // tiers stop in parallel (each may take a moment to drain), then the servers in reverse order
+            tiers().parallelStream().forEach(TierProcess::close);
+            for (int i = items.size() - 1; i >= 0; i--) {
+                if (!(items.get(i) instanceof TierProcess)) {
+                    try {
+                        items.get(i).close();
+                    } catch (Exception e) {
+                        System.err.println("stopping " + items.get(i) + " failed: " + e);
+                    }
+                }
+            }
+            out.println("stopped");
+        }
+    }
+}

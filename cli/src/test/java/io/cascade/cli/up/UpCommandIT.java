@@ -1,0 +1,81 @@
+package io.cascade.cli.up;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cascade up} as a user runs it: the packaged jar brings up hub, 2 relays and 6 edges, shows
+ * a message crossing hub → relay → edge and back for every site, and Ctrl-C (SIGINT to the launcher
+ * alone, the harder case) leaves no process of it behind.
+ */
+class UpCommandIT {
+
+    static final List<String> SITES = List.of("store-eu-0001", "store-eu-0002", "gw-eu-0001",
+            "store-us-0001", "store-us-0002", "gw-us-0001");
+
+    @TempDir
+    Path work;
+
+    @Test
+    void bringsUpTheDemoFleetShowsEveryTierAnsweringAndCtrlCLeavesNothingBehind() throws Exception {
+        Path jar = Path.of("target/cascade.jar").toAbsolutePath();
+        assertThat(jar).exists();
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Process up = new ProcessBuilder(java, "-jar", jar.toString(), "up", "--work-dir", work.toString())
+                .redirectErrorStream(true).start();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> running = new CompletableFuture<>();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(up.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    lines.add(line);
+                    if (line.startsWith("running;")) {
+                        running.complete(null);
+                    }
+                }
+            } catch (Exception e) {
+                running.completeExceptionally(e);
+            }
+            running.completeExceptionally(new AssertionError("launcher ended before running:\n" + String.join("\n", lines)));
+        });
+        List<ProcessHandle> descendants;
+        try {
+            running.get(90, TimeUnit.SECONDS);
+            descendants = up.toHandle().descendants().toList();
+        } catch (Exception e) {
+            up.destroyForcibly();
+            throw new AssertionError("fleet did not come up:\n" + String.join("\n", lines), e);
+        }
+        String output = String.join("\n", lines);
+        assertThat(output).contains("fleet demo: hub, 2 relay(s), 6 edge site(s)");
+        assertThat(output).containsPattern("hub +\\d+\\.\\d+ ms +\\(HUB");
+        assertThat(output).contains("hub → relay eu → hub", "hub → relay us → hub");
+        for (String site : SITES) {
+            assertThat(output).containsPattern("edge " + site + " → relay → hub +\\d+\\.\\d+ ms +\\(EDGE edge " + site + "\\)");
+        }
+        // 3 nats-servers + hub + 2 relays + 2 edge hosts
+        assertThat(descendants.stream().filter(p -> p.parent().map(pp -> pp.pid() == up.pid()).orElse(false)))
+                .hasSize(8);
+        assertThat(Files.readString(work.resolve("logs/edges-eu.log"))).contains("3 edge(s) running");
+
+        new ProcessBuilder("kill", "-INT", String.valueOf(up.pid())).start().waitFor();
+        assertThat(up.waitFor(60, TimeUnit.SECONDS)).as("launcher exits after Ctrl-C").isTrue();
+        reader.join(5000);
+        for (ProcessHandle p : descendants) {
+            p.onExit().get(30, TimeUnit.SECONDS);
+            assertThat(p.isAlive()).as("process %d (%s) still alive", p.pid(), p.info().commandLine().orElse("?")).isFalse();
+        }
+        assertThat(String.join("\n", lines)).contains("stopped");
+    }
+}

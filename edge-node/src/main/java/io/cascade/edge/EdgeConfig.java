@@ -1,0 +1,58 @@
+package io.cascade.edge;
+
+import io.cascade.topology.targeting.Labels;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One edge site's configuration, read once and validated.
+ *
+ * @param site     site id (DNS label)
+ * @param region   the site's region (DNS label)
+ * @param labels   the site's labels; {@code region} is added when missing
+ * @param relayUrl the region relay's nats-server
+ */
+public record EdgeConfig(String site, String region, Map<String, String> labels, String relayUrl) {
+
+    public EdgeConfig {
+        requireName("--site", site);
+        requireName("--region", region);
+        Objects.requireNonNull(relayUrl, "relayUrl");
+        if (!relayUrl.startsWith("nats://")) {
+            throw new IllegalArgumentException("--relay must be a nats://host:port URL, got " + relayUrl);
+        }
+        Map<String, String> all = new LinkedHashMap<>(labels);
+        String declared = all.putIfAbsent("region", region);
+        if (declared != null && !declared.equals(region)) {
+            throw new IllegalArgumentException("--labels region=" + declared + " contradicts --region " + region);
+        }
+        all.forEach((k, v) -> {
+            Labels.keyError(k).ifPresent(m -> { throw new IllegalArgumentException("--labels: " + m); });
+            Labels.valueError(v).ifPresent(m -> { throw new IllegalArgumentException("--labels " + k + ": " + m); });
+        });
+        labels = Map.copyOf(all);
+    }
+
+    private static void requireName(String option, String value) {
+        if (value == null || !value.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+            throw new IllegalArgumentException(option + " must be a DNS label (lower-case letters, digits, '-'), got " + value);
+        }
+    }
+
+    /** Parses {@code k=v,k2=v2} (the --labels form). */
+    public static Map<String, String> parseLabels(String text) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        if (text == null || text.isBlank()) {
+            return labels;
+        }
+        for (String pair : text.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--labels: expected key=value, got \"" + pair.trim() + "\"");
+            }
+            labels.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return labels;
+    }
+}

@@ -1,0 +1,65 @@
+package io.cascade.topology.client;
+
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.ErrorListener;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How every Cascade process connects to NATS: reconnect forever with jittered backoff (never a fixed
+ * sleep: thousands of edges must not reconnect in lock-step), virtual threads for callbacks, and
+ * buffers sized for many connections per JVM (one JVM holds ~10k edges at ~35 KB each).
+ */
+public final class NatsClients {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NatsClients.class);
+
+    /** Callback threads shared by all connections of this JVM. */
+    private static final ExecutorService CALLBACKS = Executors.newVirtualThreadPerTaskExecutor();
+
+    static final Duration RECONNECT_WAIT = Duration.ofMillis(500);
+    static final Duration RECONNECT_JITTER = Duration.ofSeconds(1);
+    static final int BUFFER_SIZE = 4096;
+
+    private NatsClients() {}
+
+    /** Options for a connection named {@code name} to {@code url}, with a listener that logs state changes. */
+    public static Options.Builder options(String name, String url) {
+        return Options.builder()
+                .server(url)
+                .connectionName(name)
+                .maxReconnects(-1)
+                .reconnectWait(RECONNECT_WAIT)
+                .reconnectJitter(RECONNECT_JITTER)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .bufferSize(BUFFER_SIZE)
+                .executor(CALLBACKS)
+                .connectionListener(logging(name))
+                .errorListener(new ErrorListener() {});
+    }
+
+    /**
+     * Connects, retrying with jittered backoff until the server answers (a tier may start before
+     * its nats-server); the connection then reconnects by itself.
+     */
+    public static Connection connect(Options options) throws IOException, InterruptedException {
+        return Nats.connectReconnectOnConnect(options);
+    }
+
+    private static ConnectionListener logging(String name) {
+        return (conn, event) -> {
+            switch (event) {
+                case CONNECTED, RECONNECTED -> LOG.info("{}: {} to {}", name, event, conn.getConnectedUrl());
+                case DISCONNECTED, CLOSED -> LOG.info("{}: {}", name, event);
+                default -> LOG.debug("{}: {}", name, event);
+            }
+        };
+    }
+}

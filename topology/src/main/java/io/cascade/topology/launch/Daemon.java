@@ -1,0 +1,50 @@
+package io.cascade.topology.launch;
+
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a started service until the process is told to stop (SIGTERM, SIGINT/Ctrl-C), then closes it
+ * once: the shared ending of every tier's {@code main}.
+ */
+public final class Daemon {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+    private Daemon() {}
+
+    /** Set by a launcher on its child JVMs: the child stops when that process is gone. */
+    public static final String PARENT_PID_PROPERTY = "cascade.parentPid";
+
+    /**
+     * Blocks until the JVM shuts down; closes {@code service} from the shutdown hook. When
+     * {@value #PARENT_PID_PROPERTY} names a process, the JVM also shuts down when that process
+     * ends, so a killed launcher leaves no tier behind.
+     */
+    public static void runUntilStopped(String name, AutoCloseable service) throws InterruptedException {
+        CountDownLatch closed = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            LOG.info("{} stopping", name);
+            try {
+                service.close();
+            } catch (Exception e) {
+                LOG.warn("{} did not close cleanly: {}", name, e.toString());
+            } finally {
+                closed.countDown();
+            }
+        }, name + "-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        String parent = System.getProperty(PARENT_PID_PROPERTY);
+        if (parent != null) {
+            ProcessHandle.of(Long.parseLong(parent)).ifPresentOrElse(
+                    p -> p.onExit().thenRun(() -> {
+                        LOG.info("{}: launcher {} is gone", name, parent);
+                        System.exit(0);
+                    }),
+                    () -> System.exit(0));
+        }
+        LOG.info("{} running; stop it with Ctrl-C or SIGTERM", name);
+        closed.await();
+    }
+}
