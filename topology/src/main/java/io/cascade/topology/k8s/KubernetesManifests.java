@@ -1,0 +1,339 @@
+package io.cascade.topology.k8s;
+
+import io.cascade.topology.fleet.Fleet;
+import io.cascade.topology.fleet.FleetFile;
+import io.cascade.topology.fleet.Ports;
+import io.cascade.topology.fleet.RegionSpec;
+import io.cascade.topology.natsconf.FabricConfigs;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The Kubernetes objects of a fleet's hub and relay tiers, ready for {@code kubectl apply -f}.
+ *
+ * <p>Each tier is a one-replica StatefulSet whose pod runs the tier's nats-server (config from a
+ * ConfigMap rendered by {@link FabricConfigs}, JetStream on a persistent volume) beside the tier's
+ * service, which reaches it on {@code 127.0.0.1}. A Service of the same name carries the tier's DNS
+ * name: relays dial the hub's leaf port as {@code <fleet>-hub.<namespace>.svc:7422}, edges dial their
+ * relay's client port. Object names equal the nats-server names ({@code <fleet>-hub},
+ * {@code <fleet>-relay-<region>}). The namespace itself is not created.
+ */
+public final class KubernetesManifests {
+
+    /** Hub: client, leaf (relays connect), monitor, gRPC FleetService. */
+    static final Ports HUB_PORTS = new Ports(4222, 7422, 8222, 7443);
+    /** Relay: client (edges connect), leaf (edge leaf servers connect), monitor, metrics. */
+    static final Ports RELAY_PORTS = new Ports(4222, 7422, 8222, 9090);
+
+    static final String LABEL_NAME = "app.kubernetes.io/name";
+    static final String LABEL_PART_OF = "app.kubernetes.io/part-of";
+    static final String LABEL_COMPONENT = "app.kubernetes.io/component";
+    static final String LABEL_FLEET = "cascade.io/fleet";
+    static final String LABEL_REGION = "cascade.io/region";
+    /** Pod-template annotation: changes with the rendered nats.conf or the fleet file, so pods roll. */
+    static final String CONFIG_HASH = "cascade.io/config-hash";
+
+    static final String NATS_CONF_KEY = "nats.conf";
+    static final String FLEET_KEY = "fleet.yaml";
+    static final String FLEET_DIR = "/etc/cascade";
+    static final String FLEET_PATH = FLEET_DIR + "/" + FLEET_KEY;
+    static final String NATS_CONF_DIR = "/etc/nats";
+    static final String DATA_DIR = "/data";
+    static final String STORE_DIR = DATA_DIR + "/jetstream";
+    static final String DATA_VOLUME = "data";
+    private static final String NATS_CONF_VOLUME = "nats-config";
+    private static final String FLEET_VOLUME = "fleet";
+    private static final String LISTEN_ALL = "0.0.0.0";
+
+    /**
+     * StatefulSet pods carry the label {@code controller-revision-hash=<name>-<10-char hash>}, which
+     * must fit in 63 characters, so longer StatefulSet names never get pods.
+     */
+    static final int MAX_WORKLOAD_NAME = 52;
+
+    private KubernetesManifests() {}
+
+    /**
+     * The fleet ConfigMap, then per tier (hub first, then each region in fleet order) its nats
+     * ConfigMap, StatefulSet and Service.
+     *
+     * @throws IllegalArgumentException when the fleet text in {@code options} describes another fleet
+     *         (name or regions differ), or when a name would not be a valid Kubernetes name
+     */
+    public static List<HasMetadata> build(Fleet fleet, ManifestOptions options) {
+        Objects.requireNonNull(fleet, "fleet");
+        Objects.requireNonNull(options, "options");
+        requireSameFleet(fleet, options.fleetText());
+
+        List<HasMetadata> objects = new ArrayList<>();
+        objects.add(fleetConfigMap(fleet, options));
+        objects.addAll(hub(fleet, options));
+        for (RegionSpec region : fleet.regions()) {
+            objects.addAll(relay(fleet, region, options));
+        }
+        return List.copyOf(objects);
+    }
+
+    /** Multi-document YAML: every object starts with {@code ---}. */
+    public static String toYaml(List<HasMetadata> objects) {
+        Objects.requireNonNull(objects, "objects");
+        StringBuilder yaml = new StringBuilder();
+        for (HasMetadata object : objects) {
+            String doc = Serialization.asYaml(object);
+            // fabric8 7.x starts each document with "---"; do not rely on it
+            yaml.append(doc.startsWith("---\n") ? doc : "---\n" + doc);
+            if (!doc.endsWith("\n")) {
+                yaml.append('\n');
+            }
+        }
+        return yaml.toString();
+    }
+
+    // ---- the tiers -----------------------------------------------------------------------------
+
+    private static List<HasMetadata> hub(Fleet fleet, ManifestOptions o) {
+        String name = FabricConfigs.hubServerName(fleet);
+        requireWorkloadName(name, "the hub of fleet \"" + fleet.name() + "\"");
+        Map<String, String> labels = labels(fleet, "hub", null);
+        String advertise = serviceHost(name, o) + ":" + HUB_PORTS.leaf();
+        String natsConf = FabricConfigs.hub(fleet, HUB_PORTS, LISTEN_ALL, STORE_DIR, advertise).render();
+
+        Container hub = new ContainerBuilder()
+                .withName("hub")
+                .withImage(o.cascadeImage())
+                .withArgs("hub", "--nats", localNats(HUB_PORTS), "--grpc-port", String.valueOf(HUB_PORTS.service()),
+                        "--fleet", FLEET_PATH)
+                .addNewPort().withName("grpc").withContainerPort(HUB_PORTS.service()).withProtocol("TCP").endPort()
+                .withNewReadinessProbe()
+                    .withNewGrpc().withPort(HUB_PORTS.service()).endGrpc()
+                    .withPeriodSeconds(5)
+                .endReadinessProbe()
+                .build();
+
+        return List.of(
+                natsConfigMap(name, labels, natsConf, o),
+                statefulSet(fleet, name, labels, natsConf, HUB_PORTS, hub, o),
+                service(name, labels, o,
+                        servicePort("client", HUB_PORTS.client()),
+                        servicePort("leaf", HUB_PORTS.leaf()),
+                        servicePort("grpc", HUB_PORTS.service())));
+    }
+
+    private static List<HasMetadata> relay(Fleet fleet, RegionSpec region, ManifestOptions o) {
+        String name = FabricConfigs.relayServerName(fleet, region.name());
+        requireWorkloadName(name, "the relay of region \"" + region.name() + "\"");
+        Map<String, String> labels = labels(fleet, "relay", region.name());
+        String hubHost = serviceHost(FabricConfigs.hubServerName(fleet), o);
+        String natsConf = FabricConfigs.relay(fleet, region, RELAY_PORTS, LISTEN_ALL, STORE_DIR,
+                List.of(FabricConfigs.leafUrl(hubHost, HUB_PORTS.leaf()))).render();
+
+        Container relay = new ContainerBuilder()
+                .withName("relay")
+                .withImage(o.cascadeImage())
+                .withArgs("relay", "--region", region.name(), "--nats", localNats(RELAY_PORTS), "--fleet", FLEET_PATH)
+                .addNewPort().withName("metrics").withContainerPort(RELAY_PORTS.service()).withProtocol("TCP").endPort()
+                .build();
+
+        return List.of(
+                natsConfigMap(name, labels, natsConf, o),
+                statefulSet(fleet, name, labels, natsConf, RELAY_PORTS, relay, o),
+                service(name, labels, o,
+                        servicePort("client", RELAY_PORTS.client()),
+                        servicePort("leaf", RELAY_PORTS.leaf())));
+    }
+
+    // ---- what every tier shares --------------------------------------------------------------
+
+    /**
+     * A tier's StatefulSet: its nats-server container (config from {@code <name>-nats}, JetStream on
+     * the {@code data} claim) beside {@code service}, which gets the fleet file mounted.
+     */
+    private static StatefulSet statefulSet(Fleet fleet, String name, Map<String, String> labels, String natsConf,
+                                           Ports ports, Container service, ManifestOptions o) {
+        Container nats = new ContainerBuilder()
+                .withName("nats")
+                .withImage(o.natsImage())
+                .withArgs("-c", NATS_CONF_DIR + "/" + NATS_CONF_KEY)
+                .addNewPort().withName("client").withContainerPort(ports.client()).withProtocol("TCP").endPort()
+                .addNewPort().withName("leaf").withContainerPort(ports.leaf()).withProtocol("TCP").endPort()
+                .addNewPort().withName("monitor").withContainerPort(ports.monitor()).withProtocol("TCP").endPort()
+                .withReadinessProbe(healthz(ports, 2, 5))
+                .withLivenessProbe(healthz(ports, 10, 30))
+                .addNewVolumeMount().withName(NATS_CONF_VOLUME).withMountPath(NATS_CONF_DIR).withReadOnly(true).endVolumeMount()
+                .addNewVolumeMount().withName(DATA_VOLUME).withMountPath(DATA_DIR).endVolumeMount()
+                .build();
+        Container withFleet = new ContainerBuilder(service)
+                .addNewVolumeMount().withName(FLEET_VOLUME).withMountPath(FLEET_DIR).withReadOnly(true).endVolumeMount()
+                .build();
+
+        return new StatefulSetBuilder()
+                .withMetadata(metadata(name, labels, o))
+                .withNewSpec()
+                    .withReplicas(1)
+                    .withServiceName(name)
+                    .withNewSelector().withMatchLabels(labels).endSelector()
+                    .withNewTemplate()
+                        .withNewMetadata()
+                            .withLabels(labels)
+                            .addToAnnotations(CONFIG_HASH, configHash(natsConf, o.fleetText()))
+                        .endMetadata()
+                        .withNewSpec()
+                            .withContainers(nats, withFleet)
+                            .addNewVolume().withName(NATS_CONF_VOLUME)
+                                .withNewConfigMap().withName(natsConfigMapName(name)).endConfigMap()
+                            .endVolume()
+                            .addNewVolume().withName(FLEET_VOLUME)
+                                .withNewConfigMap().withName(fleetConfigMapName(fleet)).endConfigMap()
+                            .endVolume()
+                        .endSpec()
+                    .endTemplate()
+                    .addNewVolumeClaimTemplate()
+                        .withNewMetadata().withName(DATA_VOLUME).withLabels(labels).endMetadata()
+                        .withNewSpec()
+                            .withAccessModes("ReadWriteOnce")
+                            .withNewResources().addToRequests("storage", new Quantity(o.jetStreamVolumeSize())).endResources()
+                        .endSpec()
+                    .endVolumeClaimTemplate()
+                .endSpec()
+                .build();
+    }
+
+    /** nats-server's own health endpoint on its monitoring port. */
+    private static Probe healthz(Ports ports, int initialDelaySeconds, int periodSeconds) {
+        return new ProbeBuilder()
+                .withNewHttpGet().withPath("/healthz").withPort(new IntOrString(ports.monitor())).endHttpGet()
+                .withInitialDelaySeconds(initialDelaySeconds)
+                .withPeriodSeconds(periodSeconds)
+                .withFailureThreshold(3)
+                .build();
+    }
+
+    private static ConfigMap natsConfigMap(String name, Map<String, String> labels, String natsConf, ManifestOptions o) {
+        return new ConfigMapBuilder()
+                .withMetadata(metadata(natsConfigMapName(name), labels, o))
+                .addToData(NATS_CONF_KEY, natsConf)
+                .build();
+    }
+
+    private static ConfigMap fleetConfigMap(Fleet fleet, ManifestOptions o) {
+        Map<String, String> labels = labels(fleet, "fleet", null);
+        return new ConfigMapBuilder()
+                .withMetadata(metadata(fleetConfigMapName(fleet), labels, o))
+                .addToData(FLEET_KEY, o.fleetText())
+                .build();
+    }
+
+    private static Service service(String name, Map<String, String> labels, ManifestOptions o, ServicePort... ports) {
+        return new ServiceBuilder()
+                .withMetadata(metadata(name, labels, o))
+                .withNewSpec()
+                    .withType("ClusterIP")
+                    .withSelector(labels)
+                    .withPorts(ports)
+                .endSpec()
+                .build();
+    }
+
+    /** A Service port that targets the container port of the same name. */
+    private static ServicePort servicePort(String name, int port) {
+        return new ServicePortBuilder()
+                .withName(name).withPort(port).withTargetPort(new IntOrString(name)).withProtocol("TCP")
+                .build();
+    }
+
+    private static ObjectMeta metadata(String name, Map<String, String> labels, ManifestOptions o) {
+        return new ObjectMetaBuilder()
+                .withName(name).withNamespace(o.namespace()).withLabels(labels)
+                .build();
+    }
+
+    // ---- names, labels, hash -----------------------------------------------------------------
+
+    static Map<String, String> labels(Fleet fleet, String component, String region) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(LABEL_NAME, "cascade");
+        labels.put(LABEL_PART_OF, "cascade");
+        labels.put(LABEL_COMPONENT, component);
+        labels.put(LABEL_FLEET, fleet.name());
+        if (region != null) {
+            labels.put(LABEL_REGION, region);
+        }
+        return labels;
+    }
+
+    static String natsConfigMapName(String workload) {
+        return workload + "-nats";
+    }
+
+    static String fleetConfigMapName(Fleet fleet) {
+        return fleet.name() + "-fleet";
+    }
+
+    /** The in-cluster DNS name of a Service in the options' namespace. */
+    private static String serviceHost(String service, ManifestOptions o) {
+        return service + "." + o.namespace() + ".svc";
+    }
+
+    private static String localNats(Ports ports) {
+        return "nats://127.0.0.1:" + ports.client();
+    }
+
+    /** SHA-256 (hex) of the rendered nats.conf followed by the fleet text. */
+    static String configHash(String natsConf, String fleetText) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(natsConf.getBytes(StandardCharsets.UTF_8));
+            sha.update(fleetText.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+    }
+
+    private static void requireWorkloadName(String name, String what) {
+        if (name.length() > MAX_WORKLOAD_NAME) {
+            throw new IllegalArgumentException("the Kubernetes name \"" + name + "\" of " + what + " has "
+                    + name.length() + " characters; StatefulSet names may have at most " + MAX_WORKLOAD_NAME
+                    + " (shorten the fleet or region name)");
+        }
+        if (!Character.isLetter(name.charAt(0))) {
+            throw new IllegalArgumentException("the Kubernetes name \"" + name + "\" of " + what
+                    + " must start with a letter to name a Service (the fleet name starts with a digit)");
+        }
+    }
+
+    /** The services read the shipped fleet text; it must be the fleet the configs were rendered from. */
+    private static void requireSameFleet(Fleet fleet, String fleetText) {
+        Fleet shipped = FleetFile.parse(fleetText, "ManifestOptions.fleetText");
+        if (!shipped.name().equals(fleet.name()) || !shipped.regionNames().equals(fleet.regionNames())) {
+            throw new IllegalArgumentException("fleetText describes fleet \"" + shipped.name() + "\" with regions "
+                    + shipped.regionNames() + ", but the manifests are built for fleet \"" + fleet.name()
+                    + "\" with regions " + fleet.regionNames());
+        }
+    }
+}
