@@ -4,6 +4,7 @@ import io.cascade.cli.up.UpCommand;
 import io.cascade.edge.EdgeCommand;
 import io.cascade.hub.HubCommand;
 import io.cascade.relay.RelayCommand;
+import io.cascade.topology.launch.CommandMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,6 +30,6 @@ public final class Cascade implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Cascade()).execute(args));
+        CommandMain.exit(new Cascade(), args);
     }
 }

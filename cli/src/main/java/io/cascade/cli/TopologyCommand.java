@@ -3,6 +3,8 @@ package io.cascade.cli;
 import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.Fleets;
 import io.cascade.topology.fleet.RegionSpec;
+import io.cascade.topology.k8s.KubernetesManifests;
+import io.cascade.topology.k8s.ManifestOptions;
 import io.cascade.topology.natsconf.FabricConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +27,8 @@ public final class TopologyCommand implements Runnable {
 
     /** {@code cascade topology render}: nats-server configs and Kubernetes manifests of a fleet. */
     @Command(name = "render", mixinStandardHelpOptions = true,
-            description = "Render the nats-server configs (hub.conf, relay-<region>.conf) of a fleet into a directory.")
+            description = "Render a fleet's nats-server configs (hub.conf, relay-<region>.conf, for one host) and "
+                    + "its Kubernetes manifests (kubernetes.yaml) into a directory.")
     static final class Render implements Callable<Integer> {
 
         /** Where ports left at 0 start when rendering configs for one host (deterministic output). */
@@ -40,11 +43,25 @@ public final class TopologyCommand implements Runnable {
         @Option(names = "--data-dir", defaultValue = "/var/lib/cascade", description = "Base of the JetStream store dirs (default: ${DEFAULT-VALUE}).")
         String dataDir;
 
+        @Option(names = "--namespace", defaultValue = ManifestOptions.DEFAULT_NAMESPACE, description = "Kubernetes namespace (default: ${DEFAULT-VALUE}).")
+        String namespace;
+
+        @Option(names = "--image", defaultValue = ManifestOptions.DEFAULT_CASCADE_IMAGE, description = "Cascade container image (default: ${DEFAULT-VALUE}).")
+        String image;
+
+        @Option(names = "--nats-image", defaultValue = ManifestOptions.DEFAULT_NATS_IMAGE, description = "nats-server container image (default: ${DEFAULT-VALUE}).")
+        String natsImage;
+
         @Override
         public Integer call() throws Exception {
+            Fleet declared = Fleets.loadOrDemo(fleetFile);
+            ManifestOptions options = ManifestOptions.defaults(Fleets.textOrDemo(fleetFile))
+                    .withNamespace(namespace).withCascadeImage(image).withNatsImage(natsImage);
+            String manifests = KubernetesManifests.toYaml(KubernetesManifests.build(declared, options));
             AtomicInteger next = new AtomicInteger(FIRST_PORT);
-            Fleet fleet = Fleets.loadOrDemo(fleetFile).resolvePorts(next::getAndIncrement);
+            Fleet fleet = declared.resolvePorts(next::getAndIncrement);
             Files.createDirectories(out);
+            write("kubernetes.yaml", manifests);
             var hub = fleet.hub();
             write("hub.conf", FabricConfigs.hub(fleet, hub.ports(), hub.host(), dataDir + "/hub",
                     hub.host() + ":" + hub.ports().leaf()).render());

@@ -2,10 +2,10 @@ package io.cascade.hub;
 
 import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.Fleets;
+import io.cascade.topology.launch.CommandMain;
 import io.cascade.topology.launch.Daemon;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,6 +35,6 @@ public final class HubCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new HubCommand()).execute(args));
+        CommandMain.exit(new HubCommand(), args);
     }
 }

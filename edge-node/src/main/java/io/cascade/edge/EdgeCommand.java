@@ -2,11 +2,11 @@ package io.cascade.edge;
 
 import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.Fleets;
+import io.cascade.topology.launch.CommandMain;
 import io.cascade.topology.launch.Daemon;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,6 +65,6 @@ public final class EdgeCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new EdgeCommand()).execute(args));
+        CommandMain.exit(new EdgeCommand(), args);
     }
 }

@@ -2,10 +2,10 @@ package io.cascade.relay;
 
 import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.Fleets;
+import io.cascade.topology.launch.CommandMain;
 import io.cascade.topology.launch.Daemon;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,6 +32,6 @@ public final class RelayCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new RelayCommand()).execute(args));
+        CommandMain.exit(new RelayCommand(), args);
     }
 }

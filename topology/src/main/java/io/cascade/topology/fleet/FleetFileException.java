@@ -3,7 +3,7 @@ package io.cascade.topology.fleet;
 import java.util.List;
 
 /** A fleet file that cannot be used; every problem names the field it is about. */
-public final class FleetFileException extends RuntimeException {
+public final class FleetFileException extends IllegalArgumentException {
 
     private final List<String> problems;
 
