@@ -1,45 +1,72 @@
 package io.cascade.relay;
 
 import io.cascade.proto.ProbeReply;
+import io.cascade.relay.fanout.DesiredView;
+import io.cascade.relay.fanout.Fanout;
+import io.cascade.relay.mirror.DesiredMirror;
+import io.cascade.relay.sync.SyncService;
 import io.cascade.topology.Subjects;
 import io.cascade.topology.client.NatsClients;
 import io.cascade.topology.probe.ProbeResponder;
 import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The regional relay process: its connection to the region's nats-server and the relay's probe
- * answer. Fan-out, sync and status aggregation join it with the next issues. Composition root of
- * the tier; closes in reverse order of start.
+ * The regional relay process, composition root of the tier: its connection to the region's
+ * nats-server, the {@code desired} mirror of the hub's bucket, the view and its fan-out of live
+ * deltas and beacons, the sync service, and the probe answer. Closes in reverse order of start; a
+ * failed start closes what it had started.
  */
 public final class Relay implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
+    static final int MAX_TOMBSTONES = 100_000;
 
     private final RelayConfig config;
-    private final Connection nats;
-    private final ProbeResponder probe;
+    private final DesiredView view;
+    private final Fanout fanout;
+    private final SyncService sync;
+    private final Deque<AutoCloseable> started;
     private boolean closed;
 
-    private Relay(RelayConfig config, Connection nats, ProbeResponder probe) {
+    private Relay(RelayConfig config, DesiredView view, Fanout fanout, SyncService sync, Deque<AutoCloseable> started) {
         this.config = config;
-        this.nats = nats;
-        this.probe = probe;
+        this.view = view;
+        this.fanout = fanout;
+        this.sync = sync;
+        this.started = started;
     }
 
     public static Relay start(RelayConfig config) throws IOException, InterruptedException {
         String name = "cascade-relay-" + config.region();
-        Connection nats = NatsClients.connect(NatsClients.options(name, config.natsUrl()).build());
+        Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
-            ProbeResponder probe = ProbeResponder.start(nats, ProbeReply.Tier.RELAY, config.region(), "",
-                    name, List.of(Subjects.probeRelay(config.region())));
+            Connection nats = NatsClients.connect(NatsClients.options(name, config.natsUrl()).build());
+            started.push(nats);
+            KeyValue desired = DesiredMirror.ensure(nats, config.region());
+            DesiredView view = new DesiredView(config.region(), MAX_TOMBSTONES);
+            Fanout fanout = new Fanout(nats, desired, view);
+            started.push(fanout);
+            fanout.start();
+            SyncService sync = new SyncService(nats, view, fanout);
+            started.push(sync);
+            sync.start();
+            started.push(ProbeResponder.start(nats, ProbeReply.Tier.RELAY, config.region(), "",
+                    name, List.of(Subjects.probeRelay(config.region()))));
             LOG.info("relay of region {} running on {}", config.region(), config.natsUrl());
-            return new Relay(config, nats, probe);
-        } catch (RuntimeException e) {
-            nats.close();
+            return new Relay(config, view, fanout, sync, started);
+        } catch (JetStreamApiException e) {
+            closeAll(started);
+            throw new IOException("relay " + config.region() + ": JetStream refused the desired mirror: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            closeAll(started);
             throw e;
         }
     }
@@ -48,15 +75,39 @@ public final class Relay implements AutoCloseable {
         return config;
     }
 
-    /** Drains the relay's subscriptions, then closes its connection. Idempotent. */
+    public DesiredView view() {
+        return view;
+    }
+
+    public Fanout fanout() {
+        return fanout;
+    }
+
+    public SyncService sync() {
+        return sync;
+    }
+
+    /** Stops answering, stops the fan-out, closes the connection. Idempotent. */
     @Override
-    public synchronized void close() throws InterruptedException {
+    public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        probe.close();
-        nats.close();
+        closeAll(started);
         LOG.info("relay of region {} stopped", config.region());
+    }
+
+    private static void closeAll(Deque<AutoCloseable> started) {
+        while (!started.isEmpty()) {
+            AutoCloseable c = started.pop();
+            try {
+                c.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", c, e.toString());
+            }
+        }
     }
 }

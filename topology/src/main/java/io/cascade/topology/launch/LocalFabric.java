@@ -24,16 +24,29 @@ public final class LocalFabric implements AutoCloseable {
     static final Duration SERVER_START = Duration.ofSeconds(20);
     static final Duration LEAF_LINKS = Duration.ofSeconds(30);
 
+    /**
+     * How relays reach the hub's leaf port: given the hub's leaf host:port, the host:port relays
+     * dial and the hub advertises. A test puts a TCP proxy it controls in between, to cut the link.
+     */
+    @FunctionalInterface
+    public interface LeafRoute {
+        LeafRoute DIRECT = hubLeaf -> hubLeaf;
+
+        String route(String hubLeafHostPort);
+    }
+
     private final Fleet fleet;
     private final Path workDir;
+    private final LeafRoute leafRoute;
     private final List<NatsServerProcess> started = new ArrayList<>();
     private final Map<String, NatsServerProcess> relays = new LinkedHashMap<>();
     private NatsServerProcess hub;
     private boolean closed;
 
-    private LocalFabric(Fleet fleet, Path workDir) {
+    private LocalFabric(Fleet fleet, Path workDir, LeafRoute leafRoute) {
         this.fleet = fleet;
         this.workDir = workDir;
+        this.leafRoute = leafRoute;
     }
 
     /**
@@ -41,7 +54,12 @@ public final class LocalFabric implements AutoCloseable {
      * {@code workDir} and waits for the leaf links.
      */
     public static LocalFabric start(Fleet fleet, Path workDir) throws InterruptedException {
-        LocalFabric fabric = new LocalFabric(fleet.resolvePorts(FreePorts::next), workDir);
+        return start(fleet, workDir, LeafRoute.DIRECT);
+    }
+
+    /** As {@link #start(Fleet, Path)}, with relays reaching the hub through {@code leafRoute}. */
+    public static LocalFabric start(Fleet fleet, Path workDir, LeafRoute leafRoute) throws InterruptedException {
+        LocalFabric fabric = new LocalFabric(fleet.resolvePorts(FreePorts::next), workDir, leafRoute);
         try {
             fabric.startServers();
             fabric.awaitLeafLinks(LEAF_LINKS);
@@ -56,14 +74,15 @@ public final class LocalFabric implements AutoCloseable {
         var hubPorts = fleet.hub().ports();
         String hubHost = fleet.hub().host();
         Path hubDir = workDir.resolve("hub");
+        String leafAddress = leafRoute.route(hubHost + ":" + hubPorts.leaf());
         NatsServerConfig hubConfig = FabricConfigs.hub(fleet, hubPorts, hubHost,
-                hubDir.resolve("jetstream").toString(), hubHost + ":" + hubPorts.leaf());
+                hubDir.resolve("jetstream").toString(), leafAddress);
         hub = track(NatsServerProcess.start(hubConfig, hubDir, SERVER_START));
         for (RegionSpec region : fleet.regions()) {
             Path dir = workDir.resolve("relay-" + region.name());
             NatsServerConfig config = FabricConfigs.relay(fleet, region, region.ports(), region.host(),
                     dir.resolve("jetstream").toString(),
-                    List.of(FabricConfigs.leafUrl(hubHost, hubPorts.leaf())));
+                    List.of(java.net.URI.create("nats-leaf://" + leafAddress)));
             relays.put(region.name(), track(NatsServerProcess.start(config, dir, SERVER_START)));
         }
     }

@@ -28,11 +28,26 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class FabricExtension implements BeforeAllCallback, AfterAllCallback {
 
     private final Fleet fleet;
+    private final boolean proxied;
     private Path dir;
     private LocalFabric fabric;
+    private TcpProxy leafProxy;
+
+    private FabricExtension(Fleet fleet, boolean proxied) {
+        this.fleet = fleet;
+        this.proxied = proxied;
+    }
 
     private FabricExtension(Fleet fleet) {
-        this.fleet = fleet;
+        this(fleet, false);
+    }
+
+    /**
+     * The same fabric with the relays' leaf links running through a {@link TcpProxy} the test
+     * controls ({@link #leafProxy()}); the hub advertises the proxy, so relays cannot route around it.
+     */
+    public FabricExtension withLeafProxy() {
+        return new FabricExtension(fleet, true);
     }
 
     /** The demo fleet: regions eu and us, three sites each. */
@@ -51,13 +66,22 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         dir = Files.createTempDirectory("cascade-fabric-" + context.getRequiredTestClass().getSimpleName() + "-");
-        fabric = LocalFabric.start(fleet, dir);
+        fabric = proxied
+                ? LocalFabric.start(fleet, dir, hubLeaf -> {
+                    String[] hp = hubLeaf.split(":");
+                    leafProxy = TcpProxy.start(hp[0], Integer.parseInt(hp[1]));
+                    return leafProxy.address();
+                })
+                : LocalFabric.start(fleet, dir);
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
         if (fabric != null) {
             fabric.close();
+        }
+        if (leafProxy != null) {
+            leafProxy.close();
         }
         if (dir != null) {
             if (context.getExecutionException().isPresent()) {
@@ -66,6 +90,14 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
                 deleteRecursively(dir);
             }
         }
+    }
+
+    /** The proxy on the relays' leaf links; only with {@link #withLeafProxy()}. */
+    public TcpProxy leafProxy() {
+        if (leafProxy == null) {
+            throw new IllegalStateException("this fabric was not started withLeafProxy()");
+        }
+        return leafProxy;
     }
 
     public LocalFabric fabric() {

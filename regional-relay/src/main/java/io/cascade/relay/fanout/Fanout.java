@@ -1,0 +1,234 @@
+package io.cascade.relay.fanout;
+
+import com.google.protobuf.Timestamp;
+import io.cascade.proto.Beacon;
+import io.cascade.proto.Delta;
+import io.cascade.topology.Subjects;
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.KeyValueWatcher;
+import io.nats.client.impl.NatsKeyValueWatchSubscription;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One watcher on the relay's {@code desired} mirror feeding the {@link DesiredView}; every change
+ * after the initial load goes out as a live delta on core NATS ({@code cascade.d.<r>.app.<app>} or
+ * {@code cascade.d.<r>.site.<site>.<app>}) carrying its chain's previous revision, so edges see gaps.
+ * A beacon with the app chain's head goes out about every 2 s. The watch restarts from the last
+ * revision on every reconnect instead of waiting ~30 s for jnats' heartbeat alarm.
+ *
+ * <p>The watch callback only enqueues (bounded); one named thread applies changes in order.
+ */
+public final class Fanout implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Fanout.class);
+    static final Duration BEACON_PERIOD = Duration.ofSeconds(2);
+    static final int QUEUE_BOUND = 65_536;
+
+
+    private final Connection nats;
+    private final KeyValue kv;
+    private final DesiredView view;
+    private final String region;
+    private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE_BOUND);
+    private final AtomicLong lastEnqueued = new AtomicLong();
+    private final AtomicLong deltasPublished = new AtomicLong();
+    private final CountDownLatch loaded = new CountDownLatch(1);
+    private final ConnectionListener reconnects = this::onConnectionEvent;
+    private final Thread applier;
+    private final ScheduledExecutorService beacon;
+    private volatile NatsKeyValueWatchSubscription watch;
+    private volatile boolean closed;
+
+    /** A bucket change, or (entry null) the end of the initial load. */
+    private record Item(KeyValueEntry entry) {
+        static final Item END_OF_INITIAL_LOAD = new Item(null);
+
+        boolean endOfInitialLoad() {
+            return entry == null;
+        }
+    }
+
+    public Fanout(Connection nats, KeyValue kv, DesiredView view) {
+        this.nats = nats;
+        this.kv = kv;
+        this.view = view;
+        this.region = view.region();
+        this.applier = Thread.ofPlatform().name("fanout-" + region).daemon().unstarted(this::applyLoop);
+        this.beacon = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("beacon-" + region).daemon().factory());
+    }
+
+    public void start() throws IOException, JetStreamApiException, InterruptedException {
+        applier.start();
+        nats.addConnectionListener(reconnects);
+        watch = kv.watchAll(watcher());
+        long period = BEACON_PERIOD.toMillis();
+        beacon.scheduleAtFixedRate(this::publishBeacon, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Waits until the initial load of the bucket is in the view. */
+    public boolean awaitLoaded(Duration timeout) throws InterruptedException {
+        return loaded.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public boolean isLoaded() {
+        return loaded.getCount() == 0;
+    }
+
+    public long deltasPublished() {
+        return deltasPublished.get();
+    }
+
+    private KeyValueWatcher watcher() {
+        return new KeyValueWatcher() {
+            @Override
+            public void watch(KeyValueEntry entry) {
+                lastEnqueued.accumulateAndGet(entry.getRevision(), Math::max);
+                enqueue(new Item(entry));
+            }
+
+            @Override
+            public void endOfData() {
+                enqueue(Item.END_OF_INITIAL_LOAD);
+            }
+        };
+    }
+
+    private void enqueue(Item item) {
+        try {
+            queue.put(item);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void applyLoop() {
+        while (!closed) {
+            Item item;
+            try {
+                item = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (item.endOfInitialLoad()) {
+                if (loaded.getCount() > 0) {
+                    loaded.countDown();
+                    LOG.info("region {}: desired view loaded: {} keys, app chain head {}", region, view.size(), view.appHead());
+                    publishBeacon();
+                }
+                continue;
+            }
+            KeyValueEntry e = item.entry();
+            boolean deleted = e.getOperation() != KeyValueOperation.PUT;
+            byte[] doc = e.getValue() == null ? new byte[0] : e.getValue();
+            view.apply(e.getKey(), e.getRevision(), deleted, doc).ifPresent(change -> {
+                if (isLoaded()) {
+                    publish(change);
+                }
+            });
+        }
+    }
+
+    private void publish(DesiredView.Change change) {
+        DesiredView.Entry e = change.entry();
+        DesiredView.Chain c = e.chain();
+        Delta head = Delta.newBuilder()
+                .setKey(e.key())
+                .setRevision(e.revision())
+                .setPrevRevision(change.prevRevision())
+                .setChain(c.app() ? Delta.Chain.APP : Delta.Chain.SITE)
+                .setKind(e.deleted() ? Delta.Kind.DELETE : Delta.Kind.PUT)
+                .build();
+        byte[] payload = e.deleted() ? head.toByteArray()
+                : DocFields.append(head.toByteArray(), c.app() ? Delta.APP_DOC_FIELD_NUMBER : Delta.SITE_DOC_FIELD_NUMBER, e.doc());
+        String subject = c.app() ? Subjects.appDelta(region, c.appName()) : Subjects.siteDelta(region, c.site(), c.appName());
+        nats.publish(subject, payload);
+        deltasPublished.incrementAndGet();
+        LOG.debug("region {}: delta {} rev {} (prev {}) {}", region, e.key(), e.revision(), change.prevRevision(),
+                e.deleted() ? "DELETE" : "PUT");
+    }
+
+    private void publishBeacon() {
+        if (closed || !isLoaded()) {
+            return;
+        }
+        Instant now = Instant.now();
+        Beacon b = Beacon.newBuilder()
+                .setRegion(region)
+                .setAppChainHead(view.appHead())
+                .setRelayTime(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                .build();
+        try {
+            nats.publish(Subjects.beacon(region), b.toByteArray());
+        } catch (IllegalStateException connectionClosed) {
+            LOG.debug("region {}: beacon not sent: {}", region, connectionClosed.getMessage());
+        }
+    }
+
+    private void onConnectionEvent(Connection conn, ConnectionListener.Events event) {
+        if (event == ConnectionListener.Events.RECONNECTED && !closed) {
+            Thread.ofVirtual().name("rewatch-" + region).start(this::restartWatch);
+        }
+    }
+
+    /** Resumes the watch right after the last revision enqueued, e.g. after the server restarted. */
+    private synchronized void restartWatch() {
+        if (closed) {
+            return;
+        }
+        long from = lastEnqueued.get() + 1;
+        try {
+            NatsKeyValueWatchSubscription old = watch;
+            watch = null;
+            if (old != null) {
+                try {
+                    old.unsubscribe();
+                } catch (RuntimeException e) {
+                    LOG.debug("region {}: old watch did not unsubscribe cleanly: {}", region, e.toString());
+                }
+            }
+            watch = kv.watchAll(watcher(), from);
+            LOG.info("region {}: desired watch resumed from revision {} after reconnect", region, from);
+        } catch (IOException | JetStreamApiException e) {
+            LOG.warn("region {}: cannot resume the desired watch from revision {}: {}; retrying on the next reconnect",
+                    region, from, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        nats.removeConnectionListener(reconnects);
+        beacon.shutdownNow();
+        NatsKeyValueWatchSubscription w = watch;
+        if (w != null) {
+            try {
+                w.unsubscribe();
+            } catch (RuntimeException e) {
+                LOG.debug("region {}: watch did not unsubscribe cleanly: {}", region, e.toString());
+            }
+        }
+        applier.interrupt();
+    }
+}

@@ -1,0 +1,67 @@
+package io.cascade.relay.mirror;
+
+import io.cascade.topology.Subjects;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.KeyValueManagement;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.KeyValueStatus;
+import io.nats.client.api.Mirror;
+import io.nats.client.api.StorageType;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay's {@code desired} bucket: a JetStream mirror, in the relay's own domain, of the hub's
+ * {@code desired} bucket filtered to this region's keys, pulled across the leaf link through the
+ * hub's domain API. Revisions are the hub's. The mirror catches up by itself after a relay restart
+ * or a cut link; the relay only has to make sure it exists.
+ */
+public final class DesiredMirror {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DesiredMirror.class);
+
+    private DesiredMirror() {}
+
+    /** Creates the mirror bucket if it is missing, checks its filter if present, and opens it. */
+    public static KeyValue ensure(Connection nats, String region) throws IOException, JetStreamApiException {
+        KeyValueManagement kvm = nats.keyValueManagement();
+        String filter = Subjects.desiredRegionFilter(region);
+        KeyValueStatus existing = existing(kvm);
+        if (existing == null) {
+            kvm.create(KeyValueConfiguration.builder()
+                    .name(Subjects.KV_DESIRED)
+                    .description("mirror of the hub's desired state for region " + region)
+                    .maxHistoryPerKey(1)
+                    .storageType(StorageType.File)
+                    .mirror(Mirror.builder()
+                            .sourceName(Subjects.KV_DESIRED)
+                            .domain(Subjects.HUB_DOMAIN)
+                            .filterSubject(filter)
+                            .build())
+                    .build());
+            LOG.info("region {}: created the desired mirror (filter {}, from domain {})", region, filter, Subjects.HUB_DOMAIN);
+        } else {
+            Mirror m = existing.getConfiguration().getBackingConfig().getMirror();
+            if (m == null || !filter.equals(m.getFilterSubject())) {
+                throw new IllegalStateException("region " + region + ": bucket " + Subjects.KV_DESIRED
+                        + " exists but is not a mirror filtered to " + filter + " (it is " + (m == null ? "no mirror" : m.getFilterSubject())
+                        + "); this nats-server's store belongs to another region");
+            }
+        }
+        return nats.keyValue(Subjects.KV_DESIRED);
+    }
+
+    private static KeyValueStatus existing(KeyValueManagement kvm) throws IOException, JetStreamApiException {
+        try {
+            return kvm.getStatus(Subjects.KV_DESIRED);
+        } catch (JetStreamApiException e) {
+            if (e.getErrorCode() == 404 || e.getApiErrorCode() == 10059) {
+                return null;
+            }
+            throw e;
+        }
+    }
+}

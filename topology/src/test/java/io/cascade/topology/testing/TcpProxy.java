@@ -1,0 +1,123 @@
+package io.cascade.topology.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A loopback TCP proxy a test controls: {@link #cut()} drops every connection through it and
+ * refuses new ones (as a broken link would), {@link #restore()} lets connections through again.
+ */
+public final class TcpProxy implements AutoCloseable {
+
+    private final ServerSocket server;
+    private final InetSocketAddress target;
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private volatile boolean cut;
+    private volatile boolean closed;
+
+    private TcpProxy(ServerSocket server, InetSocketAddress target) {
+        this.server = server;
+        this.target = target;
+        Thread.ofVirtual().name("proxy-accept-" + server.getLocalPort()).start(this::acceptLoop);
+    }
+
+    /** Starts a proxy on a free loopback port forwarding to {@code host:port}. */
+    public static TcpProxy start(String host, int port) {
+        try {
+            ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            return new TcpProxy(server, new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    /** host:port of the proxy. */
+    public String address() {
+        return "127.0.0.1:" + port();
+    }
+
+    public void cut() {
+        cut = true;
+        sockets.forEach(TcpProxy::closeQuietly);
+        sockets.clear();
+    }
+
+    public void restore() {
+        cut = false;
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket client;
+            try {
+                client = server.accept();
+            } catch (IOException e) {
+                return;
+            }
+            if (cut) {
+                closeQuietly(client);
+                continue;
+            }
+            try {
+                Socket upstream = new Socket();
+                upstream.connect(target, 2000);
+                sockets.add(client);
+                sockets.add(upstream);
+                pipe(client, upstream);
+                pipe(upstream, client);
+            } catch (IOException e) {
+                closeQuietly(client);
+            }
+        }
+    }
+
+    private void pipe(Socket from, Socket to) {
+        Thread.ofVirtual().start(() -> {
+            byte[] buf = new byte[16 * 1024];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                    out.write(buf, 0, n);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // the link was cut or one side closed
+            } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+                sockets.remove(from);
+                sockets.remove(to);
+            }
+        });
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // closing a socket that is already broken
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        cut();
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+}
