@@ -1,5 +1,8 @@
 package io.cascade.cli;
 
+import io.cascade.cli.intent.IntentsCommand;
+import io.cascade.cli.intent.PublishCommand;
+import io.cascade.cli.intent.WithdrawCommand;
 import io.cascade.cli.up.UpCommand;
 import io.cascade.edge.EdgeCommand;
 import io.cascade.hub.HubCommand;
@@ -16,6 +19,9 @@ import picocli.CommandLine.Command;
             HubCommand.class,
             RelayCommand.class,
             EdgeCommand.class,
+            PublishCommand.class,
+            IntentsCommand.class,
+            WithdrawCommand.class,
             TopologyCommand.class,
             TestCommand.class,
         })

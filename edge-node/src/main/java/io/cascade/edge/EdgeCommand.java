@@ -1,5 +1,6 @@
 package io.cascade.edge;
 
+import io.cascade.edge.provider.Providers;
 import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.Fleets;
 import io.cascade.topology.launch.CommandMain;
@@ -47,6 +48,15 @@ public final class EdgeCommand implements Callable<Integer> {
     @Option(names = "--fleet", description = "Fleet file (YAML) for --fleet-region; default: the bundled demo fleet.")
     Path fleetFile;
 
+    @Option(names = "--journal", defaultValue = ".cascade/edge-journal",
+            description = "The RocksDB journal directory, shared by the sites of this process (default: ${DEFAULT-VALUE}).")
+    Path journal;
+
+    @Option(names = "--provider", defaultValue = "sim",
+            description = "Where apps are applied: sim[:latency=50ms,failure=0.1], dir:PATH (one subdirectory per site when "
+                    + "several run here), k8s[:context=NAME] (default: ${DEFAULT-VALUE}).")
+    String provider;
+
     @Override
     public Integer call() throws Exception {
         List<EdgeConfig> configs;
@@ -59,7 +69,10 @@ public final class EdgeCommand implements Callable<Integer> {
                     .map(s -> new EdgeConfig(s.name(), sites.fleetRegion, s.labels(), relayUrl))
                     .toList();
         }
-        EdgeHost host = EdgeHost.start(configs);
+        boolean several = configs.size() > 1;
+        Providers.fromSpec(provider).close();
+        EdgeHost host = EdgeHost.start(configs, EdgeTuning.DEFAULTS, journal,
+                site -> Providers.fromSpec(several && provider.startsWith("dir:") ? provider + "/" + site : provider));
         Daemon.runUntilStopped("edge", host);
         return 0;
     }

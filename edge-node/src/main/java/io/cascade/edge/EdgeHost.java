@@ -1,44 +1,75 @@
 package io.cascade.edge;
 
+import io.cascade.edge.journal.JournalStore;
+import io.cascade.edge.provider.Provider;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Several edge sites in one JVM (a region of the demo fleet, or thousands in a benchmark). */
+/**
+ * Edge sites in one JVM (one site on a device; a region of the demo fleet; thousands in a
+ * benchmark): one journal store shared through per-site namespaces, one timer thread, each site
+ * its own provider, connection and virtual thread. Closes the sites, then the store.
+ */
 public final class EdgeHost implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EdgeHost.class);
 
+    private final JournalStore journals;
+    private final ScheduledExecutorService timers;
     private final List<EdgeNode> edges;
 
-    private EdgeHost(List<EdgeNode> edges) {
+    private EdgeHost(JournalStore journals, ScheduledExecutorService timers, List<EdgeNode> edges) {
+        this.journals = journals;
+        this.timers = timers;
         this.edges = edges;
     }
 
-    /** Starts every edge; if one fails, the ones started are closed again. */
-    public static EdgeHost start(List<EdgeConfig> configs) throws IOException, InterruptedException {
+    /**
+     * Opens the journal store in {@code journalDir} (a corrupt one is moved aside and the sites
+     * resync in full) and starts every site; if one fails, those started are closed again.
+     */
+    public static EdgeHost start(List<EdgeConfig> configs, EdgeTuning tuning, Path journalDir,
+                                 Function<String, Provider> providers) throws IOException, InterruptedException {
+        JournalStore journals = JournalStore.open(journalDir);
+        journals.recoveredFromCorruption().ifPresent(moved -> LOG.warn(
+                "journal {} was unreadable and moved to {}; every site on it resyncs in full", journalDir, moved));
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("edge-timers").daemon().factory());
         List<EdgeNode> started = new ArrayList<>(configs.size());
         try {
             for (EdgeConfig c : configs) {
-                started.add(EdgeNode.start(c));
+                started.add(EdgeNode.start(c, tuning, journals.site(c.site()), providers.apply(c.site()), timers));
             }
         } catch (IOException | RuntimeException | InterruptedException e) {
             closeAll(started);
+            timers.shutdownNow();
+            journals.close();
             throw e;
         }
-        LOG.info("{} edge(s) running", started.size());
-        return new EdgeHost(List.copyOf(started));
+        LOG.info("{} edge(s) running, journal {}", started.size(), journalDir);
+        return new EdgeHost(journals, timers, List.copyOf(started));
     }
 
     public List<EdgeNode> edges() {
         return edges;
     }
 
+    public JournalStore journals() {
+        return journals;
+    }
+
     @Override
     public void close() throws InterruptedException {
         closeAll(edges);
+        timers.shutdownNow();
+        journals.close();
     }
 
     private static void closeAll(List<EdgeNode> edges) throws InterruptedException {

@@ -1,64 +1,254 @@
 package io.cascade.edge;
 
+import io.cascade.edge.journal.Journal;
+import io.cascade.edge.provider.Provider;
+import io.cascade.edge.reconcile.Reconciler;
+import io.cascade.edge.sync.DesiredFeed;
 import io.cascade.proto.ProbeReply;
 import io.cascade.topology.Subjects;
 import io.cascade.topology.client.NatsClients;
 import io.cascade.topology.probe.ProbeResponder;
 import io.nats.client.Connection;
-import io.nats.client.Options;
+import io.nats.client.ConnectionListener;
+import io.nats.client.Dispatcher;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One edge site: its connection to the region's relay and the site's probe answer. The journal,
- * reconciler and providers join it with the desired-state issue. Many edges share one JVM (and the
- * shared connection defaults of {@link NatsClients}).
+ * One edge site: its connection to the region's relay, its journal namespace, its provider. One
+ * virtual thread per site runs everything that touches the journal, in order: the NATS callbacks
+ * only enqueue into a bounded inbox. It syncs on start and on every reconnect, on a gap, when the
+ * beacon stays ahead, and on a jittered safety timer; it reconciles after every journal change and
+ * periodically, so it keeps enforcing the journal's desired set while the relay is unreachable.
  */
 public final class EdgeNode implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EdgeNode.class);
+    static final int INBOX_BOUND = 1024;
+
+    private sealed interface Event {}
+    private record DeltaArrived(byte[] payload) implements Event {}
+    private record BeaconArrived(byte[] payload) implements Event {}
+    private record SyncDue(String reason) implements Event {}
+    private record ReconcileDue() implements Event {}
+    private record Stop() implements Event {}
 
     private final EdgeConfig config;
+    private final EdgeTuning tuning;
     private final Connection nats;
-    private final ProbeResponder probe;
-    private boolean closed;
+    private final Provider provider;
+    private final DesiredFeed feed;
+    private final Reconciler reconciler;
+    private final ScheduledExecutorService timers;
+    private final BlockingQueue<Event> inbox = new ArrayBlockingQueue<>(INBOX_BOUND);
+    private final ConnectionListener reconnects;
+    private final Thread agent;
+    private volatile boolean overflowed;
+    private Dispatcher dispatcher;
+    private ProbeResponder probe;
+    private Duration syncBackoff;
+    private final java.util.concurrent.atomic.AtomicBoolean syncRetryScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean closed;
 
-    private EdgeNode(EdgeConfig config, Connection nats, ProbeResponder probe) {
+    private EdgeNode(EdgeConfig config, EdgeTuning tuning, Connection nats, Journal journal, Provider provider,
+                     ScheduledExecutorService timers) {
         this.config = config;
+        this.tuning = tuning;
         this.nats = nats;
-        this.probe = probe;
+        this.provider = provider;
+        this.timers = timers;
+        this.syncBackoff = tuning.retryMin();
+        this.feed = new DesiredFeed(config.site(), config.region(), journal, nats, tuning.beaconGrace(), tuning.syncTimeout());
+        this.reconciler = new Reconciler(config.site(), config.region(), config.labels(), journal, provider, Clock.systemUTC());
+        this.reconnects = (conn, event) -> {
+            if (event == ConnectionListener.Events.RECONNECTED) {
+                offer(new SyncDue("reconnected"));
+            }
+        };
+        this.agent = Thread.ofVirtual().name("edge-" + config.site()).unstarted(this::run);
     }
 
-    public static EdgeNode start(EdgeConfig config) throws IOException, InterruptedException {
-        Options options = NatsClients.options("cascade-edge-" + config.site(), config.relayUrl()).build();
-        Connection nats = NatsClients.connect(options);
+    /**
+     * Starts the site: connects (retrying in the background while the relay is unreachable),
+     * subscribes, and starts its thread, which first recovers interrupted applies and enforces the
+     * journal's desired set, then syncs.
+     */
+    public static EdgeNode start(EdgeConfig config, EdgeTuning tuning, Journal journal, Provider provider,
+                                 ScheduledExecutorService timers) throws IOException, InterruptedException {
+        journal.saveIdentity(config.region(), config.labels());
+        Connection nats = NatsClients.connect(NatsClients.options("cascade-edge-" + config.site(), config.relayUrl()).build());
+        EdgeNode node = new EdgeNode(config, tuning, nats, journal, provider, timers);
         try {
-            ProbeResponder probe = ProbeResponder.start(nats, ProbeReply.Tier.EDGE, config.region(), config.site(),
-                    "edge " + config.site(), List.of(Subjects.probeSite(config.region(), config.site()),
-                            Subjects.probeSites(config.region())));
-            LOG.info("edge {} (region {}, labels {}) connected to {}", config.site(), config.region(),
-                    config.labels(), config.relayUrl());
-            return new EdgeNode(config, nats, probe);
+            node.subscribe();
         } catch (RuntimeException e) {
             nats.close();
             throw e;
         }
+        node.agent.start();
+        return node;
+    }
+
+    private void subscribe() {
+        nats.addConnectionListener(reconnects);
+        dispatcher = nats.createDispatcher(m -> offer(m.getSubject().equals(Subjects.beacon(config.region()))
+                ? new BeaconArrived(m.getData()) : new DeltaArrived(m.getData())));
+        dispatcher.subscribe(Subjects.appDeltas(config.region()));
+        dispatcher.subscribe(Subjects.siteDeltas(config.region(), config.site()));
+        dispatcher.subscribe(Subjects.beacon(config.region()));
+        probe = ProbeResponder.start(nats, ProbeReply.Tier.EDGE, config.region(), config.site(), "edge " + config.site(),
+                List.of(Subjects.probeSite(config.region(), config.site()), Subjects.probeSites(config.region())));
+        scheduleJittered(new SyncDue("safety timer"), tuning.safetySync(), true);
+        scheduleJittered(new ReconcileDue(), tuning.reconcilePeriod(), true);
+    }
+
+    /** Callbacks only enqueue; when the inbox is full the event is dropped and a sync is owed. */
+    private void offer(Event e) {
+        if (!inbox.offer(e)) {
+            overflowed = true;
+        }
+    }
+
+    private void run() {
+        reconciler.recover();
+        reconcile();
+        sync("start");
+        while (!closed) {
+            Event e;
+            try {
+                e = inbox.take();
+            } catch (InterruptedException ie) {
+                return;
+            }
+            boolean changed = false;
+            boolean syncNeeded = false;
+            String reason = null;
+            // drain what is queued, then reconcile once
+            do {
+                switch (e) {
+                    case Stop s -> {
+                        return;
+                    }
+                    case DeltaArrived d -> {
+                        DesiredFeed.Result r = feed.onDelta(d.payload());
+                        changed |= r == DesiredFeed.Result.CHANGED;
+                        if (r == DesiredFeed.Result.NEEDS_SYNC) {
+                            syncNeeded = true;
+                            reason = "gap";
+                        }
+                    }
+                    case BeaconArrived b -> {
+                        if (feed.onBeacon(b.payload(), Instant.now()) == DesiredFeed.Result.NEEDS_SYNC) {
+                            syncNeeded = true;
+                            reason = "beacon ahead";
+                        }
+                    }
+                    case SyncDue s -> {
+                        syncNeeded = true;
+                        reason = s.reason();
+                    }
+                    case ReconcileDue r -> changed = true;
+                }
+                e = inbox.poll();
+            } while (e != null);
+            if (overflowed) {
+                overflowed = false;
+                syncNeeded = true;
+                reason = "inbox overflow";
+            }
+            if (syncNeeded) {
+                sync(reason);
+            } else if (changed) {
+                reconcile();
+            }
+        }
+    }
+
+    private void sync(String reason) {
+        boolean ok;
+        try {
+            ok = feed.sync(reason);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (ok) {
+            syncBackoff = tuning.retryMin();
+        } else if (!closed && syncRetryScheduled.compareAndSet(false, true)) {
+            Duration wait = syncBackoff;
+            syncBackoff = syncBackoff.multipliedBy(2).compareTo(tuning.retryMax()) > 0 ? tuning.retryMax() : syncBackoff.multipliedBy(2);
+            scheduleJittered(new SyncDue("retry"), wait, false);
+        }
+        reconcile();
+    }
+
+    private void reconcile() {
+        Reconciler.Outcome o = reconciler.reconcile();
+        if (!o.failed().isEmpty()) {
+            reconciler.nextRetry().ifPresent(at -> scheduleJittered(new ReconcileDue(),
+                    Duration.between(Instant.now(), at).plusMillis(10), false));
+        }
+    }
+
+    /** Schedules {@code event} after {@code period} ±20 % (repeating when asked), never in lock-step with other sites. */
+    private void scheduleJittered(Event event, Duration period, boolean repeat) {
+        if (closed) {
+            return;
+        }
+        long base = Math.max(1, period.toMillis());
+        long delay = Math.max(1, (long) (base * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble())));
+        timers.schedule(() -> {
+            if (event instanceof SyncDue s && s.reason().equals("retry")) {
+                syncRetryScheduled.set(false);
+            }
+            offer(event);
+            if (repeat) {
+                scheduleJittered(event, period, true);
+            }
+        }, delay, TimeUnit.MILLISECONDS);
     }
 
     public EdgeConfig config() {
         return config;
     }
 
+    public DesiredFeed.Stats stats() {
+        return feed.stats();
+    }
+
+    public Connection connection() {
+        return nats;
+    }
+
+    public Provider provider() {
+        return provider;
+    }
+
+    /** Stops the site's thread, closes its connection and provider. Idempotent. */
     @Override
     public synchronized void close() throws InterruptedException {
         if (closed) {
             return;
         }
         closed = true;
-        probe.close();
+        inbox.clear();
+        inbox.offer(new Stop());
+        agent.join(Duration.ofSeconds(10));
+        nats.removeConnectionListener(reconnects);
+        if (probe != null) {
+            probe.close();
+        }
         nats.close();
+        provider.close();
         LOG.info("edge {} stopped", config.site());
     }
 }

@@ -1,0 +1,125 @@
+package io.cascade.cli.e2e;
+
+import io.cascade.edge.EdgeConfig;
+import io.cascade.edge.EdgeHost;
+import io.cascade.edge.EdgeNode;
+import io.cascade.edge.EdgeTuning;
+import io.cascade.edge.provider.Provider;
+import io.cascade.hub.Hub;
+import io.cascade.hub.HubConfig;
+import io.cascade.proto.FleetServiceGrpc;
+import io.cascade.proto.Intent;
+import io.cascade.proto.PublishIntentRequest;
+import io.cascade.proto.PublishIntentResponse;
+import io.cascade.proto.WithdrawIntentRequest;
+import io.cascade.relay.Relay;
+import io.cascade.relay.RelayConfig;
+import io.cascade.topology.fleet.Fleet;
+import io.cascade.topology.fleet.SiteSpec;
+import io.cascade.topology.testing.FabricExtension;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * A whole fleet in one test JVM on real nats-servers: the hub service, one relay service per region,
+ * and edge hosts started and stopped per site, each with its own journal directory and provider.
+ */
+final class FleetHarness implements AutoCloseable {
+
+    /** Short timers so tests converge in seconds. */
+    static final EdgeTuning FAST = new EdgeTuning(Duration.ofMillis(500), Duration.ofSeconds(3), Duration.ofSeconds(20),
+            Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofSeconds(2));
+
+    final FabricExtension fabric;
+    final Hub hub;
+    final Map<String, Relay> relays = new LinkedHashMap<>();
+    final Map<String, EdgeHost> edges = new HashMap<>();
+    final Map<String, Path> journals = new HashMap<>();
+    final ManagedChannel channel;
+    final FleetServiceGrpc.FleetServiceBlockingStub fleetService;
+    private final Function<String, Provider> providers;
+
+    FleetHarness(FabricExtension fabric, Function<String, Provider> providers) throws Exception {
+        this.fabric = fabric;
+        this.providers = providers;
+        Fleet fleet = fabric.fleet();
+        hub = Hub.start(new HubConfig(fabric.hub().clientUrl(), "127.0.0.1", 0, fleet));
+        for (String region : fleet.regionNames()) {
+            relays.put(region, startRelay(region));
+        }
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", hub.grpcPort()).usePlaintext().build();
+        fleetService = FleetServiceGrpc.newBlockingStub(channel);
+    }
+
+    Relay startRelay(String region) throws Exception {
+        return Relay.start(new RelayConfig(region, fabric.relay(region).clientUrl(), fabric.fleet()));
+    }
+
+    SiteSpec site(String name) {
+        return fabric.fleet().sites().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    String regionOf(String site) {
+        return site(site).labels().get("region");
+    }
+
+    /** Starts one site (its journal dir is kept across restarts of the same site). */
+    EdgeNode startEdge(String name) throws Exception {
+        SiteSpec s = site(name);
+        String region = regionOf(name);
+        Path journal = journals.computeIfAbsent(name, n -> fabric.newDir("journal-" + n));
+        EdgeHost host = EdgeHost.start(List.of(new EdgeConfig(name, region, s.labels(), fabric.relay(region).clientUrl())),
+                FAST, journal, providers);
+        edges.put(name, host);
+        return host.edges().get(0);
+    }
+
+    List<EdgeNode> startAllEdges() throws Exception {
+        List<EdgeNode> started = new ArrayList<>();
+        for (SiteSpec s : fabric.fleet().sites().toList()) {
+            started.add(startEdge(s.name()));
+        }
+        return started;
+    }
+
+    void stopEdge(String name) throws InterruptedException {
+        EdgeHost host = edges.remove(name);
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    EdgeNode edge(String name) {
+        return edges.get(name).edges().get(0);
+    }
+
+    PublishIntentResponse publish(Intent intent) {
+        return fleetService.withDeadlineAfter(30, TimeUnit.SECONDS)
+                .publishIntent(PublishIntentRequest.newBuilder().setIntent(intent).build());
+    }
+
+    void withdraw(String app) {
+        fleetService.withDeadlineAfter(30, TimeUnit.SECONDS).withdrawIntent(WithdrawIntentRequest.newBuilder().setApp(app).build());
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (String name : List.copyOf(edges.keySet())) {
+            stopEdge(name);
+        }
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        for (Relay r : relays.values()) {
+            r.close();
+        }
+        hub.close();
+    }
+}
