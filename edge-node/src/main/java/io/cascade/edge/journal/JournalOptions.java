@@ -1,0 +1,32 @@
+package io.cascade.edge.journal;
+
+/**
+ * How a {@link JournalStore} trades durability and memory.
+ *
+ * @param syncWrites  false (the default): each write goes to the WAL through the OS page cache, which
+ *                    outlives a crashed or killed process, so nothing acknowledged is lost unless the
+ *                    machine itself loses power or the kernel crashes. true: each write is fsynced
+ *                    before it returns, which also survives power loss, at the cost of one disk flush
+ *                    per write (milliseconds on SD cards and cheap flash)
+ * @param memoryBytes the store's whole RocksDB memory: one block cache shared by every site and
+ *                    column family, with the memtables charged to it; at least 4 MiB
+ */
+public record JournalOptions(boolean syncWrites, long memoryBytes) {
+
+    private static final long MIB = 1024 * 1024;
+
+    /** Process-crash safe, 32 MiB: enough for thousands of simulated sites in one JVM. */
+    public static final JournalOptions DEFAULTS = new JournalOptions(false, 32 * MIB);
+
+    public JournalOptions {
+        if (memoryBytes < 4 * MIB) {
+            throw new IllegalArgumentException("journal memoryBytes must be at least 4 MiB (4194304), was "
+                    + memoryBytes);
+        }
+    }
+
+    /** These options with fsync on every write, for power-loss durability. */
+    public JournalOptions withSyncWrites(boolean sync) {
+        return new JournalOptions(sync, memoryBytes);
+    }
+}
