@@ -1,5 +1,8 @@
 package io.cascade.hub;
 
+import io.cascade.hub.api.FleetApi;
+import io.cascade.hub.desired.DesiredDocs;
+import io.cascade.hub.intent.Intents;
 import io.cascade.proto.ProbeReply;
 import io.cascade.topology.Subjects;
 import io.cascade.topology.client.NatsClients;
@@ -10,46 +13,78 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.KeyValueManagement;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The core hub process: its NATS connection, the gRPC server (standard health service and server
- * reflection; the FleetService joins it with the desired-state issue), and the hub's probe answer.
- * Composition root of the tier: everything is built here and closed in reverse order.
+ * The core hub process: its NATS connection, the KV buckets {@code intents} and {@code desired} in its
+ * JetStream, the gRPC server (FleetService, standard health service and server reflection) and the hub's
+ * probe answer. Composition root of the tier: everything is built here and closed in reverse order.
  */
 public final class Hub implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
+
+    /** Revisions of an app's intent kept in KV {@code intents}: the audit trail and the rollback source. */
+    static final int INTENT_HISTORY = 64;
+    /** A desired doc carries up to two bundles of up to 1 MiB each (stable and candidate), plus its target. */
+    static final long DESIRED_DOC_PAYLOAD = 4L * 1024 * 1024;
+    /** JetStream's API error "stream name already in use with a different configuration". */
+    private static final int STREAM_NAME_IN_USE = 10058;
 
     private final HubConfig config;
     private final Connection nats;
     private final ProbeResponder probe;
     private final HealthStatusManager health;
     private final Server grpc;
+    private final ExecutorService calls;
     private boolean closed;
 
-    private Hub(HubConfig config, Connection nats, ProbeResponder probe, HealthStatusManager health, Server grpc) {
+    private Hub(HubConfig config, Connection nats, ProbeResponder probe, HealthStatusManager health, Server grpc,
+                ExecutorService calls) {
         this.config = config;
         this.nats = nats;
         this.probe = probe;
         this.health = health;
         this.grpc = grpc;
+        this.calls = calls;
     }
 
     public static Hub start(HubConfig config) throws IOException, InterruptedException {
         Connection nats = NatsClients.connect(NatsClients.options("cascade-hub", config.natsUrl()).build());
         ProbeResponder probe = null;
+        // FleetService calls block on JetStream: each runs on its own virtual thread
+        ExecutorService calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("hub-grpc-", 0).factory());
         try {
+            if (nats.getMaxPayload() < DESIRED_DOC_PAYLOAD) {
+                LOG.warn("the hub's nats-server takes messages of at most {} bytes (max_payload), but a desired doc with "
+                        + "two bundles of 1 MiB needs about 2 MiB: set max_payload to 8 MiB, as the rendered configs do",
+                        nats.getMaxPayload());
+            }
+            KeyValue intentsBucket = bucket(nats, Subjects.KV_INTENTS, INTENT_HISTORY,
+                    "Cascade intents by app, with history: the audit trail and the rollback source");
+            KeyValue desiredBucket = bucket(nats, Subjects.KV_DESIRED, 1,
+                    "Cascade desired docs: <region>.app.<app> and <region>.site.<site>.<app>, mirrored by the relays");
+            DesiredDocs desired = new DesiredDocs(desiredBucket, config.fleet());
+            Intents intents = new Intents(intentsBucket, nats.jetStream(), config.fleet(), nats.getMaxPayload(), desired);
             probe = ProbeResponder.start(nats, ProbeReply.Tier.HUB, "", "", "hub " + config.fleet().name(),
                     List.of(Subjects.probeHub()));
             HealthStatusManager health = new HealthStatusManager();
             Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
+                    .executor(calls)
+                    .addService(new FleetApi(intents))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .build();
@@ -61,14 +96,43 @@ public final class Hub implements AutoCloseable {
             health.setStatus("", ServingStatus.SERVING);
             LOG.info("hub of fleet {} serving gRPC on {}:{}, NATS {}", config.fleet().name(), config.grpcHost(),
                     grpc.getPort(), config.natsUrl());
-            return new Hub(config, nats, probe, health, grpc);
-        } catch (RuntimeException e) {
+            return new Hub(config, nats, probe, health, grpc, calls);
+        } catch (RuntimeException | IOException e) {
             if (probe != null) {
                 probe.close();
             }
+            calls.close();
             nats.close();
             throw e;
         }
+    }
+
+    /**
+     * Opens KV bucket {@code name} in the hub's JetStream (file storage), creating it if it is missing and
+     * bringing its history to {@code history} if it was created with another.
+     */
+    private static KeyValue bucket(Connection nats, String name, int history, String description) throws IOException {
+        KeyValueConfiguration config = KeyValueConfiguration.builder()
+                .name(name)
+                .description(description)
+                .maxHistoryPerKey(history)
+                .storageType(StorageType.File)
+                .build();
+        KeyValueManagement buckets = nats.keyValueManagement();
+        try {
+            try {
+                buckets.create(config); // the same configuration again is not an error
+            } catch (JetStreamApiException e) {
+                if (e.getApiErrorCode() != STREAM_NAME_IN_USE) {
+                    throw e;
+                }
+                buckets.update(config);
+                LOG.info("KV bucket {}: configuration updated to history {}", name, history);
+            }
+        } catch (JetStreamApiException e) {
+            throw new IllegalStateException("cannot create KV bucket " + name + " in the hub's JetStream: " + e.getMessage(), e);
+        }
+        return nats.keyValue(name);
     }
 
     /** The port the gRPC server listens on (the configured one, or the one picked for port 0). */
@@ -92,6 +156,7 @@ public final class Hub implements AutoCloseable {
         if (!grpc.awaitTermination(5, TimeUnit.SECONDS)) {
             grpc.shutdownNow();
         }
+        calls.close();
         probe.close();
         nats.close();
         LOG.info("hub stopped");

@@ -1,0 +1,174 @@
+package io.cascade.hub.desired;
+
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
+import io.cascade.hub.intent.DesiredState;
+import io.cascade.proto.DesiredDoc;
+import io.cascade.proto.Intent;
+import io.cascade.proto.SiteOverride;
+import io.cascade.proto.SiteOverrideDoc;
+import io.cascade.topology.Subjects;
+import io.cascade.topology.fleet.Fleet;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueEntry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Renders intents into KV {@code desired} (see the package doc for the keys). A render writes only the
+ * docs whose content changed, in an order that keeps each edge's view sensible while it happens: override
+ * docs first (so a new bundle finds its site values in place), then app docs, then the deletes of app
+ * docs of regions no longer targeted, then the deletes of overrides no longer given.
+ *
+ * <p>An app doc already rendered from the same (or a later) intent revision is left alone: from then on
+ * the rollout's progress in it belongs to the wave controller.
+ */
+public final class DesiredDocs implements DesiredState {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DesiredDocs.class);
+
+    private final KeyValue bucket;
+    private final Fleet fleet;
+
+    /**
+     * @param bucket KV {@code desired} of the hub's JetStream
+     * @param fleet  the fleet, whose regions an intent without a region list targets
+     */
+    public DesiredDocs(KeyValue bucket, Fleet fleet) {
+        this.bucket = Objects.requireNonNull(bucket, "bucket");
+        this.fleet = Objects.requireNonNull(fleet, "fleet");
+    }
+
+    @Override
+    public void render(long intentRevision, Intent intent) throws IOException, JetStreamApiException, InterruptedException {
+        String app = intent.getApp();
+        Changes changes = new Changes();
+
+        Map<String, SiteOverrideDoc> overrides = new LinkedHashMap<>();
+        for (SiteOverride override : intent.getOverridesList()) {
+            overrides.put(Subjects.desiredSiteKey(override.getRegion(), override.getSite(), app), SiteOverrideDoc.newBuilder()
+                    .setRegion(override.getRegion())
+                    .setSite(override.getSite())
+                    .setApp(app)
+                    .putAllValues(override.getValuesMap())
+                    .addAllResources(override.getResourcesList())
+                    .build());
+        }
+        for (Map.Entry<String, SiteOverrideDoc> override : overrides.entrySet()) {
+            SiteOverrideDoc current = read(override.getKey(), SiteOverrideDoc.parser());
+            if (!override.getValue().equals(current)) {
+                changes.put(override.getKey(), override.getValue());
+            }
+        }
+
+        List<String> regions = intent.getTarget().getRegionsCount() == 0
+                ? fleet.regionNames() : intent.getTarget().getRegionsList();
+        List<String> appKeys = regions.stream().map(region -> Subjects.desiredAppKey(region, app)).toList();
+        for (String region : regions) {
+            String key = Subjects.desiredAppKey(region, app);
+            DesiredDoc current = read(key, DesiredDoc.parser());
+            if (current != null && current.getIntentRevision() >= intentRevision) {
+                continue;
+            }
+            DesiredDoc doc = Rollout.render(region, intentRevision, intent, current);
+            if (!doc.equals(current)) {
+                changes.put(key, doc);
+            }
+        }
+
+        for (String key : bucket.keys(appKeyFilter(app))) {
+            if (!appKeys.contains(key)) {
+                changes.delete(key);
+            }
+        }
+        for (String key : bucket.keys(siteKeyFilter(app))) {
+            if (!overrides.containsKey(key)) {
+                changes.delete(key);
+            }
+        }
+        LOG.info("app {}: rendered intent revision {} into regions {} and {} override docs: {}", app, intentRevision,
+                regions, overrides.size(), changes);
+    }
+
+    @Override
+    public void withdraw(String app) throws IOException, JetStreamApiException, InterruptedException {
+        Changes changes = new Changes();
+        for (String key : bucket.keys(appKeyFilter(app))) {
+            changes.delete(key);
+        }
+        for (String key : bucket.keys(siteKeyFilter(app))) {
+            changes.delete(key);
+        }
+        LOG.info("app {}: withdrew desired docs: {}", app, changes);
+    }
+
+    /** Every region's app doc of {@code app}: {@code *.app.<app>}. */
+    private static String appKeyFilter(String app) {
+        return Subjects.desiredAppKey("*", app);
+    }
+
+    /** Every override doc of {@code app}, any region and site: {@code *.site.*.<app>}. */
+    private static String siteKeyFilter(String app) {
+        return Subjects.desiredSiteKey("*", "*", app);
+    }
+
+    private <T extends Message> T read(String key, Parser<T> parser) throws IOException, JetStreamApiException {
+        KeyValueEntry entry = bucket.get(key);
+        if (entry == null) {
+            return null;
+        }
+        try {
+            return parser.parseFrom(entry.getValue());
+        } catch (InvalidProtocolBufferException e) {
+            // not ours to keep: the render replaces it
+            LOG.warn("KV {} key {} revision {} does not hold a doc ({}); replacing it", bucket.getBucketName(), key,
+                    entry.getRevision(), e.getMessage());
+            return null;
+        }
+    }
+
+    /** The writes of one render, counted for its log line. */
+    private final class Changes {
+
+        private int puts;
+        private int deletes;
+
+        void put(String key, Message doc) throws IOException, JetStreamApiException {
+            bucket.put(key, deterministic(doc));
+            puts++;
+        }
+
+        void delete(String key) throws IOException, JetStreamApiException {
+            bucket.delete(key);
+            deletes++;
+        }
+
+        @Override
+        public String toString() {
+            return puts + " written, " + deletes + " deleted";
+        }
+    }
+
+    /** Map entries sorted by key, so equal docs are equal bytes at every tier. */
+    private static byte[] deterministic(Message doc) {
+        byte[] out = new byte[doc.getSerializedSize()];
+        CodedOutputStream stream = CodedOutputStream.newInstance(out);
+        stream.useDeterministicSerialization();
+        try {
+            doc.writeTo(stream);
+        } catch (IOException e) {
+            throw new UncheckedIOException("serializing into an array of its exact size cannot fail", e);
+        }
+        stream.checkNoSpaceLeft();
+        return out;
+    }
+}

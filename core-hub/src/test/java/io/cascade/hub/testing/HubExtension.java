@@ -1,0 +1,143 @@
+package io.cascade.hub.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cascade.hub.Hub;
+import io.cascade.hub.HubConfig;
+import io.cascade.proto.DesiredDoc;
+import io.cascade.proto.FleetServiceGrpc;
+import io.cascade.proto.FleetServiceGrpc.FleetServiceBlockingStub;
+import io.cascade.proto.Intent;
+import io.cascade.proto.PublishIntentRequest;
+import io.cascade.proto.PublishIntentResponse;
+import io.cascade.proto.SiteOverrideDoc;
+import io.cascade.topology.client.NatsClients;
+import io.cascade.topology.testing.FabricExtension;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.StreamState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real hub on a {@link FabricExtension}'s hub nats-server, its FleetService reached over a loopback
+ * port, and a test's own NATS connection to read what the hub wrote into KV {@code intents} and
+ * {@code desired}. Register it after the fabric; it stops before it, in reverse order of start.
+ *
+ * <pre>
+ * {@literal @}RegisterExtension {@literal @}Order(1) static final FabricExtension FABRIC = FabricExtension.demo();
+ * {@literal @}RegisterExtension {@literal @}Order(2) static final HubExtension HUB = new HubExtension(FABRIC);
+ * </pre>
+ */
+public final class HubExtension implements BeforeAllCallback, AfterAllCallback {
+
+    private final FabricExtension fabric;
+    private Hub hub;
+    private ManagedChannel channel;
+    private Connection nats;
+    private KeyValue intents;
+    private KeyValue desired;
+
+    public HubExtension(FabricExtension fabric) {
+        this.fabric = fabric;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        hub = Hub.start(new HubConfig(fabric.hub().clientUrl(), "127.0.0.1", 0, fabric.fleet()));
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", hub.grpcPort()).usePlaintext().build();
+        nats = NatsClients.connect(NatsClients.options("hub-extension", fabric.hub().clientUrl()).build());
+        intents = nats.keyValue("intents");
+        desired = nats.keyValue("desired");
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (nats != null) {
+            nats.close();
+        }
+        if (channel != null) {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    /** A FleetService client whose calls must answer within 30 s from now. */
+    public FleetServiceBlockingStub fleet() {
+        return FleetServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    public PublishIntentResponse publish(Intent intent) {
+        return fleet().publishIntent(PublishIntentRequest.newBuilder().setIntent(intent).build());
+    }
+
+    public KeyValue intents() {
+        return intents;
+    }
+
+    public KeyValue desired() {
+        return desired;
+    }
+
+    /** The app doc at {@code <region>.app.<app>}, decoded; fails when there is none. */
+    public DesiredDoc appDoc(String region, String app) throws Exception {
+        return DesiredDoc.parseFrom(desired.get(region + ".app." + app).getValue());
+    }
+
+    /** The override doc at {@code <region>.site.<site>.<app>}, decoded; fails when there is none. */
+    public SiteOverrideDoc siteDoc(String region, String site, String app) throws Exception {
+        return SiteOverrideDoc.parseFrom(desired.get(region + ".site." + site + "." + app).getValue());
+    }
+
+    /** The live keys of {@code app} in KV {@code desired}: app docs, then override docs. */
+    public List<String> desiredKeys(String app) throws Exception {
+        List<String> keys = new ArrayList<>(desired.keys("*.app." + app));
+        keys.addAll(desired.keys("*.site.*." + app));
+        return keys;
+    }
+
+    public static KeyValueOperation lastOperation(KeyValue bucket, String key) throws Exception {
+        return bucket.history(key).getLast().getOperation();
+    }
+
+    /** Both buckets' stream states, to compare before and after a call. */
+    public Stores stores() throws Exception {
+        JetStreamManagement jsm = nats.jetStreamManagement();
+        return new Stores(jsm.getStreamInfo("KV_intents").getStreamState(), jsm.getStreamInfo("KV_desired").getStreamState());
+    }
+
+    /** Asserts that {@code call} fails with this status code and exactly this description. */
+    public static void assertStatus(ThrowingCallable call, Status.Code code, String description) {
+        assertThatThrownBy(call).satisfies(e -> {
+            Status status = Status.fromThrowable(e);
+            assertThat(status.getCode()).isEqualTo(code);
+            assertThat(status.getDescription()).isEqualTo(description);
+        });
+    }
+
+    /** The last sequence (revision) and message count of both buckets' streams. */
+    public record Stores(long intentsLast, long intentsMessages, long desiredLast, long desiredMessages) {
+
+        Stores(StreamState intents, StreamState desired) {
+            this(intents.getLastSequence(), intents.getMsgCount(), desired.getLastSequence(), desired.getMsgCount());
+        }
+
+        /** How many messages (puts and deletes) each bucket, intents then desired, took since {@code before}. */
+        public List<Long> writesSince(Stores before) {
+            return List.of(intentsLast - before.intentsLast, desiredLast - before.desiredLast);
+        }
+    }
+}
