@@ -70,6 +70,9 @@ public final class UpCommand implements Callable<Integer> {
             Fleet resolved = fabric.fleet();
             startTiers(stack, resolved, fabric);
             showCrossTierMessages(stack, resolved, fabric, deadline);
+            String hubAddress = resolved.hub().host() + ":" + resolved.hub().ports().service();
+            Files.writeString(workDir.resolve("hub-address"), hubAddress + "\n");
+            new DemoRollout(out, hubAddress, resolved, sitesDir()).run(deadline);
             out.printf("fleet up in %.1f s; logs in %s%n", (System.nanoTime() - t0) / 1e9, workDir.resolve("logs"));
             if (once) {
                 stack.close();
@@ -95,7 +98,9 @@ public final class UpCommand implements Callable<Integer> {
                     concat(List.of("relay", "--region", r.name(), "--nats", relayUrl), fleetArg)));
             if (!r.sites().isEmpty()) {
                 stack.push(TierProcess.start("edges-" + r.name(), logs,
-                        concat(List.of("edge", "--fleet-region", r.name(), "--relay", relayUrl), fleetArg)));
+                        concat(List.of("edge", "--fleet-region", r.name(), "--relay", relayUrl,
+                                "--journal", workDir.resolve("journals").resolve(r.name()).toAbsolutePath().toString(),
+                                "--provider", "dir:" + sitesDir().toAbsolutePath()), fleetArg)));
             }
         }
         out.println("services: " + String.join(", ", stack.tiers().stream()
@@ -131,6 +136,11 @@ public final class UpCommand implements Callable<Integer> {
         for (NatsServerProcess s : servers) {
             out.printf("  nats-server %-20s %s (pid %d, monitor %s)%n", s.name(), s.clientUrl(), s.pid(), s.monitorUrl());
         }
+    }
+
+    /** Where the edges' manifest-directory provider writes, one subdirectory per site. */
+    private Path sitesDir() {
+        return workDir.resolve("sites");
     }
 
     private static void prepare(Path dir) throws java.io.IOException {

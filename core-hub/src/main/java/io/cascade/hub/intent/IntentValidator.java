@@ -18,6 +18,7 @@ import io.cascade.topology.targeting.InvalidSelectorException;
 import io.cascade.topology.targeting.LabelSelector;
 import io.cascade.topology.targeting.Labels;
 import io.cascade.topology.targeting.Operator;
+import io.cascade.topology.targeting.ProtoTargets;
 import io.cascade.topology.targeting.Requirement;
 import io.cascade.topology.targeting.Waves;
 import java.security.MessageDigest;
@@ -226,13 +227,7 @@ final class IntentValidator {
         for (int i = 0; i < selector.getMatchExpressionsCount(); i++) {
             LabelRequirement expression = selector.getMatchExpressions(i);
             String at = "target.selector.matchExpressions[" + i + "]";
-            Operator operator = switch (expression.getOperator()) {
-                case IN -> Operator.IN;
-                case NOT_IN -> Operator.NOT_IN;
-                case EXISTS -> Operator.EXISTS;
-                case DOES_NOT_EXIST -> Operator.DOES_NOT_EXIST;
-                case OPERATOR_UNSPECIFIED, UNRECOGNIZED -> null;
-            };
+            Operator operator = ProtoTargets.operator(expression.getOperator()).orElse(null);
             if (operator == null) {
                 problems.add(at + ".operator", "required: one of IN, NOT_IN, EXISTS, DOES_NOT_EXIST (found "
                         + expression.getOperator() + ")");

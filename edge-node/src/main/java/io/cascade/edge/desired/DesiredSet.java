@@ -10,6 +10,7 @@ import io.cascade.proto.SiteOverrideDoc;
 import io.cascade.topology.Subjects;
 import io.cascade.topology.targeting.InvalidSelectorException;
 import io.cascade.topology.targeting.LabelSelector;
+import io.cascade.topology.targeting.ProtoTargets;
 import io.cascade.topology.targeting.Operator;
 import io.cascade.topology.targeting.Requirement;
 import io.cascade.topology.targeting.Target;
@@ -87,7 +88,7 @@ public final class DesiredSet {
         }
         Target target;
         try {
-            target = target(doc.getTarget());
+            target = ProtoTargets.target(doc.getTarget());
         } catch (IllegalArgumentException e) {
             warn(site, region, app, entry.revision(), Long.toString(doc.getIntentRevision()),
                     "invalid target: " + e.getMessage());
@@ -123,34 +124,6 @@ public final class DesiredSet {
             }
         }
         return Optional.of(SiteOverlay.apply(app, release, override));
-    }
-
-    /**
-     * The topology form of a doc's target.
-     *
-     * @throws IllegalArgumentException (an {@link InvalidSelectorException} for the selector) when a
-     *     label key, value or operator is invalid, or a region id is blank
-     */
-    private static Target target(io.cascade.proto.Target proto) {
-        io.cascade.proto.LabelSelector selector = proto.getSelector();
-        List<Requirement> requirements = new ArrayList<>();
-        for (LabelRequirement requirement : selector.getMatchExpressionsList()) {
-            requirements.add(new Requirement(requirement.getKey(), operator(requirement),
-                    Set.copyOf(requirement.getValuesList())));
-        }
-        return new Target(new LabelSelector(selector.getMatchLabelsMap(), requirements),
-                Set.copyOf(proto.getRegionsList()));
-    }
-
-    private static Operator operator(LabelRequirement requirement) {
-        return switch (requirement.getOperator()) {
-            case IN -> Operator.IN;
-            case NOT_IN -> Operator.NOT_IN;
-            case EXISTS -> Operator.EXISTS;
-            case DOES_NOT_EXIST -> Operator.DOES_NOT_EXIST;
-            case OPERATOR_UNSPECIFIED, UNRECOGNIZED -> throw new InvalidSelectorException("requirement on \""
-                    + requirement.getKey() + "\" needs an operator: In, NotIn, Exists or DoesNotExist");
-        };
     }
 
     private static void warn(String site, String region, String app, long revision, String intentRevision,

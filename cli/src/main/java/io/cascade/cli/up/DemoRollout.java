@@ -1,0 +1,122 @@
+package io.cascade.cli.up;
+
+import io.cascade.cli.intent.IntentFile;
+import io.cascade.proto.FleetServiceGrpc;
+import io.cascade.proto.Intent;
+import io.cascade.proto.PublishIntentRequest;
+import io.cascade.proto.PublishIntentResponse;
+import io.cascade.topology.fleet.Fleet;
+import io.cascade.topology.fleet.SiteSpec;
+import io.cascade.topology.targeting.ProtoTargets;
+import io.cascade.topology.targeting.Target;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The second half of {@code cascade up}'s demo: publishes the bundled demo intent through the hub's
+ * FleetService and shows each targeted edge applying it, as the manifest files appear in the
+ * site's directory, with the time since the publish.
+ */
+final class DemoRollout {
+
+    static final String RESOURCE = "/io/cascade/cli/demo-intent.yaml";
+
+    private final PrintStream out;
+    private final String hubAddress;
+    private final Fleet fleet;
+    private final Path sitesDir;
+
+    DemoRollout(PrintStream out, String hubAddress, Fleet fleet, Path sitesDir) {
+        this.out = out;
+        this.hubAddress = hubAddress;
+        this.fleet = fleet;
+        this.sitesDir = sitesDir;
+    }
+
+    void run(Instant deadline) throws InterruptedException {
+        Intent intent = IntentFile.parse(demoText(), RESOURCE);
+        Target target = ProtoTargets.target(intent.getTarget());
+        List<SiteSpec> targeted = fleet.regions().stream()
+                .flatMap(r -> r.sites().stream().filter(s -> target.matches(r.name(), s.labels())))
+                .toList();
+        ManagedChannel channel = NettyChannelBuilder.forTarget(hubAddress).usePlaintext().build();
+        try {
+            long t0 = System.nanoTime();
+            PublishIntentResponse r = publish(FleetServiceGrpc.newBlockingStub(channel), intent, deadline);
+            out.printf("published intent %s %s (intent revision %d) for %d site(s) matching %s%n", intent.getApp(),
+                    intent.getBundle().getVersion(), r.getIntentRevision(), targeted.size(), target.selector());
+            Set<String> seen = new LinkedHashSet<>();
+            while (seen.size() < targeted.size()) {
+                for (SiteSpec s : targeted) {
+                    if (!seen.contains(s.name()) && applied(s.name(), intent.getApp(), intent.getBundle().getVersion())) {
+                        seen.add(s.name());
+                        out.printf("  edge %-16s applied %s %s  %7.1f ms after publish%n", s.name(), intent.getApp(),
+                                intent.getBundle().getVersion(), (System.nanoTime() - t0) / 1e6);
+                    }
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("not every targeted edge applied " + intent.getApp() + " in time; applied: " + seen);
+                }
+                Thread.sleep(20);
+            }
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static PublishIntentResponse publish(FleetServiceGrpc.FleetServiceBlockingStub stub, Intent intent, Instant deadline)
+            throws InterruptedException {
+        while (true) {
+            try {
+                return stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .publishIntent(PublishIntentRequest.newBuilder().setIntent(intent).build());
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || Instant.now().isAfter(deadline)) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** True when one of the site's manifest files holds the app's objects at this version. */
+    private boolean applied(String site, String app, String version) {
+        Path dir = sitesDir.resolve(site);
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(f -> !dir.relativize(f).toString().startsWith("."))
+                    .anyMatch(f -> f.toString().contains(app));
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    static String demoText() {
+        try (InputStream in = DemoRollout.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(RESOURCE + " is missing from the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
