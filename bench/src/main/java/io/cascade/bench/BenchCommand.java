@@ -1,5 +1,26 @@
 package io.cascade.bench;
 
-public final class BenchCommand {
-    public static void main(String[] args) {}
+import io.cascade.bench.raw.RawFanoutCommand;
+import io.cascade.topology.launch.CommandMain;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code cascade bench SCENARIO}: benchmarks on real nats-servers, results as JSON and Markdown. */
+@Command(name = "bench", mixinStandardHelpOptions = true, version = "cascade-bench 0.1.0",
+        description = "Benchmarks on real nats-servers (hub + relays on this machine); each scenario writes "
+                + "<scenario>-<edges>.json and .md to --out.",
+        subcommands = RawFanoutCommand.class)
+public final class BenchCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        CommandMain.exit(new BenchCommand(), args);
+    }
 }
