@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,14 +39,6 @@ final class EdgeSubscribers implements AutoCloseable {
     private final AtomicReferenceArray<Connection> connections;
     private final AtomicInteger disconnects = new AtomicInteger();
     private final AtomicInteger slowConsumers = new AtomicInteger();
-    /*
-     * NatsClients shares only the general executor; jnats then gives every connection its own timer
-     * pool (3 platform threads) and connect and callback executors (1 each): 5 platform threads per
-     * connection, 50k at 10k edges, and ~12 ms per connect. The subscribers share these instead.
-     */
-    private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2,
-            Thread.ofPlatform().name("bench-edge-timer-", 0).daemon().factory());
-    private final ExecutorService listeners = Executors.newVirtualThreadPerTaskExecutor();
 
     private EdgeSubscribers(List<String> relayUrls, int count, int messageIds) {
         this.relayUrls = List.copyOf(relayUrls);
@@ -118,9 +109,6 @@ final class EdgeSubscribers implements AutoCloseable {
                         slowConsumers.incrementAndGet();
                     }
                 })
-                .scheduledExecutor(timers)
-                .connectExecutor(listeners)
-                .callbackExecutor(listeners)
                 .build();
         Connection conn = NatsClients.connect(options);
         try {
@@ -174,11 +162,11 @@ final class EdgeSubscribers implements AutoCloseable {
         return n;
     }
 
-    /** Closes every connection, a bounded number at a time on virtual threads, then the shared executors. */
+    /** Closes every connection, a bounded number at a time on virtual threads. */
     @Override
     public void close() throws InterruptedException {
         AtomicInteger next = new AtomicInteger();
-        try (listeners; ExecutorService closers = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (ExecutorService closers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int w = 0; w < 64; w++) {
                 closers.submit(() -> {
                     for (int i = next.getAndIncrement(); i < connections.length(); i = next.getAndIncrement()) {
@@ -190,8 +178,147 @@ final class EdgeSubscribers implements AutoCloseable {
                     return null;
                 });
             }
-        } finally {
-            timers.shutdownNow();
+        }
+    }
+}
+    private EdgeSubscribers(List<String> relayUrls, int count, int messageIds) {
+        this.relayUrls = List.copyOf(relayUrls);
+        this.connections = new AtomicReferenceArray<>(count);
+        this.deliveries = new Delivery[messageIds];
+        for (int id = 0; id < messageIds; id++) {
+            deliveries[id] = new Delivery(count);
+        }
+    }
+
+    static String siteSubject(int i) {
+        return "bench.raw.site." + i;
+    }
+
+    static byte[] payload(int messageId) {
+        return ByteBuffer.allocate(Integer.BYTES).putInt(messageId).array();
+    }
+
+    /**
+     * Connects {@code count} subscribers with at most {@code parallelism} virtual threads connecting at
+     * once; each subscribes and flushes, so its relay has the interest when this returns. A failure or
+     * the timeout closes what was opened and says how far it got.
+     */
+    static EdgeSubscribers open(List<String> relayUrls, int count, int messageIds, int parallelism, Duration timeout)
+            throws InterruptedException {
+        EdgeSubscribers s = new EdgeSubscribers(relayUrls, count, messageIds);
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+        for (int w = 0; w < Math.min(parallelism, count); w++) {
+            workers.submit(() -> {
+                for (int i = next.getAndIncrement(); i < count && failure.get() == null; i = next.getAndIncrement()) {
+                    try {
+                        s.connections.set(i, s.connect(i));
+                    } catch (Exception e) {
+                        failure.compareAndSet(null, new IllegalStateException("edge " + i + " to " + s.relayUrl(i)
+                                + ": " + e, e));
+                    }
+                }
+                return null;
+            });
+        }
+        workers.shutdown();
+        boolean done = workers.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (!done || failure.get() != null) {
+            int opened = s.opened();
+            workers.shutdownNow();
+            workers.awaitTermination(FLUSH.toMillis(), TimeUnit.MILLISECONDS); // no connection opens after close
+            s.close();
+            String why = done ? failure.get().getMessage() : "timed out after " + timeout;
+            throw new IllegalStateException("connected " + opened + " of " + count + " subscribers, then failed: " + why,
+                    failure.get());
+        }
+        return s;
+    }
+
+    private Connection connect(int i) throws IOException, InterruptedException, TimeoutException {
+        Options options = NatsClients.options("bench-edge-" + i, relayUrl(i))
+                .connectionListener((conn, event) -> {
+                    if (event == ConnectionListener.Events.DISCONNECTED) {
+                        disconnects.incrementAndGet();
+                        LOG.warn("bench-edge-{}: disconnected from {}", i, relayUrl(i));
+                    }
+                })
+                .errorListener(new ErrorListener() {
+                    @Override
+                    public void slowConsumerDetected(Connection conn, Consumer consumer) {
+                        slowConsumers.incrementAndGet();
+                    }
+                })
+                .build();
+        Connection conn = NatsClients.connect(options);
+        try {
+            var dispatcher = conn.createDispatcher(msg -> receive(i, msg));
+            dispatcher.subscribe(SHARED_SUBJECT);
+            dispatcher.subscribe(siteSubject(i));
+            conn.flush(FLUSH);
+            return conn;
+        } catch (TimeoutException | RuntimeException e) {
+            conn.close();
+            throw e;
+        }
+    }
+
+    private void receive(int i, Message msg) {
+        long now = System.nanoTime();
+        byte[] data = msg.getData();
+        int id = data != null && data.length == Integer.BYTES ? ByteBuffer.wrap(data).getInt() : -1;
+        if (id >= 0 && id < deliveries.length) {
+            deliveries[id].record(i, now);
+        }
+    }
+
+    String relayUrl(int i) {
+        return relayUrls.get(i % relayUrls.size());
+    }
+
+    int count() {
+        return connections.length();
+    }
+
+    Delivery delivery(int messageId) {
+        return deliveries[messageId];
+    }
+
+    /** Connection losses seen by the subscribers so far. */
+    int disconnects() {
+        return disconnects.get();
+    }
+
+    /** Slow-consumer events the client library reported. */
+    int slowConsumers() {
+        return slowConsumers.get();
+    }
+
+    private int opened() {
+        int n = 0;
+        for (int i = 0; i < connections.length(); i++) {
+            n += connections.get(i) == null ? 0 : 1;
+        }
+        return n;
+    }
+
+    /** Closes every connection, a bounded number at a time on virtual threads. */
+    @Override
+    public void close() throws InterruptedException {
+        AtomicInteger next = new AtomicInteger();
+        try (ExecutorService closers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int w = 0; w < 64; w++) {
+                closers.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < connections.length(); i = next.getAndIncrement()) {
+                        Connection c = connections.getAndSet(i, null);
+                        if (c != null) {
+                            c.close();
+                        }
+                    }
+                    return null;
+                });
+            }
         }
     }
 }

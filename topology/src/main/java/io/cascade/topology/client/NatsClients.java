@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +22,16 @@ public final class NatsClients {
 
     private static final Logger LOG = LoggerFactory.getLogger(NatsClients.class);
 
-    /** Callback threads shared by all connections of this JVM. */
+    /** Callback, connect and listener threads shared by all connections of this JVM (virtual). */
     private static final ExecutorService CALLBACKS = Executors.newVirtualThreadPerTaskExecutor();
+
+    /**
+     * Timers (pings, reconnect waits, heartbeats) shared by all connections of this JVM. Without it
+     * jnats gives every connection its own pool: measured by the raw fan-out bench, 5 platform
+     * threads per connection and ~12 ms per connect, 13.6 s to connect 1k edges instead of 3.0 s.
+     */
+    private static final ScheduledExecutorService TIMERS = Executors.newScheduledThreadPool(2,
+            Thread.ofPlatform().name("nats-timer-", 0).daemon().factory());
 
     static final Duration RECONNECT_WAIT = Duration.ofMillis(500);
     static final Duration RECONNECT_JITTER = Duration.ofSeconds(1);
@@ -41,6 +50,9 @@ public final class NatsClients {
                 .connectionTimeout(Duration.ofSeconds(5))
                 .bufferSize(BUFFER_SIZE)
                 .executor(CALLBACKS)
+                .callbackExecutor(CALLBACKS)
+                .connectExecutor(CALLBACKS)
+                .scheduledExecutor(TIMERS)
                 .connectionListener(logging(name))
                 .errorListener(new ErrorListener() {});
     }
