@@ -25,7 +25,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The second half of {@code cascade up}'s demo: publishes the bundled demo intent through the hub's
@@ -94,17 +93,15 @@ final class DemoRollout {
         }
     }
 
-    /** True when one of the site's manifest files holds the app's objects at this version. */
+    /**
+     * True when the site's manifest-directory provider has recorded the app at this version (it
+     * writes its state file last, after every manifest file).
+     */
     private boolean applied(String site, String app, String version) {
-        Path dir = sitesDir.resolve(site);
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile)
-                    .filter(f -> !dir.relativize(f).toString().startsWith("."))
-                    .anyMatch(f -> f.toString().contains(app));
-        } catch (IOException | UncheckedIOException e) {
+        Path state = sitesDir.resolve(site).resolve(".cascade").resolve(app + ".hash");
+        try {
+            return Files.isRegularFile(state) && Files.readString(state).contains(version);
+        } catch (IOException e) {
             return false;
         }
     }
