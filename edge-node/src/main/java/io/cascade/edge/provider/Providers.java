@@ -25,7 +25,9 @@ public final class Providers {
             (duration: 50ms, 2s, 1m or ISO-8601 like PT0.5S; seed defaults to a random one);
             dir:<path>  files in a manifest directory such as /var/lib/rancher/k3s/server/manifests;
             k8s[:context=<kubeconfig context>]  a Kubernetes cluster through the API server (in-cluster \
-            service account, KUBECONFIG or ~/.kube/config)""";
+            service account, KUBECONFIG or ~/.kube/config);
+            slow:<duration>:<spec>  the provider of <spec>, each apply acknowledged <duration> after it \
+            landed (crash tests: a kill in that window finds the apply landed but not recorded)""";
 
     /** fabric8's own retries of one request (100 ms, 200 ms) before a call fails retryably. */
     static final int K8S_CLIENT_RETRIES = 2;
@@ -39,6 +41,8 @@ public final class Providers {
         record Dir(Path path) implements Spec {}
 
         record K8s(Optional<String> context) implements Spec {}
+
+        record Slow(Duration ackDelay, Spec inner) implements Spec {}
     }
 
     private Providers() {}
@@ -73,7 +77,14 @@ public final class Providers {
                 }
                 yield new Spec.K8s(Optional.ofNullable(context));
             }
-            default -> throw bad(spec, "unknown provider \"" + kind + "\"; expected sim, dir:<path> or k8s");
+            case "slow" -> {
+                int second = rest == null ? -1 : rest.indexOf(':');
+                if (second <= 0) {
+                    throw bad(spec, "expected slow:<duration>:<provider spec>");
+                }
+                yield new Spec.Slow(duration(spec, rest.substring(0, second)), parse(rest.substring(second + 1)));
+            }
+            default -> throw bad(spec, "unknown provider \"" + kind + "\"; expected sim, dir:<path>, k8s or slow:<duration>:<spec>");
         };
     }
 
@@ -89,6 +100,7 @@ public final class Providers {
                 KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
                 yield new KubernetesProvider(client, true);
             }
+            case Spec.Slow slow -> new SlowAcknowledgingProvider(build(slow.inner()), slow.ackDelay());
         };
     }
 
@@ -188,6 +200,6 @@ public final class Providers {
 
     private static IllegalArgumentException bad(String spec, String why) {
         return new IllegalArgumentException("bad provider spec \"" + spec + "\": " + why
-                + " (expected one of: sim[:options], dir:<path>, k8s[:context=<name>])");
+                + " (expected one of: sim[:options], dir:<path>, k8s[:context=<name>], slow:<duration>:<spec>)");
     }
 }

@@ -72,10 +72,22 @@ class ProvidersTest {
         }
     }
 
+    @Test
+    void slowWrapsAnotherProviderAndAcknowledgesLate(@TempDir Path dir) throws Exception {
+        try (Provider provider = Providers.fromSpec("slow:200ms:dir:" + dir)) {
+            long t0 = System.nanoTime();
+            provider.apply(TestBundles.desired("shop", 1, "h1", TestBundles.file("a.txt", "x")));
+
+            assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(200_000_000L);
+            assertThat(dir.resolve("shop/a.txt")).hasContent("x");
+            assertThat(provider.appliedHash("shop")).contains("h1");
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiterString = "=>", quoteCharacter = '\'', value = {
         "''                           => it is empty",
-        "nomad                        => unknown provider \"nomad\"; expected sim, dir:<path> or k8s",
+        "nomad                        => unknown provider \"nomad\"; expected sim, dir:<path>, k8s or slow:<duration>:<spec>",
         "sim:                         => nothing after ':'",
         "sim:speed=1                  => unknown option \"speed\"; known: failApps, failure, latency, seed",
         "sim:latency                  => expected key=value, got \"latency\"",
@@ -89,12 +101,15 @@ class ProvidersTest {
         "dir:                         => dir needs a path",
         "k8s:context=                 => context must not be empty",
         "k8s:namespace=x              => unknown option \"namespace\"; known: context",
+        "slow:2s                      => expected slow:<duration>:<provider spec>",
+        "slow:soon:sim                => latency must be a duration such as 50ms, 2s, 1m or PT0.5S, got \"soon\"",
+        "slow:1s:nomad                => unknown provider \"nomad\"",
     })
     void badSpecsAreRejectedWithTheReason(String spec, String reason) {
         assertThatThrownBy(() -> Providers.fromSpec(spec))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("bad provider spec \"" + spec + "\": ")
                 .hasMessageContaining(reason)
-                .hasMessageEndingWith("(expected one of: sim[:options], dir:<path>, k8s[:context=<name>])");
+                .hasMessageEndingWith("(expected one of: sim[:options], dir:<path>, k8s[:context=<name>], slow:<duration>:<spec>)");
     }
 }
