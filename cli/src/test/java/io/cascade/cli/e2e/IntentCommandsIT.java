@@ -1,0 +1,117 @@
+package io.cascade.cli.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.cascade.cli.Cascade;
+import io.cascade.topology.launch.CommandMain;
+import io.cascade.topology.testing.FabricExtension;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
+
+/** {@code cascade publish -f}, {@code intents} and {@code withdraw} against a real hub and fleet. */
+class IntentCommandsIT {
+
+    @RegisterExtension
+    static final FabricExtension FABRIC = FabricExtension.demo();
+
+    static FleetHarness fleet;
+    static final Map<String, RecordingProvider> providers = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        fleet = new FleetHarness(FABRIC, site -> {
+            RecordingProvider p = new RecordingProvider(io.cascade.edge.provider.Providers.fromSpec("sim"));
+            providers.put(site, p);
+            return p;
+        });
+        fleet.startEdge("gw-us-0001");
+        fleet.startEdge("store-us-0001");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        fleet.close();
+    }
+
+    record Run(int exitCode, String out, String err) {}
+
+    static Run cascade(String... args) {
+        CommandLine cli = CommandMain.commandLine(new Cascade());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--hub";
+        all[args.length + 1] = "127.0.0.1:" + fleet.hub.grpcPort();
+        return new Run(cli.execute(all), out.toString(), err.toString());
+    }
+
+    @Test
+    void publishListAndWithdrawAnIntentFromAYamlFile() throws Exception {
+        Path file = FABRIC.newDir("intents").resolve("gateway.yaml");
+        Files.writeString(file, """
+                app: gateway-agent
+                metadata: {description: agent for gateways}
+                bundle:
+                  version: "2.1.0"
+                  resources:
+                    - {kind: ConfigMap, name: agent, namespace: agent, manifest: "apiVersion: v1\\nkind: ConfigMap\\n"}
+                target:
+                  selector:
+                    matchExpressions:
+                      - {key: tier, operator: IN, values: [gateway]}
+                """);
+        Run published = cascade("publish", "-f", file.toString());
+        assertThat(published.exitCode()).as(published.err()).isZero();
+        assertThat(published.out()).containsPattern("gateway-agent: published at intent revision \\d+");
+
+        Run again = cascade("publish", "-f", file.toString());
+        assertThat(again.out()).contains("gateway-agent: unchanged at intent revision");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> providers.get("gw-us-0001").applies("gateway-agent") == 1);
+        assertThat(providers.get("store-us-0001").applies("gateway-agent")).isZero();
+
+        Run list = cascade("intents");
+        assertThat(list.exitCode()).isZero();
+        assertThat(list.out()).containsPattern("gateway-agent +\\d+ +2\\.1\\.0 .*agent for gateways");
+
+        Run withdrawn = cascade("withdraw", "gateway-agent");
+        assertThat(withdrawn.out()).containsPattern("gateway-agent: withdrawn at intent revision \\d+");
+        await().atMost(Duration.ofSeconds(30)).until(() -> providers.get("gw-us-0001").removes("gateway-agent") == 1);
+        assertThat(cascade("intents").out()).doesNotContain("gateway-agent");
+    }
+
+    @Test
+    void anInvalidIntentIsRefusedWithTheHubsMessage() throws Exception {
+        Path file = FABRIC.newDir("intents").resolve("bad.yaml");
+        Files.writeString(file, """
+                app: Bad_Name
+                bundle: {version: "1"}
+                """);
+        Run r = cascade("publish", "-f", file.toString());
+        assertThat(r.exitCode()).isEqualTo(CommandMain.BAD_INPUT);
+        assertThat(r.err()).contains("INVALID_ARGUMENT").contains("Bad_Name");
+
+        Files.writeString(file, "app: x\nbundel: {}\n");
+        Run typo = cascade("publish", "-f", file.toString());
+        assertThat(typo.exitCode()).isEqualTo(CommandMain.BAD_INPUT);
+        assertThat(typo.err()).contains("bundel");
+
+        Run unknown = cascade("withdraw", "never-published");
+        assertThat(unknown.exitCode()).isEqualTo(CommandMain.BAD_INPUT);
+        assertThat(unknown.err()).contains("NOT_FOUND");
+    }
+}
