@@ -68,7 +68,7 @@ public final class UpCommand implements Callable<Integer> {
             LocalFabric fabric = stack.push(LocalFabric.start(fleet, workDir.resolve("servers")));
             printServers(fabric);
             Fleet resolved = fabric.fleet();
-            startTiers(stack, resolved, fabric);
+            startTiers(stack, resolved, fabric, deadline);
             showCrossTierMessages(stack, resolved, fabric, deadline);
             String hubAddress = resolved.hub().host() + ":" + resolved.hub().ports().service();
             Files.writeString(workDir.resolve("hub-address"), hubAddress + "\n");
@@ -87,11 +87,20 @@ public final class UpCommand implements Callable<Integer> {
         }
     }
 
-    private void startTiers(Stack stack, Fleet fleet, LocalFabric fabric) {
+    /**
+     * Starts the hub, waits until it answers (its buckets exist then, so the relays' mirrors find
+     * their source at once instead of retrying), then the relays and edges.
+     */
+    private void startTiers(Stack stack, Fleet fleet, LocalFabric fabric, Instant deadline) throws Exception {
         Path logs = workDir.resolve("logs");
         List<String> fleetArg = fleetFile == null ? List.of() : List.of("--fleet", fleetFile.toAbsolutePath().toString());
         stack.push(TierProcess.start("hub", logs, concat(List.of("hub", "--nats", fabric.hub().clientUrl(),
                 "--grpc-host", fleet.hub().host(), "--grpc-port", String.valueOf(fleet.hub().ports().service())), fleetArg)));
+        try (Connection hub = NatsClients.connect(NatsClients.options("cascade-up", fabric.hub().clientUrl()).build())) {
+            new Prober(hub).probe(Subjects.probeHub(), deadline);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + "\n" + stack.diagnose(), e);
+        }
         for (RegionSpec r : fleet.regions()) {
             String relayUrl = fabric.relay(r.name()).clientUrl();
             stack.push(TierProcess.start("relay-" + r.name(), logs,

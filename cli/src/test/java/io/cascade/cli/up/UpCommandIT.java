@@ -32,7 +32,8 @@ class UpCommandIT {
         Path jar = Path.of("target/cascade.jar").toAbsolutePath();
         assertThat(jar).exists();
         String java = ProcessHandle.current().info().command().orElseThrow();
-        Process up = new ProcessBuilder(java, "-jar", jar.toString(), "up", "--work-dir", work.toString())
+        // the default work dir, .cascade/up, relative to where the user runs it
+        Process up = new ProcessBuilder(java, "-jar", jar.toString(), "up").directory(work.toFile())
                 .redirectErrorStream(true).start();
         List<String> lines = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> running = new CompletableFuture<>();
@@ -64,10 +65,17 @@ class UpCommandIT {
         for (String site : SITES) {
             assertThat(output).containsPattern("edge " + site + " → relay → hub +\\d+\\.\\d+ ms +\\(EDGE edge " + site + "\\)");
         }
+        assertThat(output).containsPattern("published intent storefront 1\\.0\\.0 \\(intent revision \\d+, .*\\) for 4 site\\(s\\) matching tier=store");
+        for (String site : List.of("store-eu-0001", "store-eu-0002", "store-us-0001", "store-us-0002")) {
+            assertThat(output).containsPattern("edge " + site + " +applied storefront 1\\.0\\.0 ");
+        }
+        assertThat(output).doesNotContain("edge gw-eu-0001    applied", "edge gw-us-0001    applied");
+        assertThat(Files.readString(work.resolve(".cascade/up/sites/store-eu-0001/storefront/configmap_storefront_storefront.yaml")))
+                .contains("greeting: \"Guten Tag\"");
         // 3 nats-servers + hub + 2 relays + 2 edge hosts
         assertThat(descendants.stream().filter(p -> p.parent().map(pp -> pp.pid() == up.pid()).orElse(false)))
                 .hasSize(8);
-        assertThat(Files.readString(work.resolve("logs/edges-eu.log"))).contains("3 edge(s) running");
+        assertThat(Files.readString(work.resolve(".cascade/up/logs/edges-eu.log"))).contains("3 edge(s) running");
 
         new ProcessBuilder("kill", "-INT", String.valueOf(up.pid())).start().waitFor();
         assertThat(up.waitFor(60, TimeUnit.SECONDS)).as("launcher exits after Ctrl-C").isTrue();

@@ -59,10 +59,15 @@ public final class Providers {
     }
 
     static Spec parse(String spec) {
-        if (spec == null || spec.isBlank()) {
+        return parse(spec, spec);
+    }
+
+    /** Parses {@code part} of {@code spec} (all of it, or the inner spec of {@code slow}); errors name {@code spec}. */
+    private static Spec parse(String spec, String part) {
+        if (part == null || part.isBlank()) {
             throw bad(spec, "it is empty");
         }
-        String text = spec.strip();
+        String text = part.strip();
         int colon = text.indexOf(':');
         String kind = colon < 0 ? text : text.substring(0, colon);
         String rest = colon < 0 ? null : text.substring(colon + 1);
@@ -82,7 +87,7 @@ public final class Providers {
                 if (second <= 0) {
                     throw bad(spec, "expected slow:<duration>:<provider spec>");
                 }
-                yield new Spec.Slow(duration(spec, rest.substring(0, second)), parse(rest.substring(second + 1)));
+                yield new Spec.Slow(duration(spec, rest.substring(0, second)), parse(spec, rest.substring(second + 1)));
             }
             default -> throw bad(spec, "unknown provider \"" + kind + "\"; expected sim, dir:<path>, k8s or slow:<duration>:<spec>");
         };

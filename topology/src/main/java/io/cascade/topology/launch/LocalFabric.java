@@ -45,7 +45,7 @@ public final class LocalFabric implements AutoCloseable {
 
     private LocalFabric(Fleet fleet, Path workDir, LeafRoute leafRoute) {
         this.fleet = fleet;
-        this.workDir = workDir;
+        this.workDir = workDir.toAbsolutePath();
         this.leafRoute = leafRoute;
     }
 

@@ -40,9 +40,9 @@ public final class NatsServerProcess implements AutoCloseable {
 
     private NatsServerProcess(NatsServerConfig config, Path dir) {
         this.config = config;
-        this.dir = dir;
-        this.configFile = dir.resolve("nats.conf");
-        this.logFile = dir.resolve("nats.log");
+        this.dir = dir.toAbsolutePath();
+        this.configFile = this.dir.resolve("nats.conf");
+        this.logFile = this.dir.resolve("nats.log");
     }
 
     /** Writes the config into {@code dir}, starts the server and waits until it is healthy. */
