@@ -3,6 +3,7 @@ package io.cascade.edge;
 import io.cascade.edge.journal.Journal;
 import io.cascade.edge.provider.Provider;
 import io.cascade.edge.reconcile.Reconciler;
+import io.cascade.edge.status.StatusReporter;
 import io.cascade.edge.sync.DesiredFeed;
 import io.cascade.proto.ProbeReply;
 import io.cascade.topology.Subjects;
@@ -21,6 +22,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +43,9 @@ public final class EdgeNode implements AutoCloseable {
     private record DeltaArrived(byte[] payload) implements Event {}
     private record BeaconArrived(byte[] payload) implements Event {}
     private record SyncDue(String reason) implements Event {}
-    private record ReconcileDue() implements Event {}
+    private record ReconcileDue(boolean checkDrift) implements Event {}
+    private record ReportDue() implements Event {}
+    private record Wake() implements Event {}
     private record Stop() implements Event {}
 
     private final EdgeConfig config;
@@ -49,6 +54,12 @@ public final class EdgeNode implements AutoCloseable {
     private final Provider provider;
     private final DesiredFeed feed;
     private final Reconciler reconciler;
+    private final StatusReporter reporter;
+    private final AtomicLong ackedUpTo = new AtomicLong(-1);
+    private final AtomicReference<String> reportFailure = new AtomicReference<>();
+    private boolean reportInFlight;
+    private boolean reportAgain;
+    private Duration reportBackoff;
     private final ScheduledExecutorService timers;
     private final BlockingQueue<Event> inbox = new ArrayBlockingQueue<>(INBOX_BOUND);
     private final ConnectionListener reconnects;
@@ -70,6 +81,8 @@ public final class EdgeNode implements AutoCloseable {
         this.syncBackoff = tuning.retryMin();
         this.feed = new DesiredFeed(config.site(), config.region(), journal, nats, tuning.beaconGrace(), tuning.syncTimeout());
         this.reconciler = new Reconciler(config.site(), config.region(), config.labels(), journal, provider, Clock.systemUTC());
+        this.reporter = new StatusReporter(config.site(), config.region(), config.labels(), journal, nats, tuning.heartbeat());
+        this.reportBackoff = tuning.retryMin();
         this.reconnects = (conn, event) -> {
             if (event == ConnectionListener.Events.RECONNECTED) {
                 offer(new SyncDue("reconnected"));
@@ -108,7 +121,8 @@ public final class EdgeNode implements AutoCloseable {
         probe = ProbeResponder.start(nats, ProbeReply.Tier.EDGE, config.region(), config.site(), "edge " + config.site(),
                 List.of(Subjects.probeSite(config.region(), config.site()), Subjects.probeSites(config.region())));
         scheduleJittered(new SyncDue("safety timer"), tuning.safetySync(), true);
-        scheduleJittered(new ReconcileDue(), tuning.reconcilePeriod(), true);
+        scheduleJittered(new ReconcileDue(true), tuning.reconcilePeriod(), true);
+        scheduleJittered(new ReportDue(), tuning.heartbeat(), true);
     }
 
     /** Callbacks only enqueue; when the inbox is full the event is dropped and a sync is owed. */
@@ -120,7 +134,8 @@ public final class EdgeNode implements AutoCloseable {
 
     private void run() {
         reconciler.recover();
-        reconcile();
+        reconcile(true);
+        report();
         sync("start");
         while (!closed) {
             Event e;
@@ -130,6 +145,7 @@ public final class EdgeNode implements AutoCloseable {
                 return;
             }
             boolean changed = false;
+            boolean checkDrift = false;
             boolean syncNeeded = false;
             String reason = null;
             // drain what is queued, then reconcile once
@@ -156,10 +172,16 @@ public final class EdgeNode implements AutoCloseable {
                         syncNeeded = true;
                         reason = s.reason();
                     }
-                    case ReconcileDue r -> changed = true;
+                    case ReconcileDue r -> {
+                        changed = true;
+                        checkDrift |= r.checkDrift();
+                    }
+                    case ReportDue r -> report();
+                    case Wake w -> { }
                 }
                 e = inbox.poll();
             } while (e != null);
+            reportResults();
             if (overflowed) {
                 overflowed = false;
                 syncNeeded = true;
@@ -168,7 +190,7 @@ public final class EdgeNode implements AutoCloseable {
             if (syncNeeded) {
                 sync(reason);
             } else if (changed) {
-                reconcile();
+                reconcile(checkDrift);
             }
         }
     }
@@ -188,15 +210,61 @@ public final class EdgeNode implements AutoCloseable {
             syncBackoff = syncBackoff.multipliedBy(2).compareTo(tuning.retryMax()) > 0 ? tuning.retryMax() : syncBackoff.multipliedBy(2);
             scheduleJittered(new SyncDue("retry"), wait, false);
         }
-        reconcile();
+        reconcile(false);
     }
 
-    private void reconcile() {
-        Reconciler.Outcome o = reconciler.reconcile();
+    private void reconcile(boolean checkDrift) {
+        Reconciler.Outcome o = reconciler.reconcile(checkDrift);
+        if (o.changedAnything()) {
+            report();
+        }
         if (!o.failed().isEmpty()) {
-            reconciler.nextRetry().ifPresent(at -> scheduleJittered(new ReconcileDue(),
+            reconciler.nextRetry().ifPresent(at -> scheduleJittered(new ReconcileDue(false),
                     Duration.between(Instant.now(), at).plusMillis(10), false));
         }
+    }
+
+    /** Sends the latest status (or a heartbeat) unless a report is on its way; then once more after it. */
+    private void report() {
+        if (reportInFlight) {
+            reportAgain = true;
+            return;
+        }
+        reportInFlight = true;
+        reporter.send().whenComplete((seq, error) -> {
+            if (error == null) {
+                ackedUpTo.accumulateAndGet(seq, Math::max);
+            } else {
+                reportFailure.set(error.getMessage());
+            }
+            offer(new Wake());
+        });
+    }
+
+    /** Applies the outcome of the report on its way (set by its future), on this site's thread. */
+    private void reportResults() {
+        long acked = ackedUpTo.getAndSet(-1);
+        String failure = reportFailure.getAndSet(null);
+        if (acked >= 0) {
+            reportInFlight = false;
+            reporter.acked(acked);
+            reportBackoff = tuning.retryMin();
+            if (reportAgain || reporter.pending()) {
+                reportAgain = false;
+                report();
+            }
+        } else if (failure != null) {
+            reportInFlight = false;
+            reportAgain = false;
+            Duration wait = reportBackoff;
+            reportBackoff = reportBackoff.multipliedBy(2).compareTo(tuning.retryMax()) > 0 ? tuning.retryMax() : reportBackoff.multipliedBy(2);
+            LOG.debug("edge {}: status report not acknowledged ({}); again in ~{}", config.site(), failure, wait);
+            scheduleJittered(new ReportDue(), wait, false);
+        }
+    }
+
+    public StatusReporter reporter() {
+        return reporter;
     }
 
     /** Schedules {@code event} after {@code period} ±20 % (repeating when asked), never in lock-step with other sites. */

@@ -11,16 +11,19 @@ import java.util.Objects;
  * @param safetySync      period of the slow safety-net sync (jittered ±20 %)
  * @param reconcilePeriod period of the drift check and retry pass while nothing changes
  * @param retryMin        first backoff after a failed sync (doubles, jittered)
- * @param retryMax        largest backoff after failed syncs
+ * @param retryMax        largest backoff after failed syncs and status reports
+ * @param heartbeat       period of the status heartbeat (jittered ±20 %); the relay marks a site
+ *                        offline after 3 silent periods
  */
 public record EdgeTuning(Duration beaconGrace, Duration syncTimeout, Duration safetySync, Duration reconcilePeriod,
-                         Duration retryMin, Duration retryMax) {
+                         Duration retryMin, Duration retryMax, Duration heartbeat) {
 
     public static final EdgeTuning DEFAULTS = new EdgeTuning(Duration.ofSeconds(3), Duration.ofSeconds(5),
-            Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(30));
+            Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(30),
+            Duration.ofSeconds(10));
 
     public EdgeTuning {
-        for (Duration d : new Duration[] {beaconGrace, syncTimeout, safetySync, reconcilePeriod, retryMin, retryMax}) {
+        for (Duration d : new Duration[] {beaconGrace, syncTimeout, safetySync, reconcilePeriod, retryMin, retryMax, heartbeat}) {
             Objects.requireNonNull(d, "duration");
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("edge timers must be positive, got " + d);

@@ -155,6 +155,25 @@ class DesiredStateIT {
     }
 
     @Test
+    void anEdgeCutOffFromItsRelayKeepsEnforcingItsJournalAndRepairsDrift() throws Exception {
+        String site = "gw-us-0001";
+        fleet.publish(Intents.app("drift", "1", Map.of("tier", "gateway"), List.of("us")).build());
+        await().atMost(CONVERGE).until(() -> runs(site, "drift", "1"));
+
+        FABRIC.relay("us").kill();
+        try (Stream<Path> files = Files.walk(dirs.get(site))) {
+            Path manifest = files.filter(f -> f.toString().endsWith(".yaml") && f.toString().contains("/drift/")).findFirst().orElseThrow();
+            Files.writeString(manifest, "tampered by hand\n");
+        }
+        assertThat(runs(site, "drift", "1")).isFalse();
+        await().atMost(CONVERGE).until(() -> runs(site, "drift", "1"));
+        assertThat(providers.get(site).applies("drift")).as("applied, then applied again to repair").isEqualTo(2);
+
+        FABRIC.relay("us").restart(Duration.ofSeconds(20));
+        FABRIC.fabric().awaitLeafLinks(Duration.ofSeconds(30));
+    }
+
+    @Test
     void edgesConvergeAfterTheHubRelayLinkIsCutAndRestored() throws Exception {
         fleet.publish(Intents.app("cut", "1", Map.of(), List.of()).build());
         await().atMost(CONVERGE).until(() -> US.stream().allMatch(s -> runs(s, "cut", "1")));

@@ -37,7 +37,7 @@ final class FleetHarness implements AutoCloseable {
 
     /** Short timers so tests converge in seconds. */
     static final EdgeTuning FAST = new EdgeTuning(Duration.ofMillis(500), Duration.ofSeconds(3), Duration.ofSeconds(20),
-            Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofSeconds(2));
+            Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(1));
 
     final FabricExtension fabric;
     final Hub hub;

@@ -6,6 +6,7 @@ import io.cascade.edge.journal.AppliedRecord;
 import io.cascade.edge.journal.Journal;
 import io.cascade.edge.journal.PendingApply;
 import io.cascade.edge.provider.AppDesired;
+import io.cascade.edge.provider.AppHealth;
 import io.cascade.edge.provider.Provider;
 import io.cascade.edge.provider.ProviderException;
 import io.cascade.proto.AppState;
@@ -93,6 +94,16 @@ public final class Reconciler {
 
     /** One pass over the desired set; failed applies are retried with backoff on later passes. */
     public Outcome reconcile() {
+        return reconcile(false);
+    }
+
+    /**
+     * One pass over the desired set. With {@code checkDrift}, an app whose applied content is the
+     * desired content is also asked for its live health, and applied again when the provider finds
+     * it DRIFTED (someone changed or deleted what was applied): the edge keeps enforcing its desired
+     * state, relay reachable or not.
+     */
+    public Outcome reconcile(boolean checkDrift) {
         Map<String, AppDesired> desired = new TreeMap<>(DesiredSet.evaluate(site, region, labels, journal.desired()));
         Map<String, AppliedRecord> applied = journal.applied();
         List<String> done = new ArrayList<>();
@@ -102,7 +113,9 @@ public final class Reconciler {
             AppliedRecord rec = applied.get(d.app());
             if (rec != null && rec.contentHash().equals(d.contentHash())) {
                 failures.remove(d.app());
-                continue;
+                if (!checkDrift || !drifted(d.app())) {
+                    continue;
+                }
             }
             Failure f = failures.get(d.app());
             if (f != null && f.contentHash().equals(d.contentHash()) && clock.instant().isBefore(f.retryAt())) {
@@ -124,6 +137,20 @@ public final class Reconciler {
             }
         }
         return new Outcome(done, removed, failed);
+    }
+
+    private boolean drifted(String app) {
+        try {
+            AppHealth health = provider.status(app);
+            if (health.state() == AppState.DRIFTED) {
+                LOG.warn("site {} app {}: drifted ({}); applying the desired state again", site, app, health.message());
+                return true;
+            }
+            return false;
+        } catch (ProviderException e) {
+            LOG.info("site {} app {}: cannot check for drift: {}", site, app, e.getMessage());
+            return false;
+        }
     }
 
     /** The earliest time a failed apply is due again, if any. */
