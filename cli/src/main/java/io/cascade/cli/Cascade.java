@@ -3,6 +3,9 @@ package io.cascade.cli;
 import io.cascade.cli.intent.IntentsCommand;
 import io.cascade.cli.intent.PublishCommand;
 import io.cascade.cli.intent.WithdrawCommand;
+import io.cascade.cli.rollup.RolloutCommand;
+import io.cascade.cli.rollup.SitesCommand;
+import io.cascade.cli.rollup.StatusCommand;
 import io.cascade.cli.up.UpCommand;
 import io.cascade.edge.EdgeCommand;
 import io.cascade.hub.HubCommand;
@@ -22,6 +25,9 @@ import picocli.CommandLine.Command;
             PublishCommand.class,
             IntentsCommand.class,
             WithdrawCommand.class,
+            StatusCommand.class,
+            RolloutCommand.class,
+            SitesCommand.class,
             TopologyCommand.class,
             TestCommand.class,
         })

@@ -14,18 +14,39 @@ public final class FleetClient {
             + HubAddress.DEFAULT + ").")
     String hub;
 
+    /**
+     * Opens a server stream with {@code open} and hands its iterator to {@code consume}, with no
+     * deadline (a watch lasts as long as the user wants); gRPC errors are reported as in {@link #call}.
+     */
+    public <M, T> T stream(java.util.function.Function<FleetServiceGrpc.FleetServiceBlockingStub, java.util.Iterator<M>> open,
+                           java.util.function.Function<java.util.Iterator<M>, T> consume) throws InterruptedException {
+        String target = HubAddress.resolve(hub);
+        ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+        try {
+            return consume.apply(open.apply(FleetServiceGrpc.newBlockingStub(channel)));
+        } catch (StatusRuntimeException e) {
+            throw failure(target, e);
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static RuntimeException failure(String target, StatusRuntimeException e) {
+        String what = e.getStatus().getCode() + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription());
+        if (e.getStatus().getCode() == io.grpc.Status.Code.INVALID_ARGUMENT || e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+            return new IllegalArgumentException(what, e);
+        }
+        return new IllegalStateException("hub " + target + " answered " + what, e);
+    }
+
     /** Runs {@code call} against the hub; a gRPC error becomes a message naming its status. */
-    <T> T call(java.util.function.Function<FleetServiceGrpc.FleetServiceBlockingStub, T> call) throws InterruptedException {
+    public <T> T call(java.util.function.Function<FleetServiceGrpc.FleetServiceBlockingStub, T> call) throws InterruptedException {
         String target = HubAddress.resolve(hub);
         ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
         try {
             return call.apply(FleetServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS));
         } catch (StatusRuntimeException e) {
-            String what = e.getStatus().getCode() + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription());
-            if (e.getStatus().getCode() == io.grpc.Status.Code.INVALID_ARGUMENT || e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
-                throw new IllegalArgumentException(what, e);
-            }
-            throw new IllegalStateException("hub " + target + " answered " + what, e);
+            throw failure(target, e);
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
