@@ -32,7 +32,7 @@ class WireContractTest {
       Path.of("target/generated-resources/protobuf/descriptor-sets/cascade-v1.desc");
 
   @Test
-  void fleetServiceHasSevenRpcsAndOnlyWatchRollupStreams() {
+  void fleetServiceHasItsRpcsAndOnlyWatchRollupStreams() {
     Map<String, MethodType> types =
         FleetServiceGrpc.getServiceDescriptor().getMethods().stream()
             .collect(Collectors.toMap(MethodDescriptor::getBareMethodName, MethodDescriptor::getType));
@@ -46,7 +46,10 @@ class WireContractTest {
                 "WithdrawIntent", MethodType.UNARY,
                 "GetRollup", MethodType.UNARY,
                 "WatchRollup", MethodType.SERVER_STREAMING,
-                "ListSites", MethodType.UNARY));
+                "ListSites", MethodType.UNARY,
+                "PauseRollout", MethodType.UNARY,
+                "ResumeRollout", MethodType.UNARY,
+                "RollbackRollout", MethodType.UNARY));
   }
 
   @Test
