@@ -139,6 +139,7 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
             case CONFLICT -> Status.ABORTED;
             case UNAVAILABLE -> Status.UNAVAILABLE;
             case STORE_FAILED -> Status.INTERNAL;
+            case PRECONDITION -> Status.FAILED_PRECONDITION;
         };
     }
 

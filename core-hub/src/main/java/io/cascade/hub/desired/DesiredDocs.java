@@ -111,6 +111,35 @@ public final class DesiredDocs implements DesiredState {
         LOG.info("app {}: withdrew desired docs: {}", app, changes);
     }
 
+    /** Every region's current app doc of {@code app}, by key. */
+    public Map<String, DesiredDoc> appDocs(String app) throws IOException, JetStreamApiException, InterruptedException {
+        Map<String, DesiredDoc> docs = new LinkedHashMap<>();
+        for (String key : bucket.keys(appKeyFilter(app))) {
+            DesiredDoc doc = read(key, DesiredDoc.parser());
+            if (doc != null) {
+                docs.put(key, doc);
+            }
+        }
+        return docs;
+    }
+
+    /**
+     * Rewrites every region's app doc of {@code app} through {@code change} (a wave step, a pause, a
+     * promotion, a rollback); docs the change leaves equal are not written. Returns how many changed.
+     */
+    public int transform(String app, java.util.function.UnaryOperator<DesiredDoc> change)
+            throws IOException, JetStreamApiException, InterruptedException {
+        Changes changes = new Changes();
+        for (Map.Entry<String, DesiredDoc> e : appDocs(app).entrySet()) {
+            DesiredDoc next = change.apply(e.getValue());
+            if (!next.equals(e.getValue())) {
+                changes.put(e.getKey(), next);
+            }
+        }
+        LOG.info("app {}: rollout step: {}", app, changes);
+        return changes.puts;
+    }
+
     /** Every region's app doc of {@code app}: {@code *.app.<app>}. */
     private static String appKeyFilter(String app) {
         return Subjects.desiredAppKey("*", app);

@@ -23,7 +23,9 @@ public final class IntentException extends Exception {
         /** The hub's JetStream did not answer (timeout, no connection); retrying is safe. */
         UNAVAILABLE,
         /** The hub's JetStream refused a request, or holds something that is not what the hub wrote. */
-        STORE_FAILED
+        STORE_FAILED,
+        /** The request does not fit the app's state now (e.g. resuming a rollout that is not paused). */
+        PRECONDITION
     }
 
     private final Reason reason;

@@ -1,0 +1,194 @@
+package io.cascade.hub.rollout;
+
+import io.cascade.hub.desired.DesiredDocs;
+import io.cascade.hub.intent.IntentException;
+import io.cascade.hub.intent.Intents;
+import io.cascade.proto.AppRollup;
+import io.cascade.proto.DesiredDoc;
+import io.cascade.proto.GlobalRollup;
+import io.cascade.proto.RolloutControlResponse;
+import io.cascade.proto.RolloutPolicy;
+import io.cascade.proto.RolloutState;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives rollouts from the global rollup: every tick, each app whose desired docs are ROLLING_OUT
+ * gets a {@link RolloutDecision} (advance to the next wave, promote the candidate, pause, roll
+ * back), carried out by rewriting its desired docs in every region. Operators pause, resume and
+ * roll back through the same docs. One thread; state (when the current wave started) is in memory,
+ * so a hub restart restarts a wave's soak, never a wave.
+ */
+public final class RolloutController implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RolloutController.class);
+    static final long TICK_MILLIS = 500;
+
+    private final Intents intents;
+    private final DesiredDocs docs;
+    private final Supplier<GlobalRollup> rollups;
+    private final Clock clock;
+    private final Map<String, Instant> waveStarted = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("rollout-controller").daemon().factory());
+
+    public RolloutController(Intents intents, DesiredDocs docs, Supplier<GlobalRollup> rollups, Clock clock) {
+        this.intents = intents;
+        this.docs = docs;
+        this.rollups = rollups;
+        this.clock = clock;
+    }
+
+    public void start() {
+        ticks.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** One pass over the apps of the current rollup; public for tests that step it by hand. */
+    public synchronized void tick() {
+        GlobalRollup g = rollups.get();
+        for (AppRollup a : g.getAppsList()) {
+            if (a.getRolloutState() == RolloutState.ROLLING_OUT) {
+                try {
+                    step(a);
+                } catch (IntentException | RuntimeException e) {
+                    LOG.warn("app {}: rollout step failed, retrying on the next tick: {}", a.getCounts().getApp(), e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void step(AppRollup a) throws IntentException, InterruptedException {
+        String app = a.getCounts().getApp();
+        DesiredDoc doc = current(app);
+        if (doc == null || doc.getRolloutState() != RolloutState.ROLLING_OUT) {
+            return;
+        }
+        RolloutPolicy policy = intents.get(app, OptionalLong.empty()).intent().getRollout();
+        Instant since = waveStarted.computeIfAbsent(waveKey(doc), k -> clock.instant());
+        RolloutDecision d = RolloutDecision.decide(policy, doc, a.getCounts(), since, clock.instant());
+        long candidate = doc.getCandidate().getIntentRevision();
+        switch (d) {
+            case RolloutDecision.Wait w -> { }
+            case RolloutDecision.Advance next -> {
+                LOG.info("app {} revision {}: wave {}% healthy; advancing to {}%", app, candidate, doc.getWavePercent(), next.percent());
+                rewrite(app, x -> x.toBuilder().setWavePercent(next.percent()).build());
+            }
+            case RolloutDecision.Promote p -> {
+                LOG.info("app {} revision {}: last wave healthy; revision {} is now stable", app, candidate, candidate);
+                rewrite(app, RolloutController::promote);
+            }
+            case RolloutDecision.Pause p -> {
+                LOG.warn("app {} revision {}: rollout paused: {}", app, candidate, p.why());
+                rewrite(app, x -> x.toBuilder().setRolloutState(RolloutState.PAUSED).build());
+            }
+            case RolloutDecision.Rollback r -> {
+                LOG.warn("app {} revision {}: rolling back to revision {}: {}", app, candidate,
+                        doc.getStable().getIntentRevision(), r.why());
+                rewrite(app, RolloutController::rollback);
+            }
+        }
+    }
+
+    /** Operator: stop advancing the app's rollout where it is. */
+    public synchronized RolloutControlResponse pause(String app) throws IntentException, InterruptedException {
+        DesiredDoc doc = require(app);
+        if (doc.getRolloutState() != RolloutState.ROLLING_OUT) {
+            throw new IntentException(IntentException.Reason.PRECONDITION, "app " + app + " has no rollout running (it is "
+                    + doc.getRolloutState() + ")");
+        }
+        rewrite(app, x -> x.toBuilder().setRolloutState(RolloutState.PAUSED).build());
+        LOG.info("app {}: rollout paused by an operator at wave {}%", app, doc.getWavePercent());
+        return response(RolloutState.PAUSED, doc.getWavePercent());
+    }
+
+    /** Operator: continue a paused rollout from its current wave. */
+    public synchronized RolloutControlResponse resume(String app) throws IntentException, InterruptedException {
+        DesiredDoc doc = require(app);
+        if (doc.getRolloutState() != RolloutState.PAUSED) {
+            throw new IntentException(IntentException.Reason.PRECONDITION, "app " + app + " is not paused (it is "
+                    + doc.getRolloutState() + ")");
+        }
+        rewrite(app, x -> x.toBuilder().setRolloutState(RolloutState.ROLLING_OUT).build());
+        LOG.info("app {}: rollout resumed by an operator at wave {}%", app, doc.getWavePercent());
+        return response(RolloutState.ROLLING_OUT, doc.getWavePercent());
+    }
+
+    /** Operator: drop the candidate; every site returns to the stable release. */
+    public synchronized RolloutControlResponse rollback(String app) throws IntentException, InterruptedException {
+        DesiredDoc doc = require(app);
+        if (!doc.hasCandidate() || !doc.hasStable()) {
+            throw new IntentException(IntentException.Reason.PRECONDITION, "app " + app + " has no candidate to roll back from");
+        }
+        rewrite(app, RolloutController::rollback);
+        LOG.info("app {}: rolled back by an operator to revision {}", app, doc.getStable().getIntentRevision());
+        return response(RolloutState.STABLE, 100);
+    }
+
+    static DesiredDoc promote(DesiredDoc d) {
+        if (!d.hasCandidate()) {
+            return d;
+        }
+        return d.toBuilder().setStable(d.getCandidate()).clearCandidate().setWavePercent(100)
+                .setRolloutState(RolloutState.STABLE).build();
+    }
+
+    static DesiredDoc rollback(DesiredDoc d) {
+        if (!d.hasCandidate() || !d.hasStable()) {
+            return d;
+        }
+        return d.toBuilder().clearCandidate().setWavePercent(100).setRolloutState(RolloutState.STABLE)
+                .setIntentRevision(d.getStable().getIntentRevision()).build();
+    }
+
+    private void rewrite(String app, UnaryOperator<DesiredDoc> change) throws IntentException, InterruptedException {
+        try {
+            docs.transform(app, change);
+        } catch (java.io.IOException | io.nats.client.JetStreamApiException e) {
+            throw new IntentException(IntentException.Reason.UNAVAILABLE, "app " + app + ": cannot rewrite its desired docs: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private DesiredDoc current(String app) throws IntentException, InterruptedException {
+        try {
+            return docs.appDocs(app).values().stream().findFirst().orElse(null);
+        } catch (java.io.IOException | io.nats.client.JetStreamApiException e) {
+            throw new IntentException(IntentException.Reason.UNAVAILABLE, "app " + app + ": cannot read its desired docs: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private DesiredDoc require(String app) throws IntentException, InterruptedException {
+        DesiredDoc doc = current(app);
+        if (doc == null) {
+            throw new IntentException(IntentException.Reason.NOT_FOUND, "app " + app + " has no desired docs");
+        }
+        return doc;
+    }
+
+    private static String waveKey(DesiredDoc d) {
+        return d.getApp() + "@" + d.getCandidate().getIntentRevision() + "/" + d.getWavePercent();
+    }
+
+    private static RolloutControlResponse response(RolloutState state, int wave) {
+        return RolloutControlResponse.newBuilder().setRolloutState(state).setWavePercent(wave).build();
+    }
+
+    @Override
+    public void close() {
+        ticks.shutdownNow();
+    }
+}
