@@ -1,10 +1,13 @@
 package io.cascade.edge;
 
+import io.cascade.edge.metrics.EdgeMetrics;
 import io.cascade.edge.provider.Providers;
 import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.Fleets;
 import io.cascade.topology.launch.CommandMain;
 import io.cascade.topology.launch.Daemon;
+import io.cascade.topology.metrics.MetricsEndpoint;
+import io.cascade.topology.metrics.ProcessRegistry;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -57,6 +60,14 @@ public final class EdgeCommand implements Callable<Integer> {
                     + "several run here), k8s[:context=NAME] (default: ${DEFAULT-VALUE}).")
     String provider;
 
+    @Option(names = "--metrics-port",
+            description = "Serve Prometheus metrics on http://<--metrics-host>:PORT/metrics (0: a free port, logged; default: off).")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-host", defaultValue = "0.0.0.0",
+            description = "The address the metrics endpoint binds (default: ${DEFAULT-VALUE}).")
+    String metricsHost;
+
     @Override
     public Integer call() throws Exception {
         List<EdgeConfig> configs;
@@ -71,9 +82,33 @@ public final class EdgeCommand implements Callable<Integer> {
         }
         boolean several = configs.size() > 1;
         Providers.fromSpec(provider).close();
-        EdgeHost host = EdgeHost.start(configs, EdgeTuning.DEFAULTS, journal,
-                site -> Providers.fromSpec(several && provider.startsWith("dir:") ? provider + "/" + site : provider));
-        Daemon.runUntilStopped("edge", host);
+        ProcessRegistry meters = ProcessRegistry.open(ProcessRegistry.Tier.EDGE,
+                sites.one != null ? sites.one.region : sites.fleetRegion);
+        MetricsEndpoint endpoint = null;
+        EdgeHost host;
+        try {
+            endpoint = metricsPort == null ? null : MetricsEndpoint.start(meters.registry(), metricsHost, metricsPort);
+            host = EdgeHost.start(configs, EdgeTuning.DEFAULTS, journal,
+                    site -> Providers.fromSpec(several && provider.startsWith("dir:") ? provider + "/" + site : provider),
+                    new EdgeMetrics(meters.registry()));
+        } catch (Exception e) {
+            if (endpoint != null) {
+                endpoint.close();
+            }
+            meters.close();
+            throw e;
+        }
+        MetricsEndpoint started = endpoint;
+        Daemon.runUntilStopped("edge", () -> {
+            try {
+                host.close();
+            } finally {
+                if (started != null) {
+                    started.close();
+                }
+                meters.close();
+            }
+        });
         return 0;
     }
 

@@ -1,7 +1,9 @@
 package io.cascade.edge;
 
 import io.cascade.edge.journal.JournalStore;
+import io.cascade.edge.metrics.EdgeMetrics;
 import io.cascade.edge.provider.Provider;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,12 +33,20 @@ public final class EdgeHost implements AutoCloseable {
         this.edges = edges;
     }
 
-    /**
-     * Opens the journal store in {@code journalDir} (a corrupt one is moved aside and the sites
-     * resync in full) and starts every site; if one fails, those started are closed again.
-     */
+    /** {@link #start(List, EdgeTuning, Path, Function, EdgeMetrics)} with meters nobody scrapes (tests, benchmarks). */
     public static EdgeHost start(List<EdgeConfig> configs, EdgeTuning tuning, Path journalDir,
                                  Function<String, Provider> providers) throws IOException, InterruptedException {
+        return start(configs, tuning, journalDir, providers, new EdgeMetrics(new SimpleMeterRegistry()));
+    }
+
+    /**
+     * Opens the journal store in {@code journalDir} (a corrupt one is moved aside and the sites
+     * resync in full) and starts every site, all recording into {@code metrics}; if one fails,
+     * those started are closed again.
+     */
+    public static EdgeHost start(List<EdgeConfig> configs, EdgeTuning tuning, Path journalDir,
+                                 Function<String, Provider> providers, EdgeMetrics metrics)
+            throws IOException, InterruptedException {
         JournalStore journals = JournalStore.open(journalDir);
         journals.recoveredFromCorruption().ifPresent(moved -> LOG.warn(
                 "journal {} was unreadable and moved to {}; every site on it resyncs in full", journalDir, moved));
@@ -45,7 +55,7 @@ public final class EdgeHost implements AutoCloseable {
         List<EdgeNode> started = new ArrayList<>(configs.size());
         try {
             for (EdgeConfig c : configs) {
-                started.add(EdgeNode.start(c, tuning, journals.site(c.site()), providers.apply(c.site()), timers));
+                started.add(EdgeNode.start(c, tuning, journals.site(c.site()), providers.apply(c.site()), timers, metrics));
             }
         } catch (IOException | RuntimeException | InterruptedException e) {
             closeAll(started);

@@ -1,10 +1,13 @@
 package io.cascade.edge;
 
 import io.cascade.edge.journal.Journal;
+import io.cascade.edge.metrics.DeltaLatency;
+import io.cascade.edge.metrics.EdgeMetrics;
 import io.cascade.edge.provider.Provider;
 import io.cascade.edge.reconcile.Reconciler;
 import io.cascade.edge.status.StatusReporter;
 import io.cascade.edge.sync.DesiredFeed;
+import io.cascade.edge.sync.DesiredFeed.SyncReason;
 import io.cascade.proto.ProbeReply;
 import io.cascade.topology.Subjects;
 import io.cascade.topology.client.NatsClients;
@@ -40,9 +43,9 @@ public final class EdgeNode implements AutoCloseable {
     static final int INBOX_BOUND = 1024;
 
     private sealed interface Event {}
-    private record DeltaArrived(byte[] payload) implements Event {}
+    private record DeltaArrived(byte[] payload, long arrivedNanos) implements Event {}
     private record BeaconArrived(byte[] payload) implements Event {}
-    private record SyncDue(String reason) implements Event {}
+    private record SyncDue(SyncReason reason) implements Event {}
     private record ReconcileDue(boolean checkDrift) implements Event {}
     private record ReportDue() implements Event {}
     private record Wake() implements Event {}
@@ -55,6 +58,9 @@ public final class EdgeNode implements AutoCloseable {
     private final DesiredFeed feed;
     private final Reconciler reconciler;
     private final StatusReporter reporter;
+    private final EdgeMetrics metrics;
+    private final DeltaLatency latency;
+    private volatile Runnable unwatch = () -> { };
     private final AtomicLong ackedUpTo = new AtomicLong(-1);
     private final AtomicReference<String> reportFailure = new AtomicReference<>();
     private boolean reportInFlight;
@@ -72,20 +78,25 @@ public final class EdgeNode implements AutoCloseable {
     private volatile boolean closed;
 
     private EdgeNode(EdgeConfig config, EdgeTuning tuning, Connection nats, Journal journal, Provider provider,
-                     ScheduledExecutorService timers) {
+                     ScheduledExecutorService timers, EdgeMetrics metrics) {
         this.config = config;
         this.tuning = tuning;
         this.nats = nats;
         this.provider = provider;
         this.timers = timers;
         this.syncBackoff = tuning.retryMin();
-        this.feed = new DesiredFeed(config.site(), config.region(), journal, nats, tuning.beaconGrace(), tuning.syncTimeout());
-        this.reconciler = new Reconciler(config.site(), config.region(), config.labels(), journal, provider, Clock.systemUTC());
-        this.reporter = new StatusReporter(config.site(), config.region(), config.labels(), journal, nats, tuning.heartbeat());
+        this.metrics = metrics;
+        this.latency = metrics.newDeltaLatency();
+        this.feed = new DesiredFeed(config.site(), config.region(), journal, nats, tuning.beaconGrace(), tuning.syncTimeout(),
+                metrics, latency);
+        this.reconciler = new Reconciler(config.site(), config.region(), config.labels(), journal, provider, Clock.systemUTC(),
+                metrics);
+        this.reporter = new StatusReporter(config.site(), config.region(), config.labels(), journal, nats, tuning.heartbeat(),
+                metrics);
         this.reportBackoff = tuning.retryMin();
         this.reconnects = (conn, event) -> {
             if (event == ConnectionListener.Events.RECONNECTED) {
-                offer(new SyncDue("reconnected"));
+                offer(new SyncDue(SyncReason.RECONNECT));
             }
         };
         this.agent = Thread.ofVirtual().name("edge-" + config.site()).unstarted(this::run);
@@ -94,19 +105,20 @@ public final class EdgeNode implements AutoCloseable {
     /**
      * Starts the site: connects (retrying in the background while the relay is unreachable),
      * subscribes, and starts its thread, which first recovers interrupted applies and enforces the
-     * journal's desired set, then syncs.
+     * journal's desired set, then syncs. It records into {@code metrics}, the process's edge meters.
      */
     public static EdgeNode start(EdgeConfig config, EdgeTuning tuning, Journal journal, Provider provider,
-                                 ScheduledExecutorService timers) throws IOException, InterruptedException {
+                                 ScheduledExecutorService timers, EdgeMetrics metrics) throws IOException, InterruptedException {
         journal.saveIdentity(config.region(), config.labels());
         Connection nats = NatsClients.connect(NatsClients.options("cascade-edge-" + config.site(), config.relayUrl()).build());
-        EdgeNode node = new EdgeNode(config, tuning, nats, journal, provider, timers);
+        EdgeNode node = new EdgeNode(config, tuning, nats, journal, provider, timers, metrics);
         try {
             node.subscribe();
         } catch (RuntimeException e) {
             nats.close();
             throw e;
         }
+        node.unwatch = metrics.watchSite(node.inbox::size, node.reporter::awaitingAck);
         node.agent.start();
         return node;
     }
@@ -114,13 +126,13 @@ public final class EdgeNode implements AutoCloseable {
     private void subscribe() {
         nats.addConnectionListener(reconnects);
         dispatcher = nats.createDispatcher(m -> offer(m.getSubject().equals(Subjects.beacon(config.region()))
-                ? new BeaconArrived(m.getData()) : new DeltaArrived(m.getData())));
+                ? new BeaconArrived(m.getData()) : new DeltaArrived(m.getData(), System.nanoTime())));
         dispatcher.subscribe(Subjects.appDeltas(config.region()));
         dispatcher.subscribe(Subjects.siteDeltas(config.region(), config.site()));
         dispatcher.subscribe(Subjects.beacon(config.region()));
         probe = ProbeResponder.start(nats, ProbeReply.Tier.EDGE, config.region(), config.site(), "edge " + config.site(),
                 List.of(Subjects.probeSite(config.region(), config.site()), Subjects.probeSites(config.region())));
-        scheduleJittered(new SyncDue("safety timer"), tuning.safetySync(), true);
+        scheduleJittered(new SyncDue(SyncReason.SAFETY), tuning.safetySync(), true);
         scheduleJittered(new ReconcileDue(true), tuning.reconcilePeriod(), true);
         scheduleJittered(new ReportDue(), tuning.heartbeat(), true);
     }
@@ -129,6 +141,7 @@ public final class EdgeNode implements AutoCloseable {
     private void offer(Event e) {
         if (!inbox.offer(e)) {
             overflowed = true;
+            metrics.inboxDropped();
         }
     }
 
@@ -136,7 +149,7 @@ public final class EdgeNode implements AutoCloseable {
         reconciler.recover();
         reconcile(true);
         report();
-        sync("start");
+        sync(SyncReason.START);
         while (!closed) {
             Event e;
             try {
@@ -147,7 +160,7 @@ public final class EdgeNode implements AutoCloseable {
             boolean changed = false;
             boolean checkDrift = false;
             boolean syncNeeded = false;
-            String reason = null;
+            SyncReason reason = null;
             // drain what is queued, then reconcile once
             do {
                 switch (e) {
@@ -155,17 +168,17 @@ public final class EdgeNode implements AutoCloseable {
                         return;
                     }
                     case DeltaArrived d -> {
-                        DesiredFeed.Result r = feed.onDelta(d.payload());
+                        DesiredFeed.Result r = feed.onDelta(d.payload(), d.arrivedNanos());
                         changed |= r == DesiredFeed.Result.CHANGED;
                         if (r == DesiredFeed.Result.NEEDS_SYNC) {
                             syncNeeded = true;
-                            reason = "gap";
+                            reason = SyncReason.GAP;
                         }
                     }
                     case BeaconArrived b -> {
                         if (feed.onBeacon(b.payload(), Instant.now()) == DesiredFeed.Result.NEEDS_SYNC) {
                             syncNeeded = true;
-                            reason = "beacon ahead";
+                            reason = SyncReason.BEACON;
                         }
                     }
                     case SyncDue s -> {
@@ -185,7 +198,7 @@ public final class EdgeNode implements AutoCloseable {
             if (overflowed) {
                 overflowed = false;
                 syncNeeded = true;
-                reason = "inbox overflow";
+                reason = SyncReason.OVERFLOW;
             }
             if (syncNeeded) {
                 sync(reason);
@@ -195,7 +208,7 @@ public final class EdgeNode implements AutoCloseable {
         }
     }
 
-    private void sync(String reason) {
+    private void sync(SyncReason reason) {
         boolean ok;
         try {
             ok = feed.sync(reason);
@@ -208,13 +221,14 @@ public final class EdgeNode implements AutoCloseable {
         } else if (!closed && syncRetryScheduled.compareAndSet(false, true)) {
             Duration wait = syncBackoff;
             syncBackoff = syncBackoff.multipliedBy(2).compareTo(tuning.retryMax()) > 0 ? tuning.retryMax() : syncBackoff.multipliedBy(2);
-            scheduleJittered(new SyncDue("retry"), wait, false);
+            scheduleJittered(new SyncDue(SyncReason.RETRY), wait, false);
         }
         reconcile(false);
     }
 
     private void reconcile(boolean checkDrift) {
         Reconciler.Outcome o = reconciler.reconcile(checkDrift);
+        latency.settled(o.applied(), o.failed());
         if (o.changedAnything()) {
             report();
         }
@@ -275,7 +289,7 @@ public final class EdgeNode implements AutoCloseable {
         long base = Math.max(1, period.toMillis());
         long delay = Math.max(1, (long) (base * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble())));
         timers.schedule(() -> {
-            if (event instanceof SyncDue s && s.reason().equals("retry")) {
+            if (event instanceof SyncDue s && s.reason() == SyncReason.RETRY) {
                 syncRetryScheduled.set(false);
             }
             offer(event);
@@ -308,6 +322,7 @@ public final class EdgeNode implements AutoCloseable {
             return;
         }
         closed = true;
+        unwatch.run();
         inbox.clear();
         inbox.offer(new Stop());
         agent.join(Duration.ofSeconds(10));

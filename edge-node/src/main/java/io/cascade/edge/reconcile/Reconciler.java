@@ -5,6 +5,7 @@ import io.cascade.edge.desired.DesiredSet;
 import io.cascade.edge.journal.AppliedRecord;
 import io.cascade.edge.journal.Journal;
 import io.cascade.edge.journal.PendingApply;
+import io.cascade.edge.metrics.EdgeMetrics;
 import io.cascade.edge.provider.AppDesired;
 import io.cascade.edge.provider.AppHealth;
 import io.cascade.edge.provider.Provider;
@@ -53,15 +54,19 @@ public final class Reconciler {
     private final Journal journal;
     private final Provider provider;
     private final Clock clock;
+    private final EdgeMetrics metrics;
     private final Map<String, Failure> failures = new HashMap<>();
 
-    public Reconciler(String site, String region, Map<String, String> labels, Journal journal, Provider provider, Clock clock) {
+    /** @param metrics the process's edge meters (applies, removes, drift repairs, apply duration) */
+    public Reconciler(String site, String region, Map<String, String> labels, Journal journal, Provider provider, Clock clock,
+                      EdgeMetrics metrics) {
         this.site = site;
         this.region = region;
         this.labels = Map.copyOf(labels);
         this.journal = journal;
         this.provider = provider;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /**
@@ -143,6 +148,7 @@ public final class Reconciler {
         try {
             AppHealth health = provider.status(app);
             if (health.state() == AppState.DRIFTED) {
+                metrics.driftRepair();
                 LOG.warn("site {} app {}: drifted ({}); applying the desired state again", site, app, health.message());
                 return true;
             }
@@ -160,9 +166,12 @@ public final class Reconciler {
 
     private boolean apply(AppDesired d, Failure previous) {
         journal.beginApply(d.app(), d.intentRevision(), d.contentHash());
+        long started = System.nanoTime();
         try {
             provider.apply(d);
+            metrics.applied(System.nanoTime() - started, true);
         } catch (ProviderException e) {
+            metrics.applied(System.nanoTime() - started, false);
             int attempts = previous != null && previous.contentHash().equals(d.contentHash()) ? previous.attempts() + 1 : 1;
             Duration backoff = FIRST_RETRY.multipliedBy(1L << Math.min(attempts - 1, 10));
             if (backoff.compareTo(MAX_RETRY) > 0) {
@@ -186,7 +195,9 @@ public final class Reconciler {
     private boolean remove(String app) {
         try {
             provider.remove(app);
+            metrics.removed(true);
         } catch (ProviderException e) {
+            metrics.removed(false);
             LOG.warn("site {} app {}: remove failed: {}", site, app, e.getMessage());
             return false;
         }

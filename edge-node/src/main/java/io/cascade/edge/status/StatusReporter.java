@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
 import io.cascade.edge.journal.Journal;
 import io.cascade.edge.journal.OutboxEntry;
+import io.cascade.edge.metrics.EdgeMetrics;
 import io.cascade.proto.SiteStatus;
 import io.cascade.proto.StatusAck;
 import io.cascade.topology.Subjects;
@@ -40,16 +41,20 @@ public final class StatusReporter {
     private final AtomicLong reports = new AtomicLong();
     private final AtomicLong heartbeats = new AtomicLong();
     private final AtomicLong acks = new AtomicLong();
+    private final EdgeMetrics metrics;
     private long lastAcked;
+    private volatile boolean awaitingAck;
 
+    /** @param metrics the process's edge meters (reports and heartbeats sent, acknowledged, not acknowledged) */
     public StatusReporter(String site, String region, Map<String, String> labels, Journal journal, Connection nats,
-                          Duration heartbeat) {
+                          Duration heartbeat, EdgeMetrics metrics) {
         this.site = site;
         this.region = region;
         this.labels = Map.copyOf(labels);
         this.journal = journal;
         this.nats = nats;
         this.heartbeat = heartbeat;
+        this.metrics = metrics;
     }
 
     /**
@@ -60,6 +65,8 @@ public final class StatusReporter {
         Optional<OutboxEntry> latest = journal.latestOutbox();
         SiteStatus report = latest.map(this::full).orElseGet(this::heartbeat);
         (latest.isPresent() ? reports : heartbeats).incrementAndGet();
+        awaitingAck = latest.isPresent();
+        metrics.statusSent(latest.isEmpty());
         try {
             return nats.requestWithTimeout(Subjects.status(region, site), report.toByteArray(), ACK_TIMEOUT)
                     .thenApply(reply -> {
@@ -71,8 +78,14 @@ public final class StatusReporter {
                         } catch (InvalidProtocolBufferException e) {
                             throw new IllegalStateException("malformed status ack: " + e.getMessage(), e);
                         }
+                    })
+                    .whenComplete((seq, error) -> {
+                        if (error != null) {
+                            metrics.statusUnacked();
+                        }
                     });
         } catch (IllegalStateException notConnected) {
+            metrics.statusUnacked();
             return CompletableFuture.failedFuture(notConnected);
         }
     }
@@ -80,12 +93,23 @@ public final class StatusReporter {
     /** The relay recorded everything up to {@code sequence}: clear the outbox that far. */
     public void acked(long sequence) {
         acks.incrementAndGet();
+        metrics.statusAcked();
         if (sequence > lastAcked) {
             lastAcked = sequence;
         }
         if (sequence > 0) {
             journal.ackOutbox(sequence);
         }
+        awaitingAck = journal.latestOutbox().isPresent();
+    }
+
+    /**
+     * Whether the latest report waits for an acknowledgement, as of the last send or
+     * acknowledgement; unlike {@link #pending()} it does not read the journal, so any thread
+     * (a metrics scrape) may ask.
+     */
+    public boolean awaitingAck() {
+        return awaitingAck;
     }
 
     /** True when a report is still waiting for an acknowledgement. */

@@ -4,6 +4,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.cascade.edge.journal.DesiredEntry;
 import io.cascade.edge.journal.Journal;
 import io.cascade.edge.journal.Marks;
+import io.cascade.edge.metrics.DeltaLatency;
+import io.cascade.edge.metrics.EdgeMetrics;
 import io.cascade.proto.Beacon;
 import io.cascade.proto.Delta;
 import io.cascade.proto.SyncEntry;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +39,27 @@ public final class DesiredFeed {
 
     /** What a call did to the journal. */
     public enum Result { NOTHING, CHANGED, NEEDS_SYNC }
+
+    /** Why a sync runs: {@link #tag()} is its meter tag, {@link #toString()} its words in the log. */
+    public enum SyncReason {
+        START("start"), RECONNECT("reconnected"), GAP("gap"), BEACON("beacon ahead"), SAFETY("safety timer"),
+        RETRY("retry"), OVERFLOW("inbox overflow");
+
+        private final String words;
+
+        SyncReason(String words) {
+            this.words = words;
+        }
+
+        public String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        @Override
+        public String toString() {
+            return words;
+        }
+    }
 
     /** Counters, for tests and benchmarks. */
     public static final class Stats {
@@ -62,24 +86,34 @@ public final class DesiredFeed {
     private final Connection nats;
     private final Duration beaconGrace;
     private final Duration syncTimeout;
+    private final EdgeMetrics metrics;
+    private final DeltaLatency latency;
     private final Stats stats = new Stats();
     private Instant behindSince;
 
-    public DesiredFeed(String site, String region, Journal journal, Connection nats, Duration beaconGrace, Duration syncTimeout) {
+    /**
+     * @param metrics the process's edge meters
+     * @param latency this site's delta-to-applied clock (the site's reconcile passes settle it)
+     */
+    public DesiredFeed(String site, String region, Journal journal, Connection nats, Duration beaconGrace, Duration syncTimeout,
+                       EdgeMetrics metrics, DeltaLatency latency) {
         this.site = site;
         this.region = region;
         this.journal = journal;
         this.nats = nats;
         this.beaconGrace = beaconGrace;
         this.syncTimeout = syncTimeout;
+        this.metrics = metrics;
+        this.latency = latency;
     }
 
     public Stats stats() {
         return stats;
     }
 
-    /** A live delta from the relay. */
-    public Result onDelta(byte[] payload) {
+    /** A live delta from the relay that arrived at {@code arrivedNanos} ({@link System#nanoTime()}). */
+    public Result onDelta(byte[] payload, long arrivedNanos) {
+        metrics.deltaReceived();
         Delta d;
         try {
             d = Delta.parseFrom(payload);
@@ -98,6 +132,7 @@ public final class DesiredFeed {
         }
         if (d.getPrevRevision() != mark) {
             stats.gaps.incrementAndGet();
+            metrics.gap();
             LOG.info("site {}: gap on the {} chain: delta {} rev {} follows {}, mark is {}; syncing", site,
                     app ? "app" : "site", d.getKey(), d.getRevision(), d.getPrevRevision(), mark);
             return Result.NEEDS_SYNC;
@@ -110,6 +145,8 @@ public final class DesiredFeed {
             journal.applyDelta(new DesiredEntry(d.getKey(), d.getRevision(), doc), null, next);
         }
         stats.deltasApplied.incrementAndGet();
+        metrics.deltaApplied();
+        latency.journaled(d.getKey(), arrivedNanos);
         return Result.CHANGED;
     }
 
@@ -142,7 +179,17 @@ public final class DesiredFeed {
      * Asks the relay for what is newer than the marks and applies the reply. Returns false when no
      * complete reply came within the timeout (the caller retries with backoff).
      */
-    public boolean sync(String reason) throws InterruptedException {
+    public boolean sync(SyncReason reason) throws InterruptedException {
+        boolean ok = false;
+        try {
+            ok = exchange(reason);
+            return ok;
+        } finally {
+            metrics.sync(reason.tag(), ok);
+        }
+    }
+
+    private boolean exchange(SyncReason reason) throws InterruptedException {
         Marks marks = journal.marks();
         String inbox = nats.createInbox();
         Subscription sub = nats.subscribe(inbox);
@@ -186,7 +233,7 @@ public final class DesiredFeed {
         return true;
     }
 
-    private void apply(List<SyncReply> chunks, String reason, long bytes) {
+    private void apply(List<SyncReply> chunks, SyncReason reason, long bytes) {
         SyncReply last = chunks.get(chunks.size() - 1);
         List<DesiredEntry> puts = new ArrayList<>();
         List<String> deletes = new ArrayList<>();
@@ -211,6 +258,7 @@ public final class DesiredFeed {
         if (last.getFull()) {
             stats.fullSyncs.incrementAndGet();
         }
+        metrics.syncReply(entries, bytes);
         LOG.info("site {}: synced ({}): {} entries in {} chunk(s), {} bytes{}; marks app {} site {}", site, reason,
                 entries, chunks.size(), bytes, last.getFull() ? ", full" : "", last.getAppChainHead(), last.getSiteChainHead());
     }

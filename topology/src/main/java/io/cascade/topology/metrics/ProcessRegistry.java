@@ -1,0 +1,77 @@
+package io.cascade.topology.metrics;
+
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The meter registry of one Cascade process, scraped through a {@link MetricsEndpoint}. Every meter
+ * carries the process's {@code tier} (and its {@code region}, for relays and edges) as common tags;
+ * the JVM's memory, GC, threads, CPU and uptime are bound. The process's composition root opens it,
+ * hands {@link #registry()} to each component's meter holder, and closes it last.
+ */
+public final class ProcessRegistry implements AutoCloseable {
+
+    /** The tier a process belongs to; its lower-case name is the {@code tier} tag. */
+    public enum Tier {
+        HUB, RELAY, EDGE;
+
+        String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final PrometheusMeterRegistry registry;
+    private final JvmGcMetrics gc;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ProcessRegistry(PrometheusMeterRegistry registry, JvmGcMetrics gc) {
+        this.registry = registry;
+        this.gc = gc;
+    }
+
+    /**
+     * Opens the registry of a {@code tier} process.
+     *
+     * @param region the process's region for a relay or an edge; null for the hub, which has none
+     * @throws IllegalArgumentException when the region is missing for a relay or edge, or given for the hub
+     */
+    public static ProcessRegistry open(Tier tier, String region) {
+        if (tier == Tier.HUB && region != null) {
+            throw new IllegalArgumentException("the hub serves every region; its meters carry no region tag, got " + region);
+        }
+        if (tier != Tier.HUB && (region == null || region.isBlank())) {
+            throw new IllegalArgumentException("a " + tier.tag() + "'s meters are tagged with its region; none given");
+        }
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Tags common = Tags.of("tier", tier.tag());
+        registry.config().commonTags(region == null ? common : common.and("region", region));
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        return new ProcessRegistry(registry, gc);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Stops the GC listener and closes the registry. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            gc.close();
+            registry.close();
+        }
+    }
+}
