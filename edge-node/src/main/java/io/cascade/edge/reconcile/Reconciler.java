@@ -40,9 +40,9 @@ public final class Reconciler {
     static final Duration MAX_RETRY = Duration.ofMinutes(2);
 
     /** What one pass did, by app. */
-    public record Outcome(List<String> applied, List<String> removed, List<String> failed) {
+    public record Outcome(List<String> applied, List<String> removed, List<String> failed, List<String> recovered) {
         public boolean changedAnything() {
-            return !applied.isEmpty() || !removed.isEmpty() || !failed.isEmpty();
+            return !applied.isEmpty() || !removed.isEmpty() || !failed.isEmpty() || !recovered.isEmpty();
         }
     }
 
@@ -114,10 +114,15 @@ public final class Reconciler {
         List<String> done = new ArrayList<>();
         List<String> removed = new ArrayList<>();
         List<String> failed = new ArrayList<>();
+        List<String> recovered = new ArrayList<>();
         for (AppDesired d : desired.values()) {
             AppliedRecord rec = applied.get(d.app());
             if (rec != null && rec.contentHash().equals(d.contentHash())) {
-                failures.remove(d.app());
+                if (failures.remove(d.app()) != null) {
+                    // the desired content is what runs again (e.g. a rollback): the failure is over
+                    journal.appendOutbox(report(Map.of()));
+                    recovered.add(d.app());
+                }
                 if (!checkDrift || !drifted(d.app())) {
                     continue;
                 }
@@ -141,7 +146,7 @@ public final class Reconciler {
                 }
             }
         }
-        return new Outcome(done, removed, failed);
+        return new Outcome(done, removed, failed, recovered);
     }
 
     private boolean drifted(String app) {

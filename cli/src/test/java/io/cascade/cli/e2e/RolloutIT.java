@@ -1,0 +1,166 @@
+package io.cascade.cli.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.cascade.cli.Cascade;
+import io.cascade.edge.EdgeConfig;
+import io.cascade.edge.EdgeHost;
+import io.cascade.edge.EdgeNode;
+import io.cascade.edge.journal.AppliedRecord;
+import io.cascade.edge.provider.AppDesired;
+import io.cascade.edge.provider.ForwardingProvider;
+import io.cascade.edge.provider.ProviderException;
+import io.cascade.edge.provider.Providers;
+import io.cascade.proto.AppRollup;
+import io.cascade.proto.GetRollupRequest;
+import io.cascade.proto.GlobalRollup;
+import io.cascade.proto.RolloutPolicy;
+import io.cascade.proto.RolloutState;
+import io.cascade.proto.Wave;
+import io.cascade.topology.fleet.RegionSpec;
+import io.cascade.topology.launch.CommandMain;
+import io.cascade.topology.targeting.Waves;
+import io.cascade.topology.testing.FabricExtension;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
+
+/**
+ * A rollout driven by the rollup: 20 % of the edges fail the new revision, the rollout pauses in
+ * its first wave, {@code cascade sites --state FAILED} lists exactly the failed sites with their
+ * message, and a rollback brings the previous revision back everywhere.
+ */
+class RolloutIT {
+
+    static final int PER_REGION = 50;
+    static final String APP = "canary";
+
+    @RegisterExtension
+    static final FabricExtension FABRIC = FabricExtension.fromYaml("""
+            name: waves
+            regions:
+              - name: eu
+                generate: {count: %d, prefix: eu-shop-, labels: {tier: store}}
+              - name: us
+                generate: {count: %d, prefix: us-shop-, labels: {tier: store}}
+            """.formatted(PER_REGION, PER_REGION));
+
+    /** Fails every apply of bundle version 2 on the sites it is given, as a broken release would. */
+    static final class FailsVersionTwo extends ForwardingProvider {
+        FailsVersionTwo() {
+            super(Providers.fromSpec("sim:seed=1"));
+        }
+
+        @Override
+        public void apply(AppDesired desired) throws ProviderException {
+            if (desired.version().equals("2")) {
+                throw new ProviderException("image pull failed: registry.example/canary:2 not found", false);
+            }
+            super.apply(desired);
+        }
+    }
+
+    @Test
+    void failuresPauseTheFirstWaveSitesListsThemAndRollbackRestoresThePreviousRevision() throws Exception {
+        List<String> allSites = FABRIC.fleet().sites().map(s -> s.name()).toList();
+        Set<String> failing = new TreeSet<>();
+        for (int i = 0; i < allSites.size(); i += 5) {
+            failing.add(allSites.get(i)); // every fifth site: 20 %
+        }
+        try (FleetHarness fleet = new FleetHarness(FABRIC, site -> {
+            throw new IllegalStateException("this test builds its own hosts");
+        })) {
+            List<EdgeHost> hosts = new ArrayList<>();
+            try {
+                for (RegionSpec r : FABRIC.fleet().regions()) {
+                    List<EdgeConfig> configs = r.sites().stream()
+                            .map(s -> new EdgeConfig(s.name(), r.name(), s.labels(), FABRIC.relay(r.name()).clientUrl()))
+                            .toList();
+                    hosts.add(EdgeHost.start(configs, FleetHarness.FAST, FABRIC.newDir("journal-" + r.name()),
+                            site -> failing.contains(site) ? new FailsVersionTwo() : Providers.fromSpec("sim:seed=1")));
+                }
+                long v1 = fleet.publish(Intents.app(APP, "1", Map.of("tier", "store"), List.of()).build()).getIntentRevision();
+                await().atMost(Duration.ofSeconds(60)).until(() -> allRun(hosts, v1));
+
+                RolloutPolicy policy = RolloutPolicy.newBuilder()
+                        .addWaves(Wave.newBuilder().setPercent(30)).addWaves(Wave.newBuilder().setPercent(100))
+                        .setFailureLimitPercent(5).build();
+                long v2 = fleet.publish(Intents.app(APP, "2", Map.of("tier", "store"), List.of()).setRollout(policy).build())
+                        .getIntentRevision();
+
+                await().atMost(Duration.ofSeconds(60)).until(() -> app(fleet).getRolloutState() == RolloutState.PAUSED);
+                AppRollup paused = app(fleet);
+                assertThat(paused.getWavePercent()).as("paused in wave 1").isEqualTo(30);
+                Set<String> expectedFailed = new TreeSet<>();
+                for (String s : failing) {
+                    if (Waves.inWave(s, APP, 30)) {
+                        expectedFailed.add(s);
+                    }
+                }
+                assertThat(expectedFailed).isNotEmpty();
+
+                String listed = cascade(fleet, "sites", "--app", APP, "--state", "FAILED");
+                Set<String> listedSites = new TreeSet<>();
+                for (String line : listed.split("\n")) {
+                    if (line.contains(" FAILED ")) {
+                        listedSites.add(line.split("\\s+")[0]);
+                        assertThat(line).contains("image pull failed: registry.example/canary:2 not found");
+                    }
+                }
+                assertThat(listedSites).isEqualTo(expectedFailed);
+
+                fleet.fleetService.withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .rollbackRollout(io.cascade.proto.RolloutControlRequest.newBuilder().setApp(APP).build());
+                await().atMost(Duration.ofSeconds(60)).until(() -> allRun(hosts, v1));
+                assertThat(app(fleet).getRolloutState()).isEqualTo(RolloutState.STABLE);
+                assertThat(v2).isGreaterThan(v1);
+            } finally {
+                for (EdgeHost h : hosts) {
+                    h.close();
+                }
+            }
+        }
+    }
+
+    static boolean allRun(List<EdgeHost> hosts, long revision) {
+        for (EdgeHost h : hosts) {
+            for (EdgeNode e : h.edges()) {
+                AppliedRecord rec = h.journals().site(e.config().site()).applied().get(APP);
+                if (rec == null || rec.intentRevision() != revision) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    static AppRollup app(FleetHarness fleet) {
+        GlobalRollup g = fleet.fleetService.withDeadlineAfter(10, TimeUnit.SECONDS)
+                .getRollup(GetRollupRequest.newBuilder().setApp(APP).build()).getRollup();
+        return g.getAppsList().stream().filter(a -> a.getCounts().getApp().equals(APP)).findFirst()
+                .orElse(AppRollup.getDefaultInstance());
+    }
+
+    static String cascade(FleetHarness fleet, String... args) {
+        CommandLine cli = CommandMain.commandLine(new Cascade());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--hub", "127.0.0.1:" + fleet.hub.grpcPort()));
+        int code = cli.execute(all.toArray(String[]::new));
+        assertThat(code).as(err.toString()).isZero();
+        return out.toString();
+    }
+}
