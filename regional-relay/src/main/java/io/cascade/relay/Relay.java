@@ -4,6 +4,11 @@ import io.cascade.proto.ProbeReply;
 import io.cascade.relay.fanout.DesiredView;
 import io.cascade.relay.fanout.Fanout;
 import io.cascade.relay.mirror.DesiredMirror;
+import io.cascade.relay.query.QueryService;
+import io.cascade.relay.rollup.RollupPublisher;
+import io.cascade.relay.status.SiteRegistry;
+import io.cascade.relay.status.SiteSweep;
+import io.cascade.relay.status.StatusIntake;
 import io.cascade.relay.sync.SyncService;
 import io.cascade.topology.Subjects;
 import io.cascade.topology.client.NatsClients;
@@ -12,6 +17,7 @@ import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -21,8 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The regional relay process, composition root of the tier: its connection to the region's
  * nats-server, the {@code desired} mirror of the hub's bucket, the view and its fan-out of live
- * deltas and beacons, the sync service, and the probe answer. Closes in reverse order of start; a
- * failed start closes what it had started.
+ * deltas and beacons, the sync service; then, going up, the status intake (its KV {@code status}
+ * loaded into the site registry), the registry's sweep, the rollup to the hub and the drill-down
+ * query; and the probe answer. Closes in reverse order of start; a failed start closes what it had
+ * started.
  */
 public final class Relay implements AutoCloseable {
 
@@ -33,14 +41,19 @@ public final class Relay implements AutoCloseable {
     private final DesiredView view;
     private final Fanout fanout;
     private final SyncService sync;
+    private final Up up;
     private final Deque<AutoCloseable> started;
     private boolean closed;
 
-    private Relay(RelayConfig config, DesiredView view, Fanout fanout, SyncService sync, Deque<AutoCloseable> started) {
+    /** The upward half: status → registry → rollup, and the drill-down. */
+    private record Up(SiteRegistry sites, StatusIntake intake, RollupPublisher rollup, QueryService query) {}
+
+    private Relay(RelayConfig config, DesiredView view, Fanout fanout, SyncService sync, Up up, Deque<AutoCloseable> started) {
         this.config = config;
         this.view = view;
         this.fanout = fanout;
         this.sync = sync;
+        this.up = up;
         this.started = started;
     }
 
@@ -58,17 +71,38 @@ public final class Relay implements AutoCloseable {
             SyncService sync = new SyncService(nats, view, fanout);
             started.push(sync);
             sync.start();
+            Up up = startUp(nats, config.region(), view, fanout, started);
             started.push(ProbeResponder.start(nats, ProbeReply.Tier.RELAY, config.region(), "",
                     name, List.of(Subjects.probeRelay(config.region()))));
             LOG.info("relay of region {} running on {}", config.region(), config.natsUrl());
-            return new Relay(config, view, fanout, sync, started);
+            return new Relay(config, view, fanout, sync, up, started);
         } catch (JetStreamApiException e) {
             closeAll(started);
-            throw new IOException("relay " + config.region() + ": JetStream refused the desired mirror: " + e.getMessage(), e);
+            throw new IOException("relay " + config.region() + ": JetStream refused the desired mirror or the status bucket: "
+                    + e.getMessage(), e);
         } catch (IOException | RuntimeException | InterruptedException e) {
             closeAll(started);
             throw e;
         }
+    }
+
+    private static Up startUp(Connection nats, String region, DesiredView view, Fanout fanout, Deque<AutoCloseable> started)
+            throws IOException, JetStreamApiException, InterruptedException {
+        Clock clock = Clock.systemUTC();
+        SiteRegistry sites = new SiteRegistry(region, clock);
+        StatusIntake intake = new StatusIntake(nats, sites);
+        started.push(intake);
+        intake.start();
+        SiteSweep sweep = new SiteSweep(sites, view, fanout::isLoaded);
+        started.push(sweep);
+        sweep.start();
+        RollupPublisher rollup = new RollupPublisher(nats, sites, clock);
+        started.push(rollup);
+        rollup.start();
+        QueryService query = new QueryService(nats, sites);
+        started.push(query);
+        query.start();
+        return new Up(sites, intake, rollup, query);
     }
 
     public RelayConfig config() {
@@ -87,7 +121,26 @@ public final class Relay implements AutoCloseable {
         return sync;
     }
 
-    /** Stops answering, stops the fan-out, closes the connection. Idempotent. */
+    public SiteRegistry sites() {
+        return up.sites();
+    }
+
+    public StatusIntake statusIntake() {
+        return up.intake();
+    }
+
+    public RollupPublisher rollup() {
+        return up.rollup();
+    }
+
+    public QueryService query() {
+        return up.query();
+    }
+
+    /**
+     * Stops answering (queries, then rollups and the sweep), lets the status intake acknowledge the
+     * reports it has queued, stops the fan-out, closes the connection. Idempotent.
+     */
     @Override
     public synchronized void close() {
         if (closed) {

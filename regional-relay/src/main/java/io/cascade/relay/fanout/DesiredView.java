@@ -148,6 +148,20 @@ public final class DesiredView {
         return new SyncAnswer(out, appHead, siteHead, full);
     }
 
+    /**
+     * The live app docs of the region (keys {@code <r>.app.<app>}, tombstones left out), in no
+     * particular order. O(keys); the status aggregate reads it when {@link #appHead()} moves.
+     */
+    public synchronized List<Entry> appDocs() {
+        List<Entry> out = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            if (e.chain().app() && !e.deleted()) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
     public synchronized long appHead() {
         return appHead;
     }

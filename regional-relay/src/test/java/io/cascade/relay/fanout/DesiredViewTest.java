@@ -93,4 +93,13 @@ class DesiredViewTest {
         assertThat(small.answer("s1", 4, 0).full()).isFalse();
         assertThat(small.answer("s1", 4, 0).entries()).extracting(DesiredView.Entry::revision).containsExactly(5L, 6L);
     }
+
+    @Test
+    void appDocsAreTheLiveAppEntriesOnly() {
+        view.apply("eu.app.web", 1, false, doc("w"));
+        view.apply("eu.app.db", 2, false, doc("d"));
+        view.apply("eu.site.s1.web", 3, false, doc("o"));
+        view.apply("eu.app.db", 4, true, doc(""));
+        assertThat(view.appDocs()).extracting(DesiredView.Entry::key).containsExactly("eu.app.web");
+    }
 }

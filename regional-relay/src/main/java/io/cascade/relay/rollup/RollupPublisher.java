@@ -1,0 +1,197 @@
+package io.cascade.relay.rollup;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Timestamp;
+import io.cascade.proto.RegionRollup;
+import io.cascade.relay.status.SiteRegistry;
+import io.cascade.topology.Subjects;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.KeyValueOptions;
+import io.nats.client.api.KeyValueEntry;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends the region's {@link RegionRollup} up: a put of key {@code <region>} into the hub's KV
+ * {@code rollup}, across the leaf link in JetStream domain {@code core}. At most every 500 ms when
+ * the counts changed, and every 10 s regardless, so the hub's inbound load is O(regions), whatever
+ * the number of sites. The sequence increases across restarts: the first contact reads the last
+ * rollup the region left in the bucket and continues from it.
+ *
+ * <p>While the hub's bucket is missing or the link is down, one INFO line marks the outage and one
+ * its end; attempts go on with jittered backoff (0.5 s doubling to 5 s). Nothing is sent before the
+ * registry is {@linkplain SiteRegistry#ready() ready}, so a restart does not publish empty counts.
+ */
+public final class RollupPublisher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RollupPublisher.class);
+    static final Duration MIN_GAP = Duration.ofMillis(500);
+    static final Duration MAX_GAP = Duration.ofSeconds(10);
+    static final Duration TICK = Duration.ofMillis(100);
+    static final Duration RETRY_FIRST = Duration.ofMillis(500);
+    static final Duration RETRY_MAX = Duration.ofSeconds(5);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+
+    private final Connection nats;
+    private final SiteRegistry sites;
+    private final String region;
+    private final Clock clock;
+    private final ScheduledExecutorService timer;
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong sequence = new AtomicLong();
+    // owned by the timer thread
+    private KeyValue hub;
+    private boolean resumed;
+    private boolean everSent;
+    private long sentVersion;
+    private long lastSentNanos;
+    private long nextAttemptNanos;
+    private int failuresInRow;
+    private boolean started;
+    private boolean closed;
+
+    public RollupPublisher(Connection nats, SiteRegistry sites, Clock clock) {
+        this.nats = nats;
+        this.sites = sites;
+        this.region = sites.region();
+        this.clock = clock;
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("rollup-" + region).daemon().factory());
+        this.lastSentNanos = System.nanoTime();
+        this.nextAttemptNanos = lastSentNanos;
+    }
+
+    public synchronized void start() {
+        if (started || closed) {
+            return;
+        }
+        started = true;
+        timer.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        try {
+            if (!sites.ready()) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (now - nextAttemptNanos < 0) {
+                return;
+            }
+            long since = now - lastSentNanos;
+            boolean changed = sites.version() != sentVersion;
+            boolean due = !everSent || (changed && since >= MIN_GAP.toNanos()) || since >= MAX_GAP.toNanos();
+            if (due) {
+                send(now);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("region {}: rollup tick failed: {}", region, e.toString());
+        }
+    }
+
+    private void send(long now) {
+        try {
+            KeyValue kv = hubBucket();
+            SiteRegistry.Snapshot s = sites.snapshot();
+            Instant at = clock.instant();
+            RegionRollup rollup = RegionRollup.newBuilder()
+                    .setRegion(region)
+                    .setRelayTime(Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()))
+                    .setSequence(sequence.incrementAndGet())
+                    .addAllIntents(s.intents())
+                    .setSitesOnline(s.sitesOnline())
+                    .setSitesOffline(s.sitesOffline())
+                    .build();
+            kv.put(region, rollup.toByteArray());
+            sent.incrementAndGet();
+            everSent = true;
+            sentVersion = s.version();
+            lastSentNanos = now;
+            if (failuresInRow > 0) {
+                LOG.info("region {}: rollup reaches the hub again (sequence {}, after {} failed attempt(s))", region,
+                        rollup.getSequence(), failuresInRow);
+            }
+            failuresInRow = 0;
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            failed.incrementAndGet();
+            hub = null;
+            if (failuresInRow++ == 0) {
+                LOG.info("region {}: rollup cannot reach the hub's bucket {} in domain {} ({}); retrying until it can",
+                        region, Subjects.KV_ROLLUP, Subjects.HUB_DOMAIN, e.toString());
+            }
+            nextAttemptNanos = System.nanoTime() + backoff(failuresInRow);
+        }
+    }
+
+    /** The hub's bucket, opened on first use; on first contact the sequence resumes from the region's last rollup. */
+    private KeyValue hubBucket() throws IOException, JetStreamApiException {
+        if (hub != null) {
+            return hub;
+        }
+        KeyValue kv = nats.keyValue(Subjects.KV_ROLLUP, KeyValueOptions.builder()
+                .jsDomain(Subjects.HUB_DOMAIN)
+                .jsRequestTimeout(REQUEST_TIMEOUT)
+                .build());
+        if (!resumed) {
+            KeyValueEntry last = kv.get(region);
+            if (last != null && last.getValue() != null) {
+                try {
+                    long was = RegionRollup.parseFrom(last.getValue()).getSequence();
+                    sequence.accumulateAndGet(was, Math::max);
+                } catch (InvalidProtocolBufferException e) {
+                    LOG.warn("region {}: the last rollup in the hub's bucket is unreadable ({}); sequence goes on from {}",
+                            region, e.getMessage(), sequence.get());
+                }
+            }
+            resumed = true;
+            LOG.info("region {}: rollup to the hub, sequence resumes after {}", region, sequence.get());
+        }
+        hub = kv;
+        return kv;
+    }
+
+    private static long backoff(int failures) {
+        long base = RETRY_FIRST.toNanos() << Math.min(failures - 1, 4);
+        long capped = Math.min(base, RETRY_MAX.toNanos());
+        return (long) (capped * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+    }
+
+    /** Rollups written to the hub's bucket. */
+    public long sent() {
+        return sent.get();
+    }
+
+    /** Attempts that did not reach the hub's bucket. */
+    public long failed() {
+        return failed.get();
+    }
+
+    /** The sequence of the last rollup attempted. */
+    public long sequence() {
+        return sequence.get();
+    }
+
+    @Override
+    public synchronized void close() throws InterruptedException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        timer.shutdown();
+        if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
+            timer.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,264 @@
+package io.cascade.relay.status;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.cascade.proto.SiteStatus;
+import io.cascade.proto.StatusAck;
+import io.cascade.topology.Subjects;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.Message;
+import io.nats.client.api.PublishAck;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes in the sites' status reports on {@code cascade.status.<region>.*} (queue group): each
+ * report is checked, persisted to the relay's KV {@code status} when it changes the site's record,
+ * applied to the {@link SiteRegistry}, and only then acknowledged with its outbox sequence. A stale
+ * report (outbox sequence below the recorded one) is acknowledged but not applied; a heartbeat
+ * refreshes liveness and labels and keeps the apps of the last full report. On start the bucket is
+ * loaded back into the registry before the first report is taken, so a restart neither loses a
+ * site nor counts one twice.
+ *
+ * <p>The subscription callback only enqueues (bounded; a full queue drops the report and the edge
+ * resends it). One named thread handles reports in batches: the batch's writes go out together and
+ * are awaited once, then the batch is applied and acknowledged in arrival order.
+ */
+public final class StatusIntake implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StatusIntake.class);
+    static final int QUEUE_BOUND = 20_000;
+    static final int BATCH = 512;
+    static final Duration PERSIST_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration LOAD_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+
+    private final Connection nats;
+    private final SiteRegistry sites;
+    private final String region;
+    private final BlockingQueue<Message> queue = new ArrayBlockingQueue<>(QUEUE_BOUND);
+    private final Thread worker;
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong stale = new AtomicLong();
+    private final AtomicLong acked = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong persisted = new AtomicLong();
+    private final AtomicLong persistFailures = new AtomicLong();
+    private StatusStore store;
+    private Dispatcher dispatcher;
+    private volatile boolean closing;
+    private boolean closed;
+
+    /** A report of the batch on its way: its message, its admission, and its write if it needs one. */
+    private record Pending(Message message, long sequence, Admission admission, CompletableFuture<PublishAck> write) {}
+
+    public StatusIntake(Connection nats, SiteRegistry sites) {
+        this.nats = nats;
+        this.sites = sites;
+        this.region = sites.region();
+        this.worker = Thread.ofPlatform().name("status-" + region).daemon().unstarted(this::loop);
+    }
+
+    /** Opens (or creates) the status bucket, loads it into the registry, then starts taking reports. */
+    public void start() throws IOException, JetStreamApiException, InterruptedException {
+        store = StatusStore.open(nats, region);
+        List<SiteStatus> records = new ArrayList<>();
+        for (SiteStatus r : store.load(LOAD_TIMEOUT)) {
+            Optional<String> problem = Admission.problem(region, r.getSite(), r);
+            if (problem.isPresent()) {
+                LOG.warn("region {}: persisted status skipped: {}", region, problem.get());
+            } else {
+                records.add(r);
+            }
+        }
+        sites.restore(records);
+        LOG.info("region {}: {} site status(es) loaded from the status bucket", region, records.size());
+        worker.start();
+        dispatcher = nats.createDispatcher(this::enqueue);
+        dispatcher.subscribe(Subjects.statusAll(region), "cascade-relay-status-" + region);
+    }
+
+    private void enqueue(Message m) {
+        if (!queue.offer(m)) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    private void loop() {
+        List<Message> batch = new ArrayList<>(BATCH);
+        while (!(closing && queue.isEmpty())) {
+            try {
+                Message first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, BATCH - 1);
+                handle(batch);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("region {}: a batch of {} status report(s) failed; the edges will resend: {}", region,
+                        batch.size(), e.toString());
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void handle(List<Message> batch) throws InterruptedException {
+        List<Pending> work = new ArrayList<>(batch.size());
+        Map<String, SiteStatus> latest = new HashMap<>();
+        for (Message m : batch) {
+            received.incrementAndGet();
+            SiteStatus report = parse(m);
+            if (report == null) {
+                rejected.incrementAndGet();
+                continue;
+            }
+            SiteStatus previous = latest.containsKey(report.getSite()) ? latest.get(report.getSite())
+                    : sites.latest(report.getSite()).orElse(null);
+            Admission a = Admission.of(previous, report);
+            latest.put(report.getSite(), a.record());
+            CompletableFuture<PublishAck> write = a.kind() == Admission.Kind.RECORD ? store.put(report.getSite(), a.record()) : null;
+            work.add(new Pending(m, report.getOutboxSequence(), a, write));
+        }
+        long deadline = System.nanoTime() + PERSIST_TIMEOUT.toNanos();
+        Set<String> unwritten = new HashSet<>();
+        for (Pending p : work) {
+            String site = p.admission().record().getSite();
+            if (p.write() != null && !written(p, deadline)) {
+                unwritten.add(site);
+            }
+            if (unwritten.contains(site)) {
+                continue;
+            }
+            long sequence = p.sequence();
+            if (p.admission().kind() == Admission.Kind.STALE) {
+                stale.incrementAndGet();
+                LOG.debug("region {} site {}: stale report (outbox sequence {} < {}) acknowledged, not applied",
+                        region, site, sequence, p.admission().record().getOutboxSequence());
+            } else {
+                sites.apply(p.admission().record());
+            }
+            ack(p.message(), sequence);
+        }
+    }
+
+    private boolean written(Pending p, long deadline) throws InterruptedException {
+        String site = p.admission().record().getSite();
+        try {
+            p.write().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            persisted.incrementAndGet();
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            persistFailures.incrementAndGet();
+            LOG.warn("region {} site {}: status not persisted ({}); not acknowledged, the edge will resend",
+                    region, site, e instanceof ExecutionException ? e.getCause() : "timed out after " + PERSIST_TIMEOUT);
+            return false;
+        }
+    }
+
+    /** The report, or null (logged) when it must be ignored. */
+    private SiteStatus parse(Message m) {
+        String subject = m.getSubject();
+        String token = subject.substring(subject.lastIndexOf('.') + 1);
+        SiteStatus report;
+        try {
+            report = SiteStatus.parseFrom(m.getData());
+        } catch (InvalidProtocolBufferException e) {
+            LOG.warn("region {} site {}: malformed status report ignored: {}", region, token, e.getMessage());
+            return null;
+        }
+        Optional<String> problem = Admission.problem(region, token, report);
+        if (problem.isPresent()) {
+            LOG.warn("region {}: status report on {} ignored: {}", region, subject, problem.get());
+            return null;
+        }
+        return report;
+    }
+
+    private void ack(Message m, long sequence) {
+        if (m.getReplyTo() == null) {
+            return;
+        }
+        try {
+            nats.publish(m.getReplyTo(), StatusAck.newBuilder().setAckedSequence(sequence).build().toByteArray());
+            acked.incrementAndGet();
+        } catch (IllegalStateException connectionClosed) {
+            LOG.debug("region {}: ack not sent: {}", region, connectionClosed.getMessage());
+        }
+    }
+
+    /** Reports taken off the subject (before any check). */
+    public long received() {
+        return received.get();
+    }
+
+    /** Reports acknowledged but not applied because a newer one was recorded. */
+    public long stale() {
+        return stale.get();
+    }
+
+    public long acked() {
+        return acked.get();
+    }
+
+    /** Reports ignored as malformed or naming another site or region. */
+    public long rejected() {
+        return rejected.get();
+    }
+
+    /** Reports dropped because the queue was full. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Records written to the status bucket. */
+    public long persisted() {
+        return persisted.get();
+    }
+
+    public long persistFailures() {
+        return persistFailures.get();
+    }
+
+    public int queueDepth() {
+        return queue.size();
+    }
+
+    /** Stops taking reports, handles those already queued (up to 5 s), then stops. Idempotent. */
+    @Override
+    public synchronized void close() throws InterruptedException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (dispatcher != null && nats.getStatus() != Connection.Status.CLOSED) {
+            nats.closeDispatcher(dispatcher);
+        }
+        closing = true;
+        if (worker.isAlive()) {
+            worker.join(DRAIN_TIMEOUT.toMillis());
+            worker.interrupt();
+        }
+    }
+}
