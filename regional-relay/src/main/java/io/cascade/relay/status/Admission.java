@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * What a report means against the site's previous record: stale (an outbox sequence below the one
- * recorded: acknowledged, not applied), a change to record durably, or only a sign of life.
+ * recorded and a report time no newer: acknowledged, not applied), a change to record durably, or
+ * only a sign of life (every heartbeat, whatever its sequence).
  *
  * @param kind   what to do with it
  * @param record the site's record after this report: heartbeats keep the apps of the last full
@@ -32,9 +33,17 @@ record Admission(Kind kind, SiteStatus record) {
 
     /** The admission of {@code report} when the site's current record is {@code previous} (null: unknown site). */
     static Admission of(SiteStatus previous, SiteStatus report) {
-        if (previous != null && report.getOutboxSequence() < previous.getOutboxSequence()) {
+        boolean lowerSequence = previous != null && report.getOutboxSequence() < previous.getOutboxSequence();
+        if (lowerSequence && report.getHeartbeatOnly()) {
+            // a heartbeat carries the last sequence the edge knows acknowledged (0 after its restart):
+            // it is a sign of life, never a step back
+            return new Admission(Kind.REFRESH, previous.toBuilder().setReportedAt(report.getReportedAt()).build());
+        }
+        if (lowerSequence && !newer(report, previous)) {
             return new Admission(Kind.STALE, previous);
         }
+        // a lower sequence with a newer report time: the edge's journal started over (moved aside as
+        // corrupt); its numbering restarts, its state is current
         SiteStatus record = report;
         if (report.getHeartbeatOnly() && previous != null) {
             record = report.toBuilder()
@@ -45,6 +54,12 @@ record Admission(Kind kind, SiteStatus record) {
         }
         boolean durable = previous == null || !withoutClock(previous).equals(withoutClock(record));
         return new Admission(durable ? Kind.RECORD : Kind.REFRESH, record);
+    }
+
+    private static boolean newer(SiteStatus report, SiteStatus previous) {
+        var a = report.getReportedAt();
+        var b = previous.getReportedAt();
+        return a.getSeconds() > b.getSeconds() || (a.getSeconds() == b.getSeconds() && a.getNanos() > b.getNanos());
     }
 
     private static SiteStatus withoutClock(SiteStatus s) {

@@ -32,6 +32,29 @@ class AdmissionTest {
     }
 
     @Test
+    void aHeartbeatWithALowerSequenceIsStillASignOfLife() {
+        SiteStatus previous = report("s1", 7, STORE, app("web", 1, READY))
+                .toBuilder().setReportedAt(Timestamp.newBuilder().setSeconds(10)).build();
+        SiteStatus beat = heartbeat("s1", 0, STORE).toBuilder().setReportedAt(Timestamp.newBuilder().setSeconds(20)).build();
+        Admission a = Admission.of(previous, beat);
+        assertThat(a.kind()).isEqualTo(Admission.Kind.REFRESH);
+        assertThat(a.record().getOutboxSequence()).isEqualTo(7);
+        assertThat(a.record().getReportedAt().getSeconds()).isEqualTo(20);
+        assertThat(a.record().getAppsList()).extracting(AppStatus::getApp).containsExactly("web");
+    }
+
+    @Test
+    void aLowerSequenceReportedLaterIsAJournalThatStartedOver() {
+        SiteStatus previous = report("s1", 7, STORE, app("web", 1, READY))
+                .toBuilder().setReportedAt(Timestamp.newBuilder().setSeconds(10)).build();
+        SiteStatus fresh = report("s1", 1, STORE, app("web", 2, READY))
+                .toBuilder().setReportedAt(Timestamp.newBuilder().setSeconds(30)).build();
+        Admission a = Admission.of(previous, fresh);
+        assertThat(a.kind()).isEqualTo(Admission.Kind.RECORD);
+        assertThat(a.record()).isEqualTo(fresh);
+    }
+
+    @Test
     void aHeartbeatKeepsTheAppsAndTakesTheRest() {
         SiteStatus previous = report("s1", 7, STORE, app("web", 1, READY));
         SiteStatus beat = heartbeat("s1", 7, Map.of("tier", "store", "zone", "b"))
