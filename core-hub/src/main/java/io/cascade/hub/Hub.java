@@ -3,6 +3,8 @@ package io.cascade.hub;
 import io.cascade.hub.api.FleetApi;
 import io.cascade.hub.desired.DesiredDocs;
 import io.cascade.hub.intent.Intents;
+import io.cascade.hub.rollup.Rollups;
+import io.cascade.hub.rollup.SiteQuery;
 import io.cascade.proto.ProbeReply;
 import io.cascade.topology.Subjects;
 import io.cascade.topology.client.NatsClients;
@@ -21,17 +23,21 @@ import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The core hub process: its NATS connection, the KV buckets {@code intents} and {@code desired} in its
- * JetStream, the gRPC server (FleetService, standard health service and server reflection) and the hub's
- * probe answer. Composition root of the tier: everything is built here and closed in reverse order.
+ * The core hub process: its NATS connection, the KV buckets {@code intents}, {@code desired} and
+ * {@code rollup} in its JetStream, the global rollup, the gRPC server (FleetService, standard health
+ * service and server reflection) and the hub's probe answer. Composition root of the tier: everything is
+ * built here and closed in reverse order.
  */
 public final class Hub implements AutoCloseable {
 
@@ -43,30 +49,42 @@ public final class Hub implements AutoCloseable {
     static final long DESIRED_DOC_PAYLOAD = 4L * 1024 * 1024;
     /** JetStream's API error "stream name already in use with a different configuration". */
     private static final int STREAM_NAME_IN_USE = 10058;
+    /** How long a start waits for the global rollup to take in what KV {@code rollup} and {@code desired} hold. */
+    private static final Duration ROLLUP_LOAD = Duration.ofSeconds(10);
 
     private final HubConfig config;
     private final Connection nats;
+    private final Rollups rollups;
     private final ProbeResponder probe;
     private final HealthStatusManager health;
+    private final FleetApi api;
     private final Server grpc;
     private final ExecutorService calls;
+    private final ScheduledExecutorService streams;
     private boolean closed;
 
-    private Hub(HubConfig config, Connection nats, ProbeResponder probe, HealthStatusManager health, Server grpc,
-                ExecutorService calls) {
+    private Hub(HubConfig config, Connection nats, Rollups rollups, ProbeResponder probe, HealthStatusManager health,
+                FleetApi api, Server grpc, ExecutorService calls, ScheduledExecutorService streams) {
         this.config = config;
         this.nats = nats;
+        this.rollups = rollups;
         this.probe = probe;
         this.health = health;
+        this.api = api;
         this.grpc = grpc;
         this.calls = calls;
+        this.streams = streams;
     }
 
     public static Hub start(HubConfig config) throws IOException, InterruptedException {
         Connection nats = NatsClients.connect(NatsClients.options("cascade-hub", config.natsUrl()).build());
+        Rollups rollups = null;
         ProbeResponder probe = null;
-        // FleetService calls block on JetStream: each runs on its own virtual thread
+        // FleetService calls block on JetStream or on relays: each runs on its own virtual thread
         ExecutorService calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("hub-grpc-", 0).factory());
+        // WatchRollup streams send from here; a send never blocks
+        ScheduledExecutorService streams = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("hub-rollup-streams").daemon().factory());
         try {
             if (nats.getMaxPayload() < DESIRED_DOC_PAYLOAD) {
                 LOG.warn("the hub's nats-server takes messages of at most {} bytes (max_payload), but a desired doc with "
@@ -77,14 +95,28 @@ public final class Hub implements AutoCloseable {
                     "Cascade intents by app, with history: the audit trail and the rollback source");
             KeyValue desiredBucket = bucket(nats, Subjects.KV_DESIRED, 1,
                     "Cascade desired docs: <region>.app.<app> and <region>.site.<site>.<app>, mirrored by the relays");
+            KeyValue rollupBucket = bucket(nats, Subjects.KV_ROLLUP, 1,
+                    "Cascade region rollups: key <region>, written by that region's relay");
             DesiredDocs desired = new DesiredDocs(desiredBucket, config.fleet());
             Intents intents = new Intents(intentsBucket, nats.jetStream(), config.fleet(), nats.getMaxPayload(), desired);
+            try {
+                rollups = Rollups.start(nats, rollupBucket, desiredBucket, Clock.systemUTC());
+            } catch (JetStreamApiException e) {
+                throw new IllegalStateException("cannot watch KV " + Subjects.KV_ROLLUP + " and " + Subjects.KV_DESIRED
+                        + " in the hub's JetStream: " + e.getMessage(), e);
+            }
+            if (!rollups.awaitLoaded(ROLLUP_LOAD)) {
+                LOG.warn("the global rollup has not taken in KV rollup and desired within {} s; serving it as it fills",
+                        ROLLUP_LOAD.toSeconds());
+            }
+            SiteQuery sites = new SiteQuery(nats, config.fleet(), SiteQuery.DEFAULT_RELAY_TIMEOUT);
             probe = ProbeResponder.start(nats, ProbeReply.Tier.HUB, "", "", "hub " + config.fleet().name(),
                     List.of(Subjects.probeHub()));
             HealthStatusManager health = new HealthStatusManager();
+            FleetApi api = new FleetApi(intents, rollups, sites, streams);
             Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
                     .executor(calls)
-                    .addService(new FleetApi(intents))
+                    .addService(api)
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .build();
@@ -96,12 +128,16 @@ public final class Hub implements AutoCloseable {
             health.setStatus("", ServingStatus.SERVING);
             LOG.info("hub of fleet {} serving gRPC on {}:{}, NATS {}", config.fleet().name(), config.grpcHost(),
                     grpc.getPort(), config.natsUrl());
-            return new Hub(config, nats, probe, health, grpc, calls);
-        } catch (RuntimeException | IOException e) {
+            return new Hub(config, nats, rollups, probe, health, api, grpc, calls, streams);
+        } catch (RuntimeException | IOException | InterruptedException e) {
+            streams.shutdownNow();
+            calls.close();
             if (probe != null) {
                 probe.close();
             }
-            calls.close();
+            if (rollups != null) {
+                rollups.close();
+            }
             nats.close();
             throw e;
         }
@@ -144,7 +180,15 @@ public final class Hub implements AutoCloseable {
         return config;
     }
 
-    /** Stops taking calls, drains in-flight ones (up to 5 s), then closes NATS. Idempotent. */
+    /** The global rollup (for the rollout controller, and tests). */
+    public Rollups rollups() {
+        return rollups;
+    }
+
+    /**
+     * Stops taking calls, ends WatchRollup streams, drains in-flight calls (up to 5 s), then stops the
+     * rollup watches and closes NATS. Idempotent.
+     */
     @Override
     public synchronized void close() throws InterruptedException {
         if (closed) {
@@ -153,11 +197,14 @@ public final class Hub implements AutoCloseable {
         closed = true;
         health.enterTerminalState();
         grpc.shutdown();
+        api.endWatches();
         if (!grpc.awaitTermination(5, TimeUnit.SECONDS)) {
             grpc.shutdownNow();
         }
+        streams.shutdownNow();
         calls.close();
         probe.close();
+        rollups.close();
         nats.close();
         LOG.info("hub stopped");
     }

@@ -57,6 +57,9 @@ class HubBucketsIT {
         KeyValueStatus desired = buckets.getStatus("desired");
         assertThat(desired.getMaxHistoryPerKey()).isEqualTo(1);
         assertThat(desired.getStorageType()).isEqualTo(StorageType.File);
+        KeyValueStatus rollup = buckets.getStatus("rollup");
+        assertThat(rollup.getMaxHistoryPerKey()).isEqualTo(1);
+        assertThat(rollup.getStorageType()).isEqualTo(StorageType.File);
     }
 
     private static <T> T call(Hub hub, java.util.function.Function<FleetServiceGrpc.FleetServiceBlockingStub, T> call)

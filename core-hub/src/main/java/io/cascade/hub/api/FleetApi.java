@@ -6,11 +6,15 @@ import io.cascade.hub.intent.IntentPage;
 import io.cascade.hub.intent.Intents;
 import io.cascade.hub.intent.Publication;
 import io.cascade.hub.intent.StoredIntent;
+import io.cascade.hub.rollup.RollupException;
+import io.cascade.hub.rollup.Rollups;
+import io.cascade.hub.rollup.SiteQuery;
 import io.cascade.proto.FleetServiceGrpc;
 import io.cascade.proto.GetIntentRequest;
 import io.cascade.proto.GetIntentResponse;
 import io.cascade.proto.GetRollupRequest;
 import io.cascade.proto.GetRollupResponse;
+import io.cascade.proto.GlobalRollup;
 import io.cascade.proto.ListIntentsRequest;
 import io.cascade.proto.ListIntentsResponse;
 import io.cascade.proto.ListSitesRequest;
@@ -22,27 +26,45 @@ import io.cascade.proto.WatchRollupResponse;
 import io.cascade.proto.WithdrawIntentRequest;
 import io.cascade.proto.WithdrawIntentResponse;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code cascade.v1.FleetService}: intents are served from {@link Intents}; the rollup and site
- * drill-down calls come with the rollup issue and answer {@code UNIMPLEMENTED} until then. Calls block on
- * JetStream, so the server runs them on its own (virtual-thread) executor, never on a transport thread.
+ * {@code cascade.v1.FleetService}: intents are served from {@link Intents}, rollups from {@link Rollups},
+ * the site drill-down from {@link SiteQuery}. Calls block on JetStream or on relays, so the server runs
+ * them on its own (virtual-thread) executor, never on a transport thread; WatchRollup streams send from
+ * {@code streamScheduler}.
  */
 public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(FleetApi.class);
-    private static final String ROLLUP_LATER = " is not implemented yet: rollups and site drill-down come with the "
-            + "relays' status aggregation";
+    /** A WatchRollup stream sends at most one rollup per this interval. */
+    static final Duration WATCH_INTERVAL = Duration.ofMillis(500);
 
     private final Intents intents;
+    private final Rollups rollups;
+    private final SiteQuery sites;
+    private final ScheduledExecutorService streamScheduler;
+    private final Set<RollupStream> watches = ConcurrentHashMap.newKeySet();
 
-    public FleetApi(Intents intents) {
+    /**
+     * @param streamScheduler sends the WatchRollup streams' messages; one thread is enough, as sends
+     *                        never block (a stream whose client does not keep up is skipped)
+     */
+    public FleetApi(Intents intents, Rollups rollups, SiteQuery sites, ScheduledExecutorService streamScheduler) {
         this.intents = Objects.requireNonNull(intents, "intents");
+        this.rollups = Objects.requireNonNull(rollups, "rollups");
+        this.sites = Objects.requireNonNull(sites, "sites");
+        this.streamScheduler = Objects.requireNonNull(streamScheduler, "streamScheduler");
     }
 
     @Override
@@ -94,17 +116,39 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
 
     @Override
     public void getRollup(GetRollupRequest request, StreamObserver<GetRollupResponse> response) {
-        response.onError(Status.UNIMPLEMENTED.withDescription("GetRollup" + ROLLUP_LATER).asRuntimeException());
+        Optional<String> app = request.hasApp() ? Optional.of(request.getApp()) : Optional.empty();
+        answer("GetRollup", response, () -> GetRollupResponse.newBuilder().setRollup(rollups.rollup(app)).build());
     }
 
     @Override
     public void watchRollup(WatchRollupRequest request, StreamObserver<WatchRollupResponse> response) {
-        response.onError(Status.UNIMPLEMENTED.withDescription("WatchRollup" + ROLLUP_LATER).asRuntimeException());
+        Optional<String> app = request.hasApp() ? Optional.of(request.getApp()) : Optional.empty();
+        RollupStream stream = new RollupStream((ServerCallStreamObserver<WatchRollupResponse>) response, app,
+                () -> rollups.view(app), streamScheduler, WATCH_INTERVAL, watches::remove);
+        watches.add(stream);
+        stream.subscribed(rollups.subscribe(stream::changed));
+        GlobalRollup initial;
+        try {
+            initial = rollups.rollup(app);
+        } catch (RollupException e) {
+            stream.refused();
+            fail("WatchRollup", response, status(e), e);
+            return;
+        }
+        stream.open(initial);
     }
 
     @Override
     public void listSites(ListSitesRequest request, StreamObserver<ListSitesResponse> response) {
-        response.onError(Status.UNIMPLEMENTED.withDescription("ListSites" + ROLLUP_LATER).asRuntimeException());
+        answer("ListSites", response, () -> sites.list(request));
+    }
+
+    /**
+     * Ends every open WatchRollup stream normally. The hub calls it while shutting down, after the server
+     * stopped taking calls, so that the server's drain does not wait for streams that never end.
+     */
+    public void endWatches() {
+        watches.forEach(RollupStream::complete);
     }
 
     /** Runs one unary call and answers it: its result, or its error mapped to a status. */
@@ -113,10 +157,10 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
         try {
             result = call.run();
         } catch (IntentException e) {
-            if (e.reason() == IntentException.Reason.UNAVAILABLE || e.reason() == IntentException.Reason.STORE_FAILED) {
-                LOG.warn("{} failed: {}", method, e.getMessage(), e);
-            }
-            response.onError(status(e).withDescription(e.getMessage()).asRuntimeException());
+            fail(method, response, status(e), e);
+            return;
+        } catch (RollupException e) {
+            fail(method, response, status(e), e);
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -129,6 +173,23 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
         }
         response.onNext(result);
         response.onCompleted();
+    }
+
+    /** Answers {@code e} with {@code status}; logs it only when the hub, not the request, is at fault. */
+    private static void fail(String method, StreamObserver<?> response, Status status, Exception e) {
+        if (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.INTERNAL) {
+            LOG.warn("{} failed: {}", method, e.getMessage(), e);
+        }
+        response.onError(status.withDescription(e.getMessage()).asRuntimeException());
+    }
+
+    /** The one place where rollup errors become gRPC status codes. */
+    private static Status status(RollupException e) {
+        return switch (e.reason()) {
+            case INVALID -> Status.INVALID_ARGUMENT;
+            case NOT_FOUND -> Status.NOT_FOUND;
+            case UNAVAILABLE -> Status.UNAVAILABLE;
+        };
     }
 
     /** The one place where intent errors become gRPC status codes. */
@@ -145,6 +206,6 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
 
     @FunctionalInterface
     private interface Call<T> {
-        T run() throws IntentException, InterruptedException;
+        T run() throws IntentException, RollupException, InterruptedException;
     }
 }

@@ -12,13 +12,10 @@ import io.cascade.hub.testing.HubExtension;
 import io.cascade.hub.testing.SampleIntents;
 import io.cascade.proto.GetIntentRequest;
 import io.cascade.proto.GetIntentResponse;
-import io.cascade.proto.GetRollupRequest;
 import io.cascade.proto.IntentSummary;
 import io.cascade.proto.ListIntentsRequest;
 import io.cascade.proto.ListIntentsResponse;
-import io.cascade.proto.ListSitesRequest;
 import io.cascade.proto.RolloutState;
-import io.cascade.proto.WatchRollupRequest;
 import io.cascade.proto.WithdrawIntentRequest;
 import io.cascade.topology.testing.FabricExtension;
 import io.grpc.Status;
@@ -31,8 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * WithdrawIntent, GetIntent and ListIntents of a real hub on real nats-servers, and the calls that come
- * with a later issue. Every test uses its own app names; the fabric is shared by the class.
+ * WithdrawIntent, GetIntent and ListIntents of a real hub on real nats-servers. Every test uses its own
+ * app names; the fabric is shared by the class.
  */
 class IntentLifecycleIT {
 
@@ -142,17 +139,6 @@ class IntentLifecycleIT {
         });
         assertStatus(() -> HUB.fleet().listIntents(ListIntentsRequest.newBuilder().setPageToken("bogus!").build()),
                 Status.Code.INVALID_ARGUMENT, "pageToken: \"bogus!\" is not a token from ListIntents; leave it empty for the first page");
-    }
-
-    @Test
-    void rollupAndSiteCallsAreNotImplementedYet() {
-        String later = " is not implemented yet: rollups and site drill-down come with the relays' status aggregation";
-        assertStatus(() -> HUB.fleet().getRollup(GetRollupRequest.getDefaultInstance()), Status.Code.UNIMPLEMENTED,
-                "GetRollup" + later);
-        assertStatus(() -> HUB.fleet().listSites(ListSitesRequest.getDefaultInstance()), Status.Code.UNIMPLEMENTED,
-                "ListSites" + later);
-        assertStatus(() -> HUB.fleet().watchRollup(WatchRollupRequest.getDefaultInstance()).hasNext(),
-                Status.Code.UNIMPLEMENTED, "WatchRollup" + later);
     }
 
     private static List<IntentSummary> allIntents() {

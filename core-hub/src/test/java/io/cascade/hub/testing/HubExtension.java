@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A real hub on a {@link FabricExtension}'s hub nats-server, its FleetService reached over a loopback
  * port, and a test's own NATS connection to read what the hub wrote into KV {@code intents} and
- * {@code desired}. Register it after the fabric; it stops before it, in reverse order of start.
+ * {@code desired}, and to write into KV {@code rollup} what a relay would. Register it after the fabric; it stops before it, in reverse order of start.
  *
  * <pre>
  * {@literal @}RegisterExtension {@literal @}Order(1) static final FabricExtension FABRIC = FabricExtension.demo();
@@ -48,6 +48,7 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback {
     private Connection nats;
     private KeyValue intents;
     private KeyValue desired;
+    private KeyValue rollup;
 
     public HubExtension(FabricExtension fabric) {
         this.fabric = fabric;
@@ -60,6 +61,7 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback {
         nats = NatsClients.connect(NatsClients.options("hub-extension", fabric.hub().clientUrl()).build());
         intents = nats.keyValue("intents");
         desired = nats.keyValue("desired");
+        rollup = nats.keyValue("rollup");
     }
 
     @Override
@@ -90,6 +92,15 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback {
 
     public KeyValue desired() {
         return desired;
+    }
+
+    /** KV {@code rollup}, where the relays put their region rollups. */
+    public KeyValue rollup() {
+        return rollup;
+    }
+
+    public Hub hub() {
+        return hub;
     }
 
     /** The app doc at {@code <region>.app.<app>}, decoded; fails when there is none. */

@@ -1,0 +1,152 @@
+package io.cascade.hub.rollup;
+
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueWatcher;
+import io.nats.client.impl.NatsKeyValueWatchSubscription;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One watch on a KV bucket (all keys, or those matching a filter) whose callback only records the entry
+ * and wakes the consumer. Entries are coalesced per key: only the newest entry of each key waits to be
+ * {@linkplain #drain() drained}, as the buckets hold state, not events. The buffer is therefore bounded
+ * by the number of keys the watch covers (O(regions) for {@code rollup}, O(regions × apps) for the app
+ * docs of {@code desired}), and a burst of writes to one key never grows it.
+ *
+ * <p>jnats recovers a watch whose server restarted only after its heartbeat alarm (~30 s measured), so
+ * on the connection's RECONNECTED event the watch is restarted right after the last revision seen.
+ */
+final class KvWatch implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KvWatch.class);
+
+    private final Connection nats;
+    private final KeyValue kv;
+    private final String keyFilter;
+    private final Runnable wake;
+    private final Map<String, KeyValueEntry> pending = new ConcurrentHashMap<>();
+    private final AtomicLong lastRevision = new AtomicLong();
+    private final ConnectionListener reconnects = this::onConnectionEvent;
+    private volatile boolean initialLoadSeen;
+    private volatile NatsKeyValueWatchSubscription watch;
+    private boolean closed;
+
+    /**
+     * @param keyFilter keys to watch ({@code *} and {@code >} wildcards), or null for all
+     * @param wake      called after each recorded entry; must only signal, never block
+     */
+    KvWatch(Connection nats, KeyValue kv, String keyFilter, Runnable wake) {
+        this.nats = nats;
+        this.kv = kv;
+        this.keyFilter = keyFilter;
+        this.wake = wake;
+    }
+
+    synchronized void start() throws IOException, JetStreamApiException, InterruptedException {
+        nats.addConnectionListener(reconnects);
+        watch = keyFilter == null ? kv.watchAll(watcher()) : kv.watch(keyFilter, watcher());
+    }
+
+    /** True once the watch delivered everything the bucket held when it started. */
+    boolean initialLoadSeen() {
+        return initialLoadSeen;
+    }
+
+    /** Keys waiting to be drained; a gauge for the buffer. */
+    int pending() {
+        return pending.size();
+    }
+
+    /** The newest entry of every key written since the last drain, in revision order. */
+    List<KeyValueEntry> drain() {
+        List<KeyValueEntry> out = new ArrayList<>();
+        for (String key : pending.keySet()) {
+            KeyValueEntry entry = pending.remove(key);
+            if (entry != null) {
+                out.add(entry);
+            }
+        }
+        out.sort(Comparator.comparingLong(KeyValueEntry::getRevision));
+        return out;
+    }
+
+    private KeyValueWatcher watcher() {
+        return new KeyValueWatcher() {
+            @Override
+            public void watch(KeyValueEntry entry) {
+                lastRevision.accumulateAndGet(entry.getRevision(), Math::max);
+                pending.merge(entry.getKey(), entry, (held, next) -> next.getRevision() > held.getRevision() ? next : held);
+                wake.run();
+            }
+
+            @Override
+            public void endOfData() {
+                initialLoadSeen = true;
+                wake.run();
+            }
+        };
+    }
+
+    private void onConnectionEvent(Connection conn, ConnectionListener.Events event) {
+        if (event == ConnectionListener.Events.RECONNECTED) {
+            Thread.ofVirtual().name("rewatch-" + kv.getBucketName()).start(this::restart);
+        }
+    }
+
+    /** Resumes the watch right after the last revision seen, e.g. after the hub's server restarted. */
+    private synchronized void restart() {
+        if (closed) {
+            return;
+        }
+        long from = lastRevision.get() + 1;
+        unsubscribe();
+        try {
+            watch = keyFilter == null ? kv.watchAll(watcher(), from) : kv.watch(keyFilter, watcher(), from);
+            LOG.info("KV {}: watch{} resumed from revision {} after reconnect", kv.getBucketName(), filterText(), from);
+        } catch (IOException | JetStreamApiException e) {
+            LOG.warn("KV {}: cannot resume the watch{} from revision {}: {}; retrying on the next reconnect",
+                    kv.getBucketName(), filterText(), from, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private String filterText() {
+        return keyFilter == null ? "" : " of " + keyFilter;
+    }
+
+    private void unsubscribe() {
+        NatsKeyValueWatchSubscription old = watch;
+        watch = null;
+        if (old != null) {
+            try {
+                old.unsubscribe();
+            } catch (RuntimeException e) {
+                LOG.debug("KV {}: watch did not unsubscribe cleanly: {}", kv.getBucketName(), e.toString());
+            }
+        }
+    }
+
+    /** Stops the watch; idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        nats.removeConnectionListener(reconnects);
+        unsubscribe();
+        pending.clear();
+    }
+}
