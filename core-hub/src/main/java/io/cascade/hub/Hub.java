@@ -3,6 +3,7 @@ package io.cascade.hub;
 import io.cascade.hub.api.FleetApi;
 import io.cascade.hub.desired.DesiredDocs;
 import io.cascade.hub.intent.Intents;
+import io.cascade.hub.rollout.RolloutController;
 import io.cascade.hub.rollup.Rollups;
 import io.cascade.hub.rollup.SiteQuery;
 import io.cascade.proto.ProbeReply;
@@ -26,6 +27,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -55,6 +57,7 @@ public final class Hub implements AutoCloseable {
     private final HubConfig config;
     private final Connection nats;
     private final Rollups rollups;
+    private final RolloutController controller;
     private final ProbeResponder probe;
     private final HealthStatusManager health;
     private final FleetApi api;
@@ -63,11 +66,12 @@ public final class Hub implements AutoCloseable {
     private final ScheduledExecutorService streams;
     private boolean closed;
 
-    private Hub(HubConfig config, Connection nats, Rollups rollups, ProbeResponder probe, HealthStatusManager health,
+    private Hub(HubConfig config, Connection nats, Rollups rollups, RolloutController controller, ProbeResponder probe, HealthStatusManager health,
                 FleetApi api, Server grpc, ExecutorService calls, ScheduledExecutorService streams) {
         this.config = config;
         this.nats = nats;
         this.rollups = rollups;
+        this.controller = controller;
         this.probe = probe;
         this.health = health;
         this.api = api;
@@ -79,6 +83,7 @@ public final class Hub implements AutoCloseable {
     public static Hub start(HubConfig config) throws IOException, InterruptedException {
         Connection nats = NatsClients.connect(NatsClients.options("cascade-hub", config.natsUrl()).build());
         Rollups rollups = null;
+        RolloutController controller = null;
         ProbeResponder probe = null;
         // FleetService calls block on JetStream or on relays: each runs on its own virtual thread
         ExecutorService calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("hub-grpc-", 0).factory());
@@ -110,10 +115,13 @@ public final class Hub implements AutoCloseable {
                         ROLLUP_LOAD.toSeconds());
             }
             SiteQuery sites = new SiteQuery(nats, config.fleet(), SiteQuery.DEFAULT_RELAY_TIMEOUT);
+            Rollups merged = rollups;
+            controller = new RolloutController(intents, desired, () -> merged.view(Optional.empty()), Clock.systemUTC());
+            controller.start();
             probe = ProbeResponder.start(nats, ProbeReply.Tier.HUB, "", "", "hub " + config.fleet().name(),
                     List.of(Subjects.probeHub()));
             HealthStatusManager health = new HealthStatusManager();
-            FleetApi api = new FleetApi(intents, rollups, sites, streams);
+            FleetApi api = new FleetApi(intents, rollups, sites, controller, streams);
             Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
                     .executor(calls)
                     .addService(api)
@@ -128,8 +136,11 @@ public final class Hub implements AutoCloseable {
             health.setStatus("", ServingStatus.SERVING);
             LOG.info("hub of fleet {} serving gRPC on {}:{}, NATS {}", config.fleet().name(), config.grpcHost(),
                     grpc.getPort(), config.natsUrl());
-            return new Hub(config, nats, rollups, probe, health, api, grpc, calls, streams);
+            return new Hub(config, nats, rollups, controller, probe, health, api, grpc, calls, streams);
         } catch (RuntimeException | IOException | InterruptedException e) {
+            if (controller != null) {
+                controller.close();
+            }
             streams.shutdownNow();
             calls.close();
             if (probe != null) {
@@ -203,6 +214,7 @@ public final class Hub implements AutoCloseable {
         }
         streams.shutdownNow();
         calls.close();
+        controller.close();
         probe.close();
         rollups.close();
         nats.close();

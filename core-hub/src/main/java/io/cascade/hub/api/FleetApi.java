@@ -7,7 +7,10 @@ import io.cascade.hub.intent.Intents;
 import io.cascade.hub.intent.Publication;
 import io.cascade.hub.intent.StoredIntent;
 import io.cascade.hub.rollup.RollupException;
+import io.cascade.hub.rollout.RolloutController;
 import io.cascade.hub.rollup.Rollups;
+import io.cascade.proto.RolloutControlRequest;
+import io.cascade.proto.RolloutControlResponse;
 import io.cascade.hub.rollup.SiteQuery;
 import io.cascade.proto.FleetServiceGrpc;
 import io.cascade.proto.GetIntentRequest;
@@ -53,6 +56,7 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
     private final Intents intents;
     private final Rollups rollups;
     private final SiteQuery sites;
+    private final RolloutController rollouts;
     private final ScheduledExecutorService streamScheduler;
     private final Set<RollupStream> watches = ConcurrentHashMap.newKeySet();
 
@@ -60,10 +64,12 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
      * @param streamScheduler sends the WatchRollup streams' messages; one thread is enough, as sends
      *                        never block (a stream whose client does not keep up is skipped)
      */
-    public FleetApi(Intents intents, Rollups rollups, SiteQuery sites, ScheduledExecutorService streamScheduler) {
+    public FleetApi(Intents intents, Rollups rollups, SiteQuery sites, RolloutController rollouts,
+                    ScheduledExecutorService streamScheduler) {
         this.intents = Objects.requireNonNull(intents, "intents");
         this.rollups = Objects.requireNonNull(rollups, "rollups");
         this.sites = Objects.requireNonNull(sites, "sites");
+        this.rollouts = Objects.requireNonNull(rollouts, "rollouts");
         this.streamScheduler = Objects.requireNonNull(streamScheduler, "streamScheduler");
     }
 
@@ -141,6 +147,21 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
     @Override
     public void listSites(ListSitesRequest request, StreamObserver<ListSitesResponse> response) {
         answer("ListSites", response, () -> sites.list(request));
+    }
+
+    @Override
+    public void pauseRollout(RolloutControlRequest request, StreamObserver<RolloutControlResponse> response) {
+        answer("PauseRollout", response, () -> rollouts.pause(request.getApp()));
+    }
+
+    @Override
+    public void resumeRollout(RolloutControlRequest request, StreamObserver<RolloutControlResponse> response) {
+        answer("ResumeRollout", response, () -> rollouts.resume(request.getApp()));
+    }
+
+    @Override
+    public void rollbackRollout(RolloutControlRequest request, StreamObserver<RolloutControlResponse> response) {
+        answer("RollbackRollout", response, () -> rollouts.rollback(request.getApp()));
     }
 
     /**

@@ -33,6 +33,8 @@ public final class RolloutController implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RolloutController.class);
     static final long TICK_MILLIS = 500;
+    /** Relays recount within ~1 s of a doc change and roll up at most every 500 ms. */
+    static final java.time.Duration SETTLE = java.time.Duration.ofSeconds(3);
 
     private final Intents intents;
     private final DesiredDocs docs;
@@ -78,12 +80,13 @@ public final class RolloutController implements AutoCloseable {
         }
         RolloutPolicy policy = intents.get(app, OptionalLong.empty()).intent().getRollout();
         Instant since = waveStarted.computeIfAbsent(waveKey(doc), k -> clock.instant());
-        RolloutDecision d = RolloutDecision.decide(policy, doc, a.getCounts(), since, clock.instant());
+        RolloutDecision d = RolloutDecision.decide(policy, doc, a.getCounts(), since, clock.instant(), SETTLE);
         long candidate = doc.getCandidate().getIntentRevision();
         switch (d) {
             case RolloutDecision.Wait w -> { }
             case RolloutDecision.Advance next -> {
-                LOG.info("app {} revision {}: wave {}% healthy; advancing to {}%", app, candidate, doc.getWavePercent(), next.percent());
+                LOG.info("app {} revision {}: wave {}% healthy ({}); advancing to {}%", app, candidate, doc.getWavePercent(),
+                        brief(a), next.percent());
                 rewrite(app, x -> x.toBuilder().setWavePercent(next.percent()).build());
             }
             case RolloutDecision.Promote p -> {
@@ -100,6 +103,15 @@ public final class RolloutController implements AutoCloseable {
                 rewrite(app, RolloutController::rollback);
             }
         }
+    }
+
+    private static String brief(AppRollup a) {
+        var c = a.getCounts();
+        StringBuilder b = new StringBuilder("targeted " + c.getTargeted() + ", in wave " + c.getInWave() + ", offline "
+                + c.getOffline() + ", not reported " + c.getNotReported());
+        c.getRevisionsList().forEach(r -> b.append("; revision ").append(r.getIntentRevision()).append(": ")
+                .append(r.getReady()).append(" ready, ").append(r.getFailed()).append(" failed"));
+        return b.toString();
     }
 
     /** Operator: stop advancing the app's rollout where it is. */

@@ -22,6 +22,9 @@ import java.util.List;
  *       ones excluded: they cannot answer); at or above the threshold (default 100 %) and after the
  *       minimum soak, the next wave starts; after the last wave the candidate becomes stable.</li>
  *   <li>A wave with no site inside it (a small fleet) passes after its soak.</li>
+ *   <li>No wave advances before {@code settle} has passed since it started, nor while no site is
+ *       counted as targeted: relays recount a wave when its doc reaches them and roll up at most
+ *       every 500 ms, so counts read right after a step still describe the step before.</li>
  * </ul>
  */
 sealed interface RolloutDecision {
@@ -36,7 +39,8 @@ sealed interface RolloutDecision {
 
     record Rollback(String why) implements RolloutDecision {}
 
-    static RolloutDecision decide(RolloutPolicy policy, DesiredDoc doc, IntentRollup counts, Instant waveSince, Instant now) {
+    static RolloutDecision decide(RolloutPolicy policy, DesiredDoc doc, IntentRollup counts, Instant waveSince, Instant now,
+                                  Duration settle) {
         if (doc.getRolloutState() != RolloutState.ROLLING_OUT || !doc.hasCandidate()) {
             return new Wait("no rollout running");
         }
@@ -51,6 +55,12 @@ sealed interface RolloutDecision {
                         + "% wave failed revision " + candidate + " (limit " + policy.getFailureLimitPercent() + "%)";
                 return policy.getAutoRollback() ? new Rollback(why) : new Pause(why);
             }
+        }
+        if (counts.getTargeted() == 0) {
+            return new Wait("no site counted as targeted yet");
+        }
+        if (Duration.between(waveSince, now).compareTo(settle) < 0) {
+            return new Wait("letting the relays count the " + doc.getWavePercent() + "% wave");
         }
         int threshold = policy.hasSuccessThresholdPercent() ? policy.getSuccessThresholdPercent() : 100;
         boolean healthy = inWave == 0 || at.getReady() * 100 >= threshold * inWave;

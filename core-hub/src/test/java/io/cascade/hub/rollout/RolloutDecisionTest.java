@@ -62,7 +62,7 @@ class RolloutDecisionTest {
     void decides(int wave, int inWave, int offline, int ready, int failed, int limit, Integer threshold, boolean rollback,
                  long soak, long elapsed, String expected) {
         RolloutDecision d = RolloutDecision.decide(policy(limit, threshold, rollback, soak), doc(RolloutState.ROLLING_OUT, wave),
-                counts(inWave, offline, ready, failed), T0, T0.plusSeconds(elapsed));
+                counts(inWave, offline, ready, failed), T0, T0.plusSeconds(elapsed), java.time.Duration.ZERO);
         String got = switch (d) {
             case RolloutDecision.Advance a -> "Advance(" + a.percent() + ")";
             case RolloutDecision.Promote p -> "Promote";
@@ -76,9 +76,25 @@ class RolloutDecisionTest {
     @Test
     void aPausedOrStableAppIsLeftAlone() {
         for (RolloutState s : new RolloutState[] {RolloutState.PAUSED, RolloutState.STABLE, RolloutState.ROLLING_BACK}) {
-            assertThat(RolloutDecision.decide(policy(0, null, false, 0), doc(s, 10), counts(10, 0, 10, 0), T0, T0))
+            assertThat(RolloutDecision.decide(policy(0, null, false, 0), doc(s, 10), counts(10, 0, 10, 0), T0, T0, java.time.Duration.ZERO))
                     .isInstanceOf(RolloutDecision.Wait.class);
         }
+    }
+
+    @Test
+    void noWaveAdvancesBeforeTheRelaysCouldCountItNorWithoutTargetedSites() {
+        RolloutPolicy p = policy(0, null, false, 0);
+        DesiredDoc d = doc(RolloutState.ROLLING_OUT, 10);
+        java.time.Duration settle = java.time.Duration.ofSeconds(3);
+        assertThat(RolloutDecision.decide(p, d, counts(10, 0, 10, 0), T0, T0.plusSeconds(1), settle))
+                .isInstanceOf(RolloutDecision.Wait.class);
+        assertThat(RolloutDecision.decide(p, d, counts(10, 0, 10, 0), T0, T0.plusSeconds(3), settle))
+                .isEqualTo(new RolloutDecision.Advance(50));
+        IntentRollup nothingYet = IntentRollup.newBuilder().setApp("web").build();
+        assertThat(RolloutDecision.decide(p, d, nothingYet, T0, T0.plusSeconds(60), settle))
+                .isInstanceOf(RolloutDecision.Wait.class);
+        assertThat(RolloutDecision.decide(p, d, counts(10, 0, 8, 2), T0, T0, settle))
+                .as("failures act at once").isInstanceOf(RolloutDecision.Pause.class);
     }
 
     @Test
