@@ -13,13 +13,13 @@ public final class RollupTable {
     private RollupTable() {}
 
     public static void print(GlobalRollup rollup, PrintWriter out) {
-        out.printf("%-20s %-12s %9s %5s %8s %6s %8s %6s %7s %7s %8s %7s%n", "APP", "ROLLOUT", "REVISION", "WAVE",
-                "TARGETED", "READY", "APPLYING", "FAILED", "DRIFTED", "OFFLINE", "NO-REPORT", "");
+        out.printf("%-20s %-12s %9s %5s %8s %6s %8s %6s %7s %7s %9s%n", "APP", "ROLLOUT", "REVISION", "WAVE",
+                "TARGETED", "READY", "APPLYING", "FAILED", "DRIFTED", "OFFLINE", "NO-REPORT");
         for (AppRollup app : rollup.getAppsList()) {
             IntentRollup c = app.getCounts();
             long current = app.hasCandidateIntentRevision() ? app.getCandidateIntentRevision() : app.getStableIntentRevision();
             RevisionRollup at = atRevision(c, current);
-            out.printf("%-20s %-12s %9d %4d%% %8d %6d %8d %6d %7d %7d %8d%n", c.getApp(), app.getRolloutState(), current,
+            out.printf("%-20s %-12s %9d %4d%% %8d %6d %8d %6d %7d %7d %9d%n", c.getApp(), app.getRolloutState(), current,
                     app.getWavePercent(), c.getTargeted(), at.getReady(), at.getApplying(), at.getFailed(), at.getDrifted(),
                     c.getOffline(), c.getNotReported());
             for (RevisionRollup r : c.getRevisionsList()) {

@@ -1,7 +1,10 @@
 package io.cascade.cli.up;
 
 import io.cascade.cli.intent.IntentFile;
+import io.cascade.cli.rollup.RollupTable;
 import io.cascade.proto.FleetServiceGrpc;
+import io.cascade.proto.GetRollupRequest;
+import io.cascade.proto.GlobalRollup;
 import io.cascade.proto.Intent;
 import io.cascade.proto.PublishIntentRequest;
 import io.cascade.proto.PublishIntentResponse;
@@ -16,6 +19,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,9 +79,34 @@ final class DemoRollout {
                 }
                 Thread.sleep(20);
             }
+            showRollup(FleetServiceGrpc.newBlockingStub(channel), intent.getApp(), r.getIntentRevision(), targeted.size(), deadline);
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
+    }
+
+    /** Waits until the hub's rollup counts every targeted site ready (status went edge → relay → hub), then prints it. */
+    private void showRollup(FleetServiceGrpc.FleetServiceBlockingStub hub, String app, long revision, int sites, Instant deadline)
+            throws InterruptedException {
+        long t0 = System.nanoTime();
+        GlobalRollup rollup;
+        while (true) {
+            rollup = hub.withDeadlineAfter(10, TimeUnit.SECONDS).getRollup(GetRollupRequest.getDefaultInstance()).getRollup();
+            long ready = rollup.getAppsList().stream().filter(a -> a.getCounts().getApp().equals(app))
+                    .mapToLong(a -> RollupTable.atRevision(a.getCounts(), revision).getReady()).sum();
+            if (ready >= sites) {
+                break;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("the hub's rollup counts " + ready + " of " + sites + " sites ready for " + app);
+            }
+            Thread.sleep(50);
+        }
+        out.printf("the hub's rollup counts %d/%d sites ready %.1f ms later (status: edge → relay → hub):%n", sites, sites,
+                (System.nanoTime() - t0) / 1e6);
+        PrintWriter w = new PrintWriter(out, true);
+        RollupTable.print(rollup, w);
+        w.flush();
     }
 
     private static PublishIntentResponse publish(FleetServiceGrpc.FleetServiceBlockingStub stub, Intent intent, Instant deadline)

@@ -70,6 +70,8 @@ class UpCommandIT {
             assertThat(output).containsPattern("edge " + site + " +applied storefront 1\\.0\\.0 ");
         }
         assertThat(output).doesNotContain("edge gw-eu-0001    applied", "edge gw-us-0001    applied");
+        assertThat(output).contains("the hub's rollup counts 4/4 sites ready")
+                .containsPattern("storefront +STABLE +\\d+ +100% +4 +4 ");
         assertThat(Files.readString(work.resolve(".cascade/up/sites/store-eu-0001/storefront/configmap_storefront_storefront.yaml")))
                 .contains("greeting: \"Guten Tag\"");
         // 3 nats-servers + hub + 2 relays + 2 edge hosts
