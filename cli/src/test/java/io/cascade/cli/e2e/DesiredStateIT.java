@@ -55,13 +55,34 @@ class DesiredStateIT {
         fleet.close();
     }
 
-    /** Every manifest file the site's provider wrote: what an operator would look at. */
+    /**
+     * Every manifest file the site's provider wrote: what an operator would look at. Hidden files
+     * (the provider's state and its temp files, renamed into place atomically) are not manifests.
+     */
     static List<String> manifestFiles(String site) {
-        Path dir = dirs.get(site);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return readManifests(dirs.get(site));
+            } catch (UncheckedIOException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                // a directory the provider pruned while it was being walked: look again
+            }
+        }
+    }
+
+    private static List<String> readManifests(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             List<String> all = new java.util.ArrayList<>();
-            for (Path f : files.filter(Files::isRegularFile).filter(f -> !dir.relativize(f).toString().startsWith(".")).toList()) {
-                all.add(Files.readString(f));
+            for (Path f : files.filter(Files::isRegularFile)
+                    .filter(f -> !dir.relativize(f).toString().startsWith(".") && !f.getFileName().toString().startsWith("."))
+                    .toList()) {
+                try {
+                    all.add(Files.readString(f));
+                } catch (java.nio.file.NoSuchFileException prunedMeanwhile) {
+                    // the provider pruned it between the listing and the read
+                }
             }
             return all;
         } catch (IOException e) {
