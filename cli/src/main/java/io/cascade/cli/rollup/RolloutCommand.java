@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code cascade rollout watch APP}: a live progress line per update until the rollout is done or paused. */
 @Command(name = "rollout", mixinStandardHelpOptions = true, description = "Follow rollouts.",
-        subcommands = RolloutCommand.Watch.class)
+        subcommands = {RolloutCommand.Watch.class, RolloutCommand.Pause.class, RolloutCommand.Resume.class,
+            RolloutCommand.Rollback.class})
 public final class RolloutCommand implements Runnable {
 
     @Spec
@@ -30,6 +31,61 @@ public final class RolloutCommand implements Runnable {
 
     /** Exit code when the rollout paused (failures passed the policy's limit). */
     public static final int PAUSED = 3;
+
+    /** The operator's controls share this: one app, one call, the state it leaves. */
+    abstract static class Control implements Callable<Integer> {
+
+        @Parameters(index = "0", paramLabel = "APP")
+        String app;
+
+        @picocli.CommandLine.Option(names = "--reason", description = "Why, for the hub's log.")
+        String reason = "";
+
+        @Mixin
+        FleetClient client;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        abstract io.cascade.proto.RolloutControlResponse send(io.cascade.proto.FleetServiceGrpc.FleetServiceBlockingStub hub,
+                                                             io.cascade.proto.RolloutControlRequest request);
+
+        @Override
+        public Integer call() throws Exception {
+            var request = io.cascade.proto.RolloutControlRequest.newBuilder().setApp(app).setReason(reason).build();
+            var r = client.call(s -> send(s, request));
+            spec.commandLine().getOut().printf("%s: %s at wave %d%%%n", app, r.getRolloutState(), r.getWavePercent());
+            return 0;
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Pause APP's rollout where it is.")
+    static final class Pause extends Control {
+        @Override
+        io.cascade.proto.RolloutControlResponse send(io.cascade.proto.FleetServiceGrpc.FleetServiceBlockingStub hub,
+                                                    io.cascade.proto.RolloutControlRequest request) {
+            return hub.pauseRollout(request);
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume APP's paused rollout from its current wave.")
+    static final class Resume extends Control {
+        @Override
+        io.cascade.proto.RolloutControlResponse send(io.cascade.proto.FleetServiceGrpc.FleetServiceBlockingStub hub,
+                                                    io.cascade.proto.RolloutControlRequest request) {
+            return hub.resumeRollout(request);
+        }
+    }
+
+    @Command(name = "rollback", mixinStandardHelpOptions = true,
+            description = "Roll APP back to its stable release everywhere (the candidate is dropped).")
+    static final class Rollback extends Control {
+        @Override
+        io.cascade.proto.RolloutControlResponse send(io.cascade.proto.FleetServiceGrpc.FleetServiceBlockingStub hub,
+                                                    io.cascade.proto.RolloutControlRequest request) {
+            return hub.rollbackRollout(request);
+        }
+    }
 
     @Command(name = "watch", mixinStandardHelpOptions = true,
             description = "Show the rollout of APP live: the current wave and how many of its sites run the new revision; "

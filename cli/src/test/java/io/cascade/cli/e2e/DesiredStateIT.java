@@ -194,6 +194,44 @@ class DesiredStateIT {
         FABRIC.fabric().awaitLeafLinks(Duration.ofSeconds(30));
     }
 
+    static boolean online(String region, String site) {
+        return fleet.relays.get(region).sites().scan("", v -> v.site().equals(site), 1).stream()
+                .anyMatch(io.cascade.relay.status.SiteRegistry.SiteView::online);
+    }
+
+    @Test
+    void anEdgeOfflineForAWhileIsMarkedOfflineThenSendsOnlyItsLatestStateOnReconnect() throws Exception {
+        String site = "store-eu-0002";
+        var relay = fleet.relays.get("eu");
+        fleet.publish(Intents.app("quiet", "1", Map.of("country", "fr"), List.of("eu")).build());
+        await().atMost(CONVERGE).until(() -> runs(site, "quiet", "1") && online("eu", site)
+                && relay.sites().latest(site).map(st -> st.getAppsList().stream()
+                        .anyMatch(a -> a.getApp().equals("quiet"))).orElse(false));
+
+        // the site loses its relay; meanwhile its state changes twice (drift repaired twice)
+        FABRIC.relay("eu").kill();
+        for (int i = 0; i < 2; i++) {
+            try (Stream<Path> files = Files.walk(dirs.get(site))) {
+                Path manifest = files.filter(f -> f.toString().endsWith(".yaml") && f.toString().contains("/quiet/")
+                        && !f.getFileName().toString().startsWith(".")).findFirst().orElseThrow();
+                Files.writeString(manifest, "tampered " + i + "\n");
+            }
+            int before = providers.get(site).applies("quiet");
+            await().atMost(CONVERGE).until(() -> providers.get(site).applies("quiet") > before);
+        }
+        await("the relay marks the silent site offline").atMost(CONVERGE).until(() -> !online("eu", site));
+        long staleBefore = relay.statusIntake().stale();
+
+        FABRIC.relay("eu").restart(Duration.ofSeconds(20));
+        FABRIC.fabric().awaitLeafLinks(Duration.ofSeconds(30));
+        await("back online on its report").atMost(CONVERGE).until(() -> online("eu", site));
+        var journal = fleet.edges.get(site).journals().site(site);
+        await().atMost(CONVERGE).until(() -> journal.latestOutbox().isEmpty());
+        assertThat(relay.statusIntake().stale()).as("no older report reached the relay").isEqualTo(staleBefore);
+        assertThat(relay.sites().latest(site).orElseThrow().getAppsList())
+                .anySatisfy(a -> assertThat(a.getApp()).isEqualTo("quiet"));
+    }
+
     @Test
     void edgesConvergeAfterTheHubRelayLinkIsCutAndRestored() throws Exception {
         fleet.publish(Intents.app("cut", "1", Map.of(), List.of()).build());

@@ -101,7 +101,10 @@ class RolloutIT {
                 long v2 = fleet.publish(Intents.app(APP, "2", Map.of("tier", "store"), List.of()).setRollout(policy).build())
                         .getIntentRevision();
 
-                await().atMost(Duration.ofSeconds(60)).until(() -> app(fleet).getRolloutState() == RolloutState.PAUSED);
+                Run watch = cascadeRun(fleet, "rollout", "watch", APP);
+                assertThat(watch.exitCode()).as(watch.err()).isEqualTo(io.cascade.cli.rollup.RolloutCommand.PAUSED);
+                assertThat(watch.out()).containsPattern(APP + " \\[[#-]{30}\\] \\d+/100 ready at revision " + v2 + ", wave 30%")
+                        .endsWith(APP + ": rollout paused\n");
                 AppRollup paused = app(fleet);
                 assertThat(paused.getWavePercent()).as("paused in wave 1").isEqualTo(30);
                 Set<String> expectedFailed = new TreeSet<>();
@@ -122,8 +125,7 @@ class RolloutIT {
                 }
                 assertThat(listedSites).isEqualTo(expectedFailed);
 
-                fleet.fleetService.withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .rollbackRollout(io.cascade.proto.RolloutControlRequest.newBuilder().setApp(APP).build());
+                assertThat(cascade(fleet, "rollout", "rollback", APP)).isEqualTo(APP + ": STABLE at wave 100%\n");
                 await().atMost(Duration.ofSeconds(60)).until(() -> allRun(hosts, v1));
                 assertThat(app(fleet).getRolloutState()).isEqualTo(RolloutState.STABLE);
                 assertThat(v2).isGreaterThan(v1);
@@ -154,7 +156,15 @@ class RolloutIT {
                 .orElse(AppRollup.getDefaultInstance());
     }
 
+    record Run(int exitCode, String out, String err) {}
+
     static String cascade(FleetHarness fleet, String... args) {
+        Run r = cascadeRun(fleet, args);
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        return r.out();
+    }
+
+    static Run cascadeRun(FleetHarness fleet, String... args) {
         CommandLine cli = CommandMain.commandLine(new Cascade());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -163,7 +173,6 @@ class RolloutIT {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--hub", "127.0.0.1:" + fleet.hub.grpcPort()));
         int code = cli.execute(all.toArray(String[]::new));
-        assertThat(code).as(err.toString()).isZero();
-        return out.toString();
+        return new Run(code, out.toString(), err.toString());
     }
 }
