@@ -2,6 +2,7 @@ package io.cascade.edge;
 
 import io.cascade.edge.metrics.EdgeMetrics;
 import io.cascade.edge.provider.Providers;
+import io.cascade.edge.reconcile.MaintenanceWindow;
 import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.Fleets;
 import io.cascade.topology.launch.CommandMain;
@@ -51,6 +52,10 @@ public final class EdgeCommand implements Callable<Integer> {
     @Option(names = "--fleet", description = "Fleet file (YAML) for --fleet-region; default: the bundled demo fleet.")
     Path fleetFile;
 
+    @Option(names = "--maintenance", paramLabel = "HH:MM-HH:MM",
+            description = "A daily window (UTC) during which the site(s) defer new revisions; they upgrade when it closes.")
+    String maintenance;
+
     @Option(names = "--journal", defaultValue = ".cascade/edge-journal",
             description = "The RocksDB journal directory, shared by the sites of this process (default: ${DEFAULT-VALUE}).")
     Path journal;
@@ -71,13 +76,14 @@ public final class EdgeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<EdgeConfig> configs;
+        var window = MaintenanceWindow.parseOptional(maintenance);
         if (sites.one != null) {
             configs = List.of(new EdgeConfig(sites.one.site, sites.one.region,
-                    EdgeConfig.parseLabels(sites.one.labels), relayUrl));
+                    EdgeConfig.parseLabels(sites.one.labels), relayUrl, window));
         } else {
             Fleet fleet = Fleets.loadOrDemo(fleetFile);
             configs = fleet.requireRegion(sites.fleetRegion).sites().stream()
-                    .map(s -> new EdgeConfig(s.name(), sites.fleetRegion, s.labels(), relayUrl))
+                    .map(s -> new EdgeConfig(s.name(), sites.fleetRegion, s.labels(), relayUrl, window))
                     .toList();
         }
         boolean several = configs.size() > 1;

@@ -12,10 +12,18 @@ import java.util.Objects;
  * @param region   the site's region (DNS label)
  * @param labels   the site's labels; {@code region} is added when missing
  * @param relayUrl the region relay's nats-server
+ * @param maintenance a daily window during which the site defers new revisions, if it has one
  */
-public record EdgeConfig(String site, String region, Map<String, String> labels, String relayUrl) {
+public record EdgeConfig(String site, String region, Map<String, String> labels, String relayUrl,
+                         java.util.Optional<io.cascade.edge.reconcile.MaintenanceWindow> maintenance) {
+
+    /** A site without a maintenance window. */
+    public EdgeConfig(String site, String region, Map<String, String> labels, String relayUrl) {
+        this(site, region, labels, relayUrl, java.util.Optional.empty());
+    }
 
     public EdgeConfig {
+        Objects.requireNonNull(maintenance, "maintenance");
         requireName("--site", site);
         requireName("--region", region);
         Objects.requireNonNull(relayUrl, "relayUrl");

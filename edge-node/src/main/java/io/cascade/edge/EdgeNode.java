@@ -90,7 +90,7 @@ public final class EdgeNode implements AutoCloseable {
         this.feed = new DesiredFeed(config.site(), config.region(), journal, nats, tuning.beaconGrace(), tuning.syncTimeout(),
                 metrics, latency);
         this.reconciler = new Reconciler(config.site(), config.region(), config.labels(), journal, provider, Clock.systemUTC(),
-                metrics);
+                metrics, config.maintenance());
         this.reporter = new StatusReporter(config.site(), config.region(), config.labels(), journal, nats, tuning.heartbeat(),
                 metrics);
         this.reportBackoff = tuning.retryMin();

@@ -56,10 +56,19 @@ public final class Reconciler {
     private final Clock clock;
     private final EdgeMetrics metrics;
     private final Map<String, Failure> failures = new HashMap<>();
+    private final Optional<MaintenanceWindow> maintenance;
+    private boolean deferring;
 
     /** @param metrics the process's edge meters (applies, removes, drift repairs, apply duration) */
     public Reconciler(String site, String region, Map<String, String> labels, Journal journal, Provider provider, Clock clock,
                       EdgeMetrics metrics) {
+        this(site, region, labels, journal, provider, clock, metrics, Optional.empty());
+    }
+
+    /** @param maintenance while this window is open, new revisions wait (see {@link MaintenanceWindow}) */
+    public Reconciler(String site, String region, Map<String, String> labels, Journal journal, Provider provider, Clock clock,
+                      EdgeMetrics metrics, Optional<MaintenanceWindow> maintenance) {
+        this.maintenance = maintenance;
         this.site = site;
         this.region = region;
         this.labels = Map.copyOf(labels);
@@ -115,9 +124,16 @@ public final class Reconciler {
         List<String> removed = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         List<String> recovered = new ArrayList<>();
+        boolean inWindow = maintenance.map(w -> w.contains(clock.instant())).orElse(false);
+        List<String> deferred = new ArrayList<>();
         for (AppDesired d : desired.values()) {
             AppliedRecord rec = applied.get(d.app());
-            if (rec != null && rec.contentHash().equals(d.contentHash())) {
+            boolean current = rec != null && rec.contentHash().equals(d.contentHash());
+            if (!current && inWindow) {
+                deferred.add(d.app());
+                continue;
+            }
+            if (current) {
                 if (failures.remove(d.app()) != null) {
                     // the desired content is what runs again (e.g. a rollback): the failure is over
                     journal.appendOutbox(report(Map.of()));
@@ -138,7 +154,9 @@ public final class Reconciler {
             }
         }
         for (String app : applied.keySet()) {
-            if (!desired.containsKey(app)) {
+            if (!desired.containsKey(app) && inWindow) {
+                deferred.add(app);
+            } else if (!desired.containsKey(app)) {
                 if (remove(app)) {
                     removed.add(app);
                 } else {
@@ -146,6 +164,10 @@ public final class Reconciler {
                 }
             }
         }
+        if (!deferred.isEmpty() && !deferring) {
+            LOG.info("site {}: maintenance window {} open; deferring {} until it closes", site, maintenance.get(), deferred);
+        }
+        deferring = !deferred.isEmpty();
         return new Outcome(done, removed, failed, recovered);
     }
 
