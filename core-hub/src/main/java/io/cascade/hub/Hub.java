@@ -3,6 +3,7 @@ package io.cascade.hub;
 import io.cascade.hub.api.FleetApi;
 import io.cascade.hub.desired.DesiredDocs;
 import io.cascade.hub.intent.Intents;
+import io.cascade.hub.metrics.HubMetrics;
 import io.cascade.hub.rollout.RolloutController;
 import io.cascade.hub.rollup.Rollups;
 import io.cascade.hub.rollup.SiteQuery;
@@ -11,6 +12,7 @@ import io.cascade.topology.Subjects;
 import io.cascade.topology.client.NatsClients;
 import io.cascade.topology.probe.ProbeResponder;
 import io.grpc.Server;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -38,7 +40,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The core hub process: its NATS connection, the KV buckets {@code intents}, {@code desired} and
  * {@code rollup} in its JetStream, the global rollup, the gRPC server (FleetService, standard health
- * service and server reflection) and the hub's probe answer. Composition root of the tier: everything is
+ * service and server reflection) and the hub's probe answer. Every component records into the one
+ * {@link HubMetrics} passed in (its registry belongs to the caller, who closes it after the hub). Composition root of the tier: everything is
  * built here and closed in reverse order.
  */
 public final class Hub implements AutoCloseable {
@@ -80,7 +83,13 @@ public final class Hub implements AutoCloseable {
         this.streams = streams;
     }
 
+    /** {@link #start(HubConfig, HubMetrics)} with meters nobody scrapes (tests, embedded hubs). */
     public static Hub start(HubConfig config) throws IOException, InterruptedException {
+        return start(config, new HubMetrics(new SimpleMeterRegistry()));
+    }
+
+    /** Starts a hub recording into {@code metrics}. */
+    public static Hub start(HubConfig config, HubMetrics metrics) throws IOException, InterruptedException {
         Connection nats = NatsClients.connect(NatsClients.options("cascade-hub", config.natsUrl()).build());
         Rollups rollups = null;
         RolloutController controller = null;
@@ -105,7 +114,7 @@ public final class Hub implements AutoCloseable {
             DesiredDocs desired = new DesiredDocs(desiredBucket, config.fleet());
             Intents intents = new Intents(intentsBucket, nats.jetStream(), config.fleet(), nats.getMaxPayload(), desired);
             try {
-                rollups = Rollups.start(nats, rollupBucket, desiredBucket, Clock.systemUTC());
+                rollups = Rollups.start(nats, rollupBucket, desiredBucket, Clock.systemUTC(), metrics);
             } catch (JetStreamApiException e) {
                 throw new IllegalStateException("cannot watch KV " + Subjects.KV_ROLLUP + " and " + Subjects.KV_DESIRED
                         + " in the hub's JetStream: " + e.getMessage(), e);
@@ -114,14 +123,15 @@ public final class Hub implements AutoCloseable {
                 LOG.warn("the global rollup has not taken in KV rollup and desired within {} s; serving it as it fills",
                         ROLLUP_LOAD.toSeconds());
             }
-            SiteQuery sites = new SiteQuery(nats, config.fleet(), SiteQuery.DEFAULT_RELAY_TIMEOUT);
+            SiteQuery sites = new SiteQuery(nats, config.fleet(), SiteQuery.DEFAULT_RELAY_TIMEOUT, metrics);
             Rollups merged = rollups;
-            controller = new RolloutController(intents, desired, () -> merged.view(Optional.empty()), Clock.systemUTC());
+            controller = new RolloutController(intents, desired, () -> merged.view(Optional.empty()), Clock.systemUTC(),
+                    metrics);
             controller.start();
             probe = ProbeResponder.start(nats, ProbeReply.Tier.HUB, "", "", "hub " + config.fleet().name(),
                     List.of(Subjects.probeHub()));
             HealthStatusManager health = new HealthStatusManager();
-            FleetApi api = new FleetApi(intents, rollups, sites, controller, streams);
+            FleetApi api = new FleetApi(intents, rollups, sites, controller, streams, metrics);
             Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
                     .executor(calls)
                     .addService(api)

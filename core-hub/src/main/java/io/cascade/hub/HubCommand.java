@@ -1,9 +1,12 @@
 package io.cascade.hub;
 
+import io.cascade.hub.metrics.HubMetrics;
 import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.Fleets;
 import io.cascade.topology.launch.CommandMain;
 import io.cascade.topology.launch.Daemon;
+import io.cascade.topology.metrics.MetricsEndpoint;
+import io.cascade.topology.metrics.ProcessRegistry;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,11 +29,42 @@ public final class HubCommand implements Callable<Integer> {
     @Option(names = "--fleet", description = "Fleet file (YAML); default: the bundled demo fleet.")
     Path fleetFile;
 
+    @Option(names = "--metrics-port",
+            description = "Serve Prometheus metrics on http://<--metrics-host>:PORT/metrics (0: a free port, logged; default: off).")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-host", defaultValue = "0.0.0.0",
+            description = "The address the metrics endpoint binds (default: ${DEFAULT-VALUE}).")
+    String metricsHost;
+
     @Override
     public Integer call() throws Exception {
         Fleet fleet = Fleets.loadOrDemo(fleetFile);
-        Hub hub = Hub.start(new HubConfig(natsUrl, grpcHost, grpcPort, fleet));
-        Daemon.runUntilStopped("hub", hub);
+        HubConfig config = new HubConfig(natsUrl, grpcHost, grpcPort, fleet);
+        ProcessRegistry meters = ProcessRegistry.open(ProcessRegistry.Tier.HUB, null);
+        MetricsEndpoint endpoint = null;
+        Hub hub;
+        try {
+            endpoint = metricsPort == null ? null : MetricsEndpoint.start(meters.registry(), metricsHost, metricsPort);
+            hub = Hub.start(config, new HubMetrics(meters.registry()));
+        } catch (Exception e) {
+            if (endpoint != null) {
+                endpoint.close();
+            }
+            meters.close();
+            throw e;
+        }
+        MetricsEndpoint started = endpoint;
+        Daemon.runUntilStopped("hub", () -> {
+            try {
+                hub.close();
+            } finally {
+                if (started != null) {
+                    started.close();
+                }
+                meters.close();
+            }
+        });
         return 0;
     }
 

@@ -3,6 +3,7 @@ package io.cascade.relay;
 import io.cascade.proto.ProbeReply;
 import io.cascade.relay.fanout.DesiredView;
 import io.cascade.relay.fanout.Fanout;
+import io.cascade.relay.metrics.RelayMetrics;
 import io.cascade.relay.mirror.DesiredMirror;
 import io.cascade.relay.query.QueryService;
 import io.cascade.relay.rollup.RollupPublisher;
@@ -13,6 +14,7 @@ import io.cascade.relay.sync.SyncService;
 import io.cascade.topology.Subjects;
 import io.cascade.topology.client.NatsClients;
 import io.cascade.topology.probe.ProbeResponder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * nats-server, the {@code desired} mirror of the hub's bucket, the view and its fan-out of live
  * deltas and beacons, the sync service; then, going up, the status intake (its KV {@code status}
  * loaded into the site registry), the registry's sweep, the rollup to the hub and the drill-down
- * query; and the probe answer. Closes in reverse order of start; a failed start closes what it had
+ * query; and the probe answer. Every component records into the one {@link RelayMetrics} passed in
+ * (its registry belongs to the caller, who closes it after the relay). Closes in reverse order of start; a failed start closes what it had
  * started.
  */
 public final class Relay implements AutoCloseable {
@@ -38,6 +41,7 @@ public final class Relay implements AutoCloseable {
     static final int MAX_TOMBSTONES = 100_000;
 
     private final RelayConfig config;
+    private final RelayMetrics metrics;
     private final DesiredView view;
     private final Fanout fanout;
     private final SyncService sync;
@@ -48,8 +52,10 @@ public final class Relay implements AutoCloseable {
     /** The upward half: status → registry → rollup, and the drill-down. */
     private record Up(SiteRegistry sites, StatusIntake intake, RollupPublisher rollup, QueryService query) {}
 
-    private Relay(RelayConfig config, DesiredView view, Fanout fanout, SyncService sync, Up up, Deque<AutoCloseable> started) {
+    private Relay(RelayConfig config, RelayMetrics metrics, DesiredView view, Fanout fanout, SyncService sync, Up up,
+                  Deque<AutoCloseable> started) {
         this.config = config;
+        this.metrics = metrics;
         this.view = view;
         this.fanout = fanout;
         this.sync = sync;
@@ -57,7 +63,13 @@ public final class Relay implements AutoCloseable {
         this.started = started;
     }
 
+    /** {@link #start(RelayConfig, RelayMetrics)} with meters nobody scrapes (tests, embedded relays). */
     public static Relay start(RelayConfig config) throws IOException, InterruptedException {
+        return start(config, new RelayMetrics(new SimpleMeterRegistry()));
+    }
+
+    /** Starts a relay recording into {@code metrics}. */
+    public static Relay start(RelayConfig config, RelayMetrics metrics) throws IOException, InterruptedException {
         String name = "cascade-relay-" + config.region();
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
@@ -65,17 +77,17 @@ public final class Relay implements AutoCloseable {
             started.push(nats);
             KeyValue desired = DesiredMirror.ensure(nats, config.region());
             DesiredView view = new DesiredView(config.region(), MAX_TOMBSTONES);
-            Fanout fanout = new Fanout(nats, desired, view);
+            Fanout fanout = new Fanout(nats, desired, view, metrics);
             started.push(fanout);
             fanout.start();
-            SyncService sync = new SyncService(nats, view, fanout);
+            SyncService sync = new SyncService(nats, view, fanout, metrics);
             started.push(sync);
             sync.start();
-            Up up = startUp(nats, config.region(), view, fanout, started);
+            Up up = startUp(nats, config.region(), view, fanout, metrics, started);
             started.push(ProbeResponder.start(nats, ProbeReply.Tier.RELAY, config.region(), "",
                     name, List.of(Subjects.probeRelay(config.region()))));
             LOG.info("relay of region {} running on {}", config.region(), config.natsUrl());
-            return new Relay(config, view, fanout, sync, up, started);
+            return new Relay(config, metrics, view, fanout, sync, up, started);
         } catch (JetStreamApiException e) {
             closeAll(started);
             throw new IOException("relay " + config.region() + ": JetStream refused the desired mirror or the status bucket: "
@@ -86,20 +98,22 @@ public final class Relay implements AutoCloseable {
         }
     }
 
-    private static Up startUp(Connection nats, String region, DesiredView view, Fanout fanout, Deque<AutoCloseable> started)
+    private static Up startUp(Connection nats, String region, DesiredView view, Fanout fanout, RelayMetrics metrics,
+                              Deque<AutoCloseable> started)
             throws IOException, JetStreamApiException, InterruptedException {
         Clock clock = Clock.systemUTC();
         SiteRegistry sites = new SiteRegistry(region, clock);
-        StatusIntake intake = new StatusIntake(nats, sites);
+        metrics.watchSites(sites::online, sites::offline);
+        StatusIntake intake = new StatusIntake(nats, sites, metrics);
         started.push(intake);
         intake.start();
         SiteSweep sweep = new SiteSweep(sites, view, fanout::isLoaded);
         started.push(sweep);
         sweep.start();
-        RollupPublisher rollup = new RollupPublisher(nats, sites, clock);
+        RollupPublisher rollup = new RollupPublisher(nats, sites, clock, metrics);
         started.push(rollup);
         rollup.start();
-        QueryService query = new QueryService(nats, sites);
+        QueryService query = new QueryService(nats, sites, metrics);
         started.push(query);
         query.start();
         return new Up(sites, intake, rollup, query);
@@ -107,6 +121,10 @@ public final class Relay implements AutoCloseable {
 
     public RelayConfig config() {
         return config;
+    }
+
+    public RelayMetrics metrics() {
+        return metrics;
     }
 
     public DesiredView view() {

@@ -1,9 +1,12 @@
 package io.cascade.relay;
 
+import io.cascade.relay.metrics.RelayMetrics;
 import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.Fleets;
 import io.cascade.topology.launch.CommandMain;
 import io.cascade.topology.launch.Daemon;
+import io.cascade.topology.metrics.MetricsEndpoint;
+import io.cascade.topology.metrics.ProcessRegistry;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,11 +26,42 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--fleet", description = "Fleet file (YAML); default: the bundled demo fleet.")
     Path fleetFile;
 
+    @Option(names = "--metrics-port",
+            description = "Serve Prometheus metrics on http://<--metrics-host>:PORT/metrics (0: a free port, logged; default: off).")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-host", defaultValue = "0.0.0.0",
+            description = "The address the metrics endpoint binds (default: ${DEFAULT-VALUE}).")
+    String metricsHost;
+
     @Override
     public Integer call() throws Exception {
         Fleet fleet = Fleets.loadOrDemo(fleetFile);
-        Relay relay = Relay.start(new RelayConfig(region, natsUrl, fleet));
-        Daemon.runUntilStopped("relay-" + region, relay);
+        RelayConfig config = new RelayConfig(region, natsUrl, fleet);
+        ProcessRegistry meters = ProcessRegistry.open(ProcessRegistry.Tier.RELAY, region);
+        MetricsEndpoint endpoint = null;
+        Relay relay;
+        try {
+            endpoint = metricsPort == null ? null : MetricsEndpoint.start(meters.registry(), metricsHost, metricsPort);
+            relay = Relay.start(config, new RelayMetrics(meters.registry()));
+        } catch (Exception e) {
+            if (endpoint != null) {
+                endpoint.close();
+            }
+            meters.close();
+            throw e;
+        }
+        MetricsEndpoint started = endpoint;
+        Daemon.runUntilStopped("relay-" + region, () -> {
+            try {
+                relay.close();
+            } finally {
+                if (started != null) {
+                    started.close();
+                }
+                meters.close();
+            }
+        });
         return 0;
     }
 

@@ -6,6 +6,7 @@ import io.cascade.hub.intent.IntentPage;
 import io.cascade.hub.intent.Intents;
 import io.cascade.hub.intent.Publication;
 import io.cascade.hub.intent.StoredIntent;
+import io.cascade.hub.metrics.HubMetrics;
 import io.cascade.hub.rollup.RollupException;
 import io.cascade.hub.rollout.RolloutController;
 import io.cascade.hub.rollup.Rollups;
@@ -58,6 +59,7 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
     private final SiteQuery sites;
     private final RolloutController rollouts;
     private final ScheduledExecutorService streamScheduler;
+    private final HubMetrics metrics;
     private final Set<RollupStream> watches = ConcurrentHashMap.newKeySet();
 
     /**
@@ -65,21 +67,32 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
      *                        never block (a stream whose client does not keep up is skipped)
      */
     public FleetApi(Intents intents, Rollups rollups, SiteQuery sites, RolloutController rollouts,
-                    ScheduledExecutorService streamScheduler) {
+                    ScheduledExecutorService streamScheduler, HubMetrics metrics) {
         this.intents = Objects.requireNonNull(intents, "intents");
         this.rollups = Objects.requireNonNull(rollups, "rollups");
         this.sites = Objects.requireNonNull(sites, "sites");
         this.rollouts = Objects.requireNonNull(rollouts, "rollouts");
         this.streamScheduler = Objects.requireNonNull(streamScheduler, "streamScheduler");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        metrics.watchStreams(watches::size);
     }
 
     @Override
     public void publishIntent(PublishIntentRequest request, StreamObserver<PublishIntentResponse> response) {
         answer("PublishIntent", response, () -> {
             if (!request.hasIntent()) {
+                metrics.publishRefused(true);
                 throw new IntentException(IntentException.Reason.INVALID, "intent: required");
             }
-            Publication publication = intents.publish(request.getIntent());
+            long start = System.nanoTime();
+            Publication publication;
+            try {
+                publication = intents.publish(request.getIntent());
+            } catch (IntentException e) {
+                metrics.publishRefused(e.reason() == IntentException.Reason.INVALID);
+                throw e;
+            }
+            metrics.published(publication.unchanged(), System.nanoTime() - start);
             return PublishIntentResponse.newBuilder()
                     .setIntentRevision(publication.revision())
                     .setUnchanged(publication.unchanged())
@@ -115,9 +128,11 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
 
     @Override
     public void withdrawIntent(WithdrawIntentRequest request, StreamObserver<WithdrawIntentResponse> response) {
-        answer("WithdrawIntent", response, () -> WithdrawIntentResponse.newBuilder()
-                .setIntentRevision(intents.withdraw(request.getApp()))
-                .build());
+        answer("WithdrawIntent", response, () -> {
+            long revision = intents.withdraw(request.getApp());
+            metrics.withdrawn();
+            return WithdrawIntentResponse.newBuilder().setIntentRevision(revision).build();
+        });
     }
 
     @Override
@@ -146,6 +161,7 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
 
     @Override
     public void listSites(ListSitesRequest request, StreamObserver<ListSitesResponse> response) {
+        metrics.listSites();
         answer("ListSites", response, () -> sites.list(request));
     }
 

@@ -3,6 +3,8 @@ package io.cascade.hub.rollout;
 import io.cascade.hub.desired.DesiredDocs;
 import io.cascade.hub.intent.IntentException;
 import io.cascade.hub.intent.Intents;
+import io.cascade.hub.metrics.HubMetrics;
+import io.cascade.hub.metrics.HubMetrics.Action;
 import io.cascade.proto.AppRollup;
 import io.cascade.proto.DesiredDoc;
 import io.cascade.proto.GlobalRollup;
@@ -40,11 +42,13 @@ public final class RolloutController implements AutoCloseable {
     private final DesiredDocs docs;
     private final Supplier<GlobalRollup> rollups;
     private final Clock clock;
+    private final HubMetrics metrics;
     private final Map<String, Instant> waveStarted = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("rollout-controller").daemon().factory());
 
-    public RolloutController(Intents intents, DesiredDocs docs, Supplier<GlobalRollup> rollups, Clock clock) {
+    public RolloutController(Intents intents, DesiredDocs docs, Supplier<GlobalRollup> rollups, Clock clock, HubMetrics metrics) {
+        this.metrics = metrics;
         this.intents = intents;
         this.docs = docs;
         this.rollups = rollups;
@@ -88,19 +92,23 @@ public final class RolloutController implements AutoCloseable {
                 LOG.info("app {} revision {}: wave {}% healthy ({}); advancing to {}%", app, candidate, doc.getWavePercent(),
                         brief(a), next.percent());
                 rewrite(app, x -> x.toBuilder().setWavePercent(next.percent()).build());
+                metrics.rolloutStep(Action.ADVANCE, false);
             }
             case RolloutDecision.Promote p -> {
                 LOG.info("app {} revision {}: last wave healthy; revision {} is now stable", app, candidate, candidate);
                 rewrite(app, RolloutController::promote);
+                metrics.rolloutStep(Action.PROMOTE, false);
             }
             case RolloutDecision.Pause p -> {
                 LOG.warn("app {} revision {}: rollout paused: {}", app, candidate, p.why());
                 rewrite(app, x -> x.toBuilder().setRolloutState(RolloutState.PAUSED).build());
+                metrics.rolloutStep(Action.PAUSE, false);
             }
             case RolloutDecision.Rollback r -> {
                 LOG.warn("app {} revision {}: rolling back to revision {}: {}", app, candidate,
                         doc.getStable().getIntentRevision(), r.why());
                 rewrite(app, RolloutController::rollback);
+                metrics.rolloutStep(Action.ROLLBACK, false);
             }
         }
     }
@@ -122,6 +130,7 @@ public final class RolloutController implements AutoCloseable {
                     + doc.getRolloutState() + ")");
         }
         rewrite(app, x -> x.toBuilder().setRolloutState(RolloutState.PAUSED).build());
+        metrics.rolloutStep(Action.PAUSE, true);
         LOG.info("app {}: rollout paused by an operator at wave {}%", app, doc.getWavePercent());
         return response(RolloutState.PAUSED, doc.getWavePercent());
     }
@@ -134,6 +143,7 @@ public final class RolloutController implements AutoCloseable {
                     + doc.getRolloutState() + ")");
         }
         rewrite(app, x -> x.toBuilder().setRolloutState(RolloutState.ROLLING_OUT).build());
+        metrics.rolloutStep(Action.RESUME, true);
         LOG.info("app {}: rollout resumed by an operator at wave {}%", app, doc.getWavePercent());
         return response(RolloutState.ROLLING_OUT, doc.getWavePercent());
     }
@@ -145,6 +155,7 @@ public final class RolloutController implements AutoCloseable {
             throw new IntentException(IntentException.Reason.PRECONDITION, "app " + app + " has no candidate to roll back from");
         }
         rewrite(app, RolloutController::rollback);
+        metrics.rolloutStep(Action.ROLLBACK, true);
         LOG.info("app {}: rolled back by an operator to revision {}", app, doc.getStable().getIntentRevision());
         return response(RolloutState.STABLE, 100);
     }

@@ -2,6 +2,7 @@ package io.cascade.hub.rollup;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.cascade.hub.rollup.AppRollouts.Rollout;
+import io.cascade.hub.metrics.HubMetrics;
 import io.cascade.proto.AppRollup;
 import io.cascade.proto.DesiredDoc;
 import io.cascade.proto.GlobalRollup;
@@ -44,6 +45,7 @@ public final class Rollups implements AutoCloseable {
     private static final String APP_DOCS = Subjects.desiredAppKey("*", "*");
 
     private final KeyValue desired;
+    private final HubMetrics metrics;
     private final Clock clock;
     private final KvWatch rollupWatch;
     private final KvWatch docWatch;
@@ -65,8 +67,9 @@ public final class Rollups implements AutoCloseable {
         }
     }
 
-    private Rollups(Connection nats, KeyValue rollup, KeyValue desired, Clock clock) {
+    private Rollups(Connection nats, KeyValue rollup, KeyValue desired, Clock clock, HubMetrics metrics) {
         this.desired = desired;
+        this.metrics = metrics;
         this.clock = clock;
         this.rollupWatch = new KvWatch(nats, rollup, null, this::ring);
         this.docWatch = new KvWatch(nats, desired, APP_DOCS, this::ring);
@@ -79,10 +82,11 @@ public final class Rollups implements AutoCloseable {
      *
      * @param rollup  KV {@code rollup} of the hub's JetStream
      * @param desired KV {@code desired} of the hub's JetStream
+     * @param metrics counts the region rollups received and the merges
      */
-    public static Rollups start(Connection nats, KeyValue rollup, KeyValue desired, Clock clock)
+    public static Rollups start(Connection nats, KeyValue rollup, KeyValue desired, Clock clock, HubMetrics metrics)
             throws IOException, JetStreamApiException, InterruptedException {
-        Rollups rollups = new Rollups(nats, rollup, desired, clock);
+        Rollups rollups = new Rollups(nats, rollup, desired, clock, metrics);
         try {
             rollups.intake.start();
             rollups.rollupWatch.start();
@@ -170,6 +174,7 @@ public final class Rollups implements AutoCloseable {
             }
             if (changed) {
                 snapshot = Snapshot.of(RollupMerge.merge(regions, rollouts, clock.instant()));
+                metrics.merged();
                 for (Runnable subscriber : subscribers) {
                     try {
                         subscriber.run();
@@ -210,6 +215,7 @@ public final class Rollups implements AutoCloseable {
                     entry.getRevision(), rollup.getRegion());
             return false;
         }
+        metrics.rollupReceived(region);
         RegionRollups.Held held = regions.get(region);
         RegionRollups.Verdict verdict = regions.offer(rollup, entry.getCreated().toInstant());
         switch (verdict) {

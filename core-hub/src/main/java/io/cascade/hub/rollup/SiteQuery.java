@@ -1,6 +1,7 @@
 package io.cascade.hub.rollup;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.cascade.hub.metrics.HubMetrics;
 import io.cascade.proto.AppState;
 import io.cascade.proto.ListSitesRequest;
 import io.cascade.proto.ListSitesResponse;
@@ -47,16 +48,19 @@ public final class SiteQuery {
     private final Connection nats;
     private final Fleet fleet;
     private final Duration relayTimeout;
+    private final HubMetrics metrics;
 
     /**
      * @param nats         the hub's connection; requests reach the relays across the leaf links
      * @param fleet        the regions to ask when a request names none
      * @param relayTimeout how long to wait for one relay's page
+     * @param metrics      counts the relays that did not answer in time
      */
-    public SiteQuery(Connection nats, Fleet fleet, Duration relayTimeout) {
+    public SiteQuery(Connection nats, Fleet fleet, Duration relayTimeout, HubMetrics metrics) {
         this.nats = Objects.requireNonNull(nats, "nats");
         this.fleet = Objects.requireNonNull(fleet, "fleet");
         this.relayTimeout = Objects.requireNonNull(relayTimeout, "relayTimeout");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     /**
@@ -139,6 +143,7 @@ public final class SiteQuery {
             return Optional.of(ListSitesResponse.parseFrom(message.getData()));
         } catch (TimeoutException e) {
             reply.cancel(true);
+            metrics.relayTimeout(region);
             LOG.info("ListSites: region {} left out: its relay did not answer on {} within {} ms", region, subject,
                     relayTimeout.toMillis());
             return Optional.empty();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cascade.hub.Hub;
 import io.cascade.hub.HubConfig;
+import io.cascade.hub.metrics.HubMetrics;
 import io.cascade.proto.DesiredDoc;
 import io.cascade.proto.FleetServiceGrpc;
 import io.cascade.proto.FleetServiceGrpc.FleetServiceBlockingStub;
@@ -17,6 +18,7 @@ import io.cascade.topology.testing.FabricExtension;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.KeyValue;
@@ -43,6 +45,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class HubExtension implements BeforeAllCallback, AfterAllCallback {
 
     private final FabricExtension fabric;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private Hub hub;
     private ManagedChannel channel;
     private Connection nats;
@@ -56,7 +59,7 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        hub = Hub.start(new HubConfig(fabric.hub().clientUrl(), "127.0.0.1", 0, fabric.fleet()));
+        hub = Hub.start(new HubConfig(fabric.hub().clientUrl(), "127.0.0.1", 0, fabric.fleet()), new HubMetrics(meters));
         channel = NettyChannelBuilder.forAddress("127.0.0.1", hub.grpcPort()).usePlaintext().build();
         nats = NatsClients.connect(NatsClients.options("hub-extension", fabric.hub().clientUrl()).build());
         intents = nats.keyValue("intents");
@@ -97,6 +100,11 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback {
     /** KV {@code rollup}, where the relays put their region rollups. */
     public KeyValue rollup() {
         return rollup;
+    }
+
+    /** The registry the hub's meters record into. */
+    public SimpleMeterRegistry meters() {
+        return meters;
     }
 
     public Hub hub() {

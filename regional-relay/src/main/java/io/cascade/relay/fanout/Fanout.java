@@ -3,6 +3,7 @@ package io.cascade.relay.fanout;
 import com.google.protobuf.Timestamp;
 import io.cascade.proto.Beacon;
 import io.cascade.proto.Delta;
+import io.cascade.relay.metrics.RelayMetrics;
 import io.cascade.topology.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
@@ -52,6 +53,7 @@ public final class Fanout implements AutoCloseable {
     private final ConnectionListener reconnects = this::onConnectionEvent;
     private final Thread applier;
     private final ScheduledExecutorService beacon;
+    private final RelayMetrics metrics;
     private volatile NatsKeyValueWatchSubscription watch;
     private volatile boolean closed;
 
@@ -64,14 +66,16 @@ public final class Fanout implements AutoCloseable {
         }
     }
 
-    public Fanout(Connection nats, KeyValue kv, DesiredView view) {
+    public Fanout(Connection nats, KeyValue kv, DesiredView view, RelayMetrics metrics) {
         this.nats = nats;
+        this.metrics = metrics;
         this.kv = kv;
         this.view = view;
         this.region = view.region();
         this.applier = Thread.ofPlatform().name("fanout-" + region).daemon().unstarted(this::applyLoop);
         this.beacon = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("beacon-" + region).daemon().factory());
+        metrics.watchFanout(deltasPublished::get, queue::size, view::size);
     }
 
     public void start() throws IOException, JetStreamApiException, InterruptedException {
@@ -176,6 +180,7 @@ public final class Fanout implements AutoCloseable {
                 .build();
         try {
             nats.publish(Subjects.beacon(region), b.toByteArray());
+            metrics.beaconSent();
         } catch (IllegalStateException connectionClosed) {
             LOG.debug("region {}: beacon not sent: {}", region, connectionClosed.getMessage());
         }

@@ -3,6 +3,7 @@ package io.cascade.relay.query;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.cascade.proto.ListSitesRequest;
 import io.cascade.proto.ListSitesResponse;
+import io.cascade.relay.metrics.RelayMetrics;
 import io.cascade.relay.status.SiteRegistry;
 import io.cascade.topology.Subjects;
 import io.nats.client.Connection;
@@ -36,12 +37,13 @@ public final class QueryService implements AutoCloseable {
     private Dispatcher dispatcher;
     private boolean closed;
 
-    public QueryService(Connection nats, SiteRegistry sites) {
+    public QueryService(Connection nats, SiteRegistry sites, RelayMetrics metrics) {
         this.nats = nats;
         this.sites = sites;
         this.region = sites.region();
         this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE_BOUND),
                 Thread.ofPlatform().name("query-" + region).daemon().factory(), new ThreadPoolExecutor.AbortPolicy());
+        metrics.watchQueries(answered::get, dropped::get, this::queueDepth);
     }
 
     public synchronized void start() {

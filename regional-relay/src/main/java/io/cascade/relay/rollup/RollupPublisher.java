@@ -3,6 +3,7 @@ package io.cascade.relay.rollup;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
 import io.cascade.proto.RegionRollup;
+import io.cascade.relay.metrics.RelayMetrics;
 import io.cascade.relay.status.SiteRegistry;
 import io.cascade.topology.Subjects;
 import io.nats.client.Connection;
@@ -51,6 +52,7 @@ public final class RollupPublisher implements AutoCloseable {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong sequence = new AtomicLong();
+    private final RelayMetrics metrics;
     // owned by the timer thread
     private KeyValue hub;
     private boolean resumed;
@@ -58,12 +60,15 @@ public final class RollupPublisher implements AutoCloseable {
     private long sentVersion;
     private long lastSentNanos;
     private long nextAttemptNanos;
+    private boolean unsent;
+    private long firstUnsentNanos;
     private int failuresInRow;
     private boolean started;
     private boolean closed;
 
-    public RollupPublisher(Connection nats, SiteRegistry sites, Clock clock) {
+    public RollupPublisher(Connection nats, SiteRegistry sites, Clock clock, RelayMetrics metrics) {
         this.nats = nats;
+        this.metrics = metrics;
         this.sites = sites;
         this.region = sites.region();
         this.clock = clock;
@@ -71,6 +76,7 @@ public final class RollupPublisher implements AutoCloseable {
                 Thread.ofPlatform().name("rollup-" + region).daemon().factory());
         this.lastSentNanos = System.nanoTime();
         this.nextAttemptNanos = lastSentNanos;
+        metrics.watchRollups(sent::get, failed::get);
     }
 
     public synchronized void start() {
@@ -87,11 +93,16 @@ public final class RollupPublisher implements AutoCloseable {
                 return;
             }
             long now = System.nanoTime();
+            boolean changed = sites.version() != sentVersion;
+            if (changed && !unsent) {
+                // the lag's clock starts at the first tick that sees the change (within TICK of it)
+                unsent = true;
+                firstUnsentNanos = now;
+            }
             if (now - nextAttemptNanos < 0) {
                 return;
             }
             long since = now - lastSentNanos;
-            boolean changed = sites.version() != sentVersion;
             boolean due = !everSent || (changed && since >= MIN_GAP.toNanos()) || since >= MAX_GAP.toNanos();
             if (due) {
                 send(now);
@@ -116,6 +127,10 @@ public final class RollupPublisher implements AutoCloseable {
                     .build();
             kv.put(region, rollup.toByteArray());
             sent.incrementAndGet();
+            if (unsent && s.version() != sentVersion) {
+                metrics.rollupLag(System.nanoTime() - firstUnsentNanos);
+            }
+            unsent = false;
             everSent = true;
             sentVersion = s.version();
             lastSentNanos = now;

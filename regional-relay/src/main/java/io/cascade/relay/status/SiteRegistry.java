@@ -269,6 +269,16 @@ public final class SiteRegistry {
         return new Snapshot(version(), online, sites.size() - online, aggregate.rollup());
     }
 
+    /** Sites online now. */
+    public synchronized int online() {
+        return online;
+    }
+
+    /** Sites offline now (silent for more than 3 heartbeats). */
+    public synchronized int offline() {
+        return sites.size() - online;
+    }
+
     /** Moves whenever a count or the number of sites on- or offline changed. */
     public synchronized long version() {
         return aggregate.mutations() + siteChanges;

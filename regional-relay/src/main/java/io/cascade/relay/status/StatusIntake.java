@@ -3,6 +3,7 @@ package io.cascade.relay.status;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.cascade.proto.SiteStatus;
 import io.cascade.proto.StatusAck;
+import io.cascade.relay.metrics.RelayMetrics;
 import io.cascade.topology.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
@@ -70,11 +71,12 @@ public final class StatusIntake implements AutoCloseable {
     /** A report of the batch on its way: its message, its admission, and its write if it needs one. */
     private record Pending(Message message, long sequence, Admission admission, CompletableFuture<PublishAck> write) {}
 
-    public StatusIntake(Connection nats, SiteRegistry sites) {
+    public StatusIntake(Connection nats, SiteRegistry sites, RelayMetrics metrics) {
         this.nats = nats;
         this.sites = sites;
         this.region = sites.region();
         this.worker = Thread.ofPlatform().name("status-" + region).daemon().unstarted(this::loop);
+        metrics.watchStatus(received::get, stale::get, acked::get, rejected::get, dropped::get, queue::size);
     }
 
     /** Opens (or creates) the status bucket, loads it into the registry, then starts taking reports. */

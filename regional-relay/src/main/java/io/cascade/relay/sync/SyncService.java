@@ -8,6 +8,7 @@ import io.cascade.proto.SyncRequest;
 import io.cascade.relay.fanout.DesiredView;
 import io.cascade.relay.fanout.DocFields;
 import io.cascade.relay.fanout.Fanout;
+import io.cascade.relay.metrics.RelayMetrics;
 import io.cascade.topology.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
@@ -48,16 +49,19 @@ public final class SyncService implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong entriesSent = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final RelayMetrics metrics;
     private Dispatcher dispatcher;
 
-    public SyncService(Connection nats, DesiredView view, Fanout fanout) {
+    public SyncService(Connection nats, DesiredView view, Fanout fanout, RelayMetrics metrics) {
         this.nats = nats;
+        this.metrics = metrics;
         this.view = view;
         this.fanout = fanout;
         this.region = view.region();
         this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUE_BOUND), Thread.ofPlatform().name("sync-" + region + "-", 0).daemon().factory(),
                 new ThreadPoolExecutor.AbortPolicy());
+        metrics.watchSync(requests::get, dropped::get, () -> workers.getQueue().size());
     }
 
     public void start() {
@@ -100,13 +104,17 @@ public final class SyncService implements AutoCloseable {
         }
         requests.incrementAndGet();
         DesiredView.SyncAnswer a = view.answer(site, req.getAppMark(), req.getSiteMark());
-        int chunks = send(m.getReplyTo(), a);
+        Sent sent = send(m.getReplyTo(), a);
         entriesSent.addAndGet(a.entries().size());
+        metrics.syncReply(a.entries().size(), sent.bytes());
         LOG.debug("region {} site {}: sync from marks app {} site {}: {} entries in {} chunk(s){}", region, site,
-                req.getAppMark(), req.getSiteMark(), a.entries().size(), chunks, a.full() ? " (full)" : "");
+                req.getAppMark(), req.getSiteMark(), a.entries().size(), sent.chunks(), a.full() ? " (full)" : "");
     }
 
-    private int send(String replyTo, DesiredView.SyncAnswer a) {
+    /** What a reply took: its chunks and their bytes. */
+    private record Sent(int chunks, long bytes) {}
+
+    private Sent send(String replyTo, DesiredView.SyncAnswer a) {
         SyncReply tail = SyncReply.newBuilder()
                 .setAppChainHead(a.appHead())
                 .setSiteChainHead(a.siteHead())
@@ -114,24 +122,27 @@ public final class SyncService implements AutoCloseable {
                 .build();
         ByteArrayOutputStream chunk = new ByteArrayOutputStream();
         int index = 0;
+        long bytes = 0;
         for (DesiredView.Entry e : a.entries()) {
             byte[] field = entryField(e);
             if (chunk.size() > 0 && chunk.size() + field.length > CHUNK_BYTES) {
-                publishChunk(replyTo, chunk, tail, index++, false);
+                bytes += publishChunk(replyTo, chunk, tail, index++, false);
             }
             chunk.writeBytes(field);
         }
-        publishChunk(replyTo, chunk, tail, index, true);
-        return index + 1;
+        bytes += publishChunk(replyTo, chunk, tail, index, true);
+        return new Sent(index + 1, bytes);
     }
 
-    private void publishChunk(String replyTo, ByteArrayOutputStream entries, SyncReply tail, int index, boolean last) {
+    /** Publishes one chunk; returns its size. */
+    private int publishChunk(String replyTo, ByteArrayOutputStream entries, SyncReply tail, int index, boolean last) {
         byte[] head = tail.toBuilder().setChunkIndex(index).setLastChunk(last).build().toByteArray();
         byte[] payload = new byte[head.length + entries.size()];
         System.arraycopy(head, 0, payload, 0, head.length);
         System.arraycopy(entries.toByteArray(), 0, payload, head.length, entries.size());
         nats.publish(replyTo, payload);
         entries.reset();
+        return payload.length;
     }
 
     /** One {@code SyncReply.entries} field holding the entry, its doc appended without re-encoding. */
