@@ -5,7 +5,6 @@ import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.Fleets;
 import io.cascade.topology.launch.CommandMain;
 import io.cascade.topology.launch.Daemon;
-import io.cascade.topology.metrics.MetricsEndpoint;
 import io.cascade.topology.metrics.ProcessRegistry;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -42,29 +41,15 @@ public final class HubCommand implements Callable<Integer> {
         Fleet fleet = Fleets.loadOrDemo(fleetFile);
         HubConfig config = new HubConfig(natsUrl, grpcHost, grpcPort, fleet);
         ProcessRegistry meters = ProcessRegistry.open(ProcessRegistry.Tier.HUB, null);
-        MetricsEndpoint endpoint = null;
         Hub hub;
         try {
-            endpoint = metricsPort == null ? null : MetricsEndpoint.start(meters.registry(), metricsHost, metricsPort);
+            meters.serve(metricsHost, metricsPort);
             hub = Hub.start(config, new HubMetrics(meters.registry()));
         } catch (Exception e) {
-            if (endpoint != null) {
-                endpoint.close();
-            }
             meters.close();
             throw e;
         }
-        MetricsEndpoint started = endpoint;
-        Daemon.runUntilStopped("hub", () -> {
-            try {
-                hub.close();
-            } finally {
-                if (started != null) {
-                    started.close();
-                }
-                meters.close();
-            }
-        });
+        Daemon.runUntilStopped("hub", hub, meters);
         return 0;
     }
 

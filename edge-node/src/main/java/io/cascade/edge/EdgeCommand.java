@@ -7,7 +7,6 @@ import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.Fleets;
 import io.cascade.topology.launch.CommandMain;
 import io.cascade.topology.launch.Daemon;
-import io.cascade.topology.metrics.MetricsEndpoint;
 import io.cascade.topology.metrics.ProcessRegistry;
 import java.nio.file.Path;
 import java.util.List;
@@ -90,31 +89,17 @@ public final class EdgeCommand implements Callable<Integer> {
         Providers.fromSpec(provider).close();
         ProcessRegistry meters = ProcessRegistry.open(ProcessRegistry.Tier.EDGE,
                 sites.one != null ? sites.one.region : sites.fleetRegion);
-        MetricsEndpoint endpoint = null;
         EdgeHost host;
         try {
-            endpoint = metricsPort == null ? null : MetricsEndpoint.start(meters.registry(), metricsHost, metricsPort);
+            meters.serve(metricsHost, metricsPort);
             host = EdgeHost.start(configs, EdgeTuning.DEFAULTS, journal,
                     site -> Providers.fromSpec(several && provider.startsWith("dir:") ? provider + "/" + site : provider),
                     new EdgeMetrics(meters.registry()));
         } catch (Exception e) {
-            if (endpoint != null) {
-                endpoint.close();
-            }
             meters.close();
             throw e;
         }
-        MetricsEndpoint started = endpoint;
-        Daemon.runUntilStopped("edge", () -> {
-            try {
-                host.close();
-            } finally {
-                if (started != null) {
-                    started.close();
-                }
-                meters.close();
-            }
-        });
+        Daemon.runUntilStopped("edge", host, meters);
         return 0;
     }
 

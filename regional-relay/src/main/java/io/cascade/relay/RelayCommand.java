@@ -5,7 +5,6 @@ import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.Fleets;
 import io.cascade.topology.launch.CommandMain;
 import io.cascade.topology.launch.Daemon;
-import io.cascade.topology.metrics.MetricsEndpoint;
 import io.cascade.topology.metrics.ProcessRegistry;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -39,29 +38,15 @@ public final class RelayCommand implements Callable<Integer> {
         Fleet fleet = Fleets.loadOrDemo(fleetFile);
         RelayConfig config = new RelayConfig(region, natsUrl, fleet);
         ProcessRegistry meters = ProcessRegistry.open(ProcessRegistry.Tier.RELAY, region);
-        MetricsEndpoint endpoint = null;
         Relay relay;
         try {
-            endpoint = metricsPort == null ? null : MetricsEndpoint.start(meters.registry(), metricsHost, metricsPort);
+            meters.serve(metricsHost, metricsPort);
             relay = Relay.start(config, new RelayMetrics(meters.registry()));
         } catch (Exception e) {
-            if (endpoint != null) {
-                endpoint.close();
-            }
             meters.close();
             throw e;
         }
-        MetricsEndpoint started = endpoint;
-        Daemon.runUntilStopped("relay-" + region, () -> {
-            try {
-                relay.close();
-            } finally {
-                if (started != null) {
-                    started.close();
-                }
-                meters.close();
-            }
-        });
+        Daemon.runUntilStopped("relay-" + region, relay, meters);
         return 0;
     }
 

@@ -18,18 +18,23 @@ public final class Daemon {
     public static final String PARENT_PID_PROPERTY = "cascade.parentPid";
 
     /**
-     * Blocks until the JVM shuts down; closes {@code service} from the shutdown hook. When
+     * Blocks until the JVM shuts down; closes {@code closeInOrder} (the service, then what it used)
+     * from the shutdown hook. When
      * {@value #PARENT_PID_PROPERTY} names a process, the JVM also shuts down when that process
      * ends, so a killed launcher leaves no tier behind.
      */
-    public static void runUntilStopped(String name, AutoCloseable service) throws InterruptedException {
+    public static void runUntilStopped(String name, AutoCloseable... closeInOrder) throws InterruptedException {
         CountDownLatch closed = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             LOG.info("{} stopping", name);
             try {
-                service.close();
-            } catch (Exception e) {
-                LOG.warn("{} did not close cleanly: {}", name, e.toString());
+                for (AutoCloseable c : closeInOrder) {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        LOG.warn("{} did not close cleanly: {}", name, e.toString());
+                    }
+                }
             } finally {
                 closed.countDown();
             }

@@ -43,6 +43,8 @@ public final class ProcessRegistry implements AutoCloseable {
      * @param region the process's region for a relay or an edge; null for the hub, which has none
      * @throws IllegalArgumentException when the region is missing for a relay or edge, or given for the hub
      */
+    private MetricsEndpoint endpoint;
+
     public static ProcessRegistry open(Tier tier, String region) {
         if (tier == Tier.HUB && region != null) {
             throw new IllegalArgumentException("the hub serves every region; its meters carry no region tag, got " + region);
@@ -66,10 +68,23 @@ public final class ProcessRegistry implements AutoCloseable {
         return registry;
     }
 
-    /** Stops the GC listener and closes the registry. Idempotent. */
+    /**
+     * Serves this registry on {@code http://host:port/metrics} until {@link #close()}; a null port
+     * (the tiers' {@code --metrics-port} left out) serves nothing.
+     */
+    public synchronized void serve(String host, Integer port) throws java.io.IOException {
+        if (port != null && endpoint == null) {
+            endpoint = MetricsEndpoint.start(registry, host, port);
+        }
+    }
+
+    /** Stops serving, stops the GC listener and closes the registry. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed.compareAndSet(false, true)) {
+            if (endpoint != null) {
+                endpoint.close();
+            }
             gc.close();
             registry.close();
         }
