@@ -92,7 +92,7 @@ public final class EdgeNode implements AutoCloseable {
         this.reconciler = new Reconciler(config.site(), config.region(), config.labels(), journal, provider, Clock.systemUTC(),
                 metrics, config.maintenance());
         this.reporter = new StatusReporter(config.site(), config.region(), config.labels(), journal, nats, tuning.heartbeat(),
-                metrics);
+                metrics, config.maintenance());
         this.reportBackoff = tuning.retryMin();
         this.reconnects = (conn, event) -> {
             if (event == ConnectionListener.Events.RECONNECTED) {

@@ -26,6 +26,9 @@ public final class SitesCommand implements Callable<Integer> {
     @Option(names = "--region", description = "Only this region.")
     String region;
 
+    @Option(names = "--revision", description = "Only sites reporting the app at this intent revision.")
+    Long revision;
+
     @Mixin
     FleetClient client;
 
@@ -51,10 +54,14 @@ public final class SitesCommand implements Callable<Integer> {
             if (region != null) {
                 req.setRegion(region);
             }
+            if (revision != null) {
+                req.setIntentRevision(revision);
+            }
             ListSitesResponse page = client.call(s -> s.listSites(req.build()));
             for (SiteEntry e : page.getSitesList()) {
                 for (AppStatus a : e.getStatus().getAppsList()) {
-                    if ((app == null || app.equals(a.getApp())) && (state == null || state == a.getState())) {
+                    if ((app == null || app.equals(a.getApp())) && (state == null || state == a.getState())
+                            && (revision == null || revision == a.getIntentRevision())) {
                         out.printf("%-20s %-8s %-7s %-20s %9d %-9s %s%n", e.getStatus().getSite(), e.getStatus().getRegion(),
                                 e.getOnline() ? "yes" : "no", a.getApp(), a.getIntentRevision(), a.getState(), a.getMessage());
                     }

@@ -44,7 +44,7 @@ record PageToken(String filters, String region, String relayToken) {
         }
         if (!parts[1].equals(filtersOf(request))) {
             throw new RollupException(RollupException.Reason.INVALID, "pageToken: " + DnsLabel.quote(token)
-                    + " was made for other filters (region, app, state); keep the filters while paging, or start "
+                    + " was made for other filters (region, app, state, revision); keep the filters while paging, or start "
                     + "again with an empty token");
         }
         return new PageToken(parts[1], parts[2], parts[3]);
@@ -62,7 +62,8 @@ record PageToken(String filters, String region, String relayToken) {
     static String filtersOf(ListSitesRequest request) {
         CRC32 crc = new CRC32();
         String filters = (request.hasRegion() ? request.getRegion() : "*") + "\n"
-                + (request.hasApp() ? request.getApp() : "*") + "\n" + request.getStateValue();
+                + (request.hasApp() ? request.getApp() : "*") + "\n" + request.getStateValue()
+                + (request.hasIntentRevision() ? "\n" + Long.toUnsignedString(request.getIntentRevision()) : "");
         crc.update(filters.getBytes(StandardCharsets.UTF_8));
         return String.format("%08x", crc.getValue());
     }

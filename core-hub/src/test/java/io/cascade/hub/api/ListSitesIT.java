@@ -119,7 +119,7 @@ class ListSitesIT {
                     .extracting(ListSitesIT::name).containsExactly("eu/store-eu-0001", "eu/store-eu-0002");
             assertStatus(() -> HUB.fleet().listSites(euOnly.toBuilder().setPageToken(token).setState(AppState.READY).build()),
                     Status.Code.INVALID_ARGUMENT, "pageToken: \"" + token + "\" was made for other filters (region, app, "
-                            + "state); keep the filters while paging, or start again with an empty token");
+                            + "state, revision); keep the filters while paging, or start again with an empty token");
         }
     }
 

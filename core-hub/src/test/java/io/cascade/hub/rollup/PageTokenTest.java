@@ -44,7 +44,7 @@ class PageTokenTest {
 
         assertThatThrownBy(() -> PageToken.decode(token, FAILED_WEB.toBuilder().setState(AppState.READY).build(), REGIONS))
                 .isInstanceOfSatisfying(RollupException.class, e -> assertThat(e.getMessage())
-                        .isEqualTo("pageToken: \"" + token + "\" was made for other filters (region, app, state); keep the "
+                        .isEqualTo("pageToken: \"" + token + "\" was made for other filters (region, app, state, revision); keep the "
                                 + "filters while paging, or start again with an empty token"));
     }
 }

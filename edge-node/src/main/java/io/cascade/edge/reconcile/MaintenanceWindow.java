@@ -31,6 +31,19 @@ public record MaintenanceWindow(LocalTime start, LocalTime end) {
         return start.isBefore(end) ? !t.isBefore(start) && t.isBefore(end) : !t.isBefore(start) || t.isBefore(end);
     }
 
+    /** The occurrence of the window that contains {@code now}, or else the next one: [start, end). */
+    public Instant[] occurrence(Instant now) {
+        java.time.LocalDate day = java.time.LocalDate.ofInstant(now, ZoneOffset.UTC);
+        for (int offset = -1; offset <= 1; offset++) {
+            Instant from = day.plusDays(offset).atTime(start).toInstant(ZoneOffset.UTC);
+            Instant to = (start.isBefore(end) ? day.plusDays(offset) : day.plusDays(offset + 1)).atTime(end).toInstant(ZoneOffset.UTC);
+            if (now.isBefore(to)) {
+                return new Instant[] {from, to};
+            }
+        }
+        throw new IllegalStateException("a daily window always has an occurrence within two days of " + now);
+    }
+
     /** Parses {@code HH:MM-HH:MM} (UTC), the form of {@code cascade edge --maintenance}. */
     public static MaintenanceWindow parse(String text) {
         String[] parts = text.split("-");

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
 import io.cascade.edge.journal.Journal;
 import io.cascade.edge.journal.OutboxEntry;
+import io.cascade.edge.reconcile.MaintenanceWindow;
 import io.cascade.edge.metrics.EdgeMetrics;
 import io.cascade.proto.SiteStatus;
 import io.cascade.proto.StatusAck;
@@ -42,12 +43,23 @@ public final class StatusReporter {
     private final AtomicLong heartbeats = new AtomicLong();
     private final AtomicLong acks = new AtomicLong();
     private final EdgeMetrics metrics;
+    private final Optional<MaintenanceWindow> maintenance;
     private long lastAcked;
     private volatile boolean awaitingAck;
 
     /** @param metrics the process's edge meters (reports and heartbeats sent, acknowledged, not acknowledged) */
     public StatusReporter(String site, String region, Map<String, String> labels, Journal journal, Connection nats,
                           Duration heartbeat, EdgeMetrics metrics) {
+        this(site, region, labels, journal, nats, heartbeat, metrics, Optional.empty());
+    }
+
+    /**
+     * @param maintenance the site's maintenance window: every report carries its current or next
+     *                    occurrence, so the relay does not count the site offline while it is open
+     */
+    public StatusReporter(String site, String region, Map<String, String> labels, Journal journal, Connection nats,
+                          Duration heartbeat, EdgeMetrics metrics, Optional<MaintenanceWindow> maintenance) {
+        this.maintenance = maintenance;
         this.site = site;
         this.region = region;
         this.labels = Map.copyOf(labels);
@@ -137,20 +149,30 @@ public final class StatusReporter {
             LOG.warn("site {}: outbox entry {} is unreadable ({}); sending a heartbeat in its place", site, entry.seq(), e.getMessage());
             return heartbeat().toBuilder().setOutboxSequence(entry.seq()).build();
         }
-        return b.setOutboxSequence(entry.seq()).setHeartbeatInterval(interval()).build();
+        return withWindow(b.setOutboxSequence(entry.seq()).setHeartbeatInterval(interval())).build();
     }
 
     private SiteStatus heartbeat() {
         Instant now = Instant.now();
-        return SiteStatus.newBuilder()
+        return withWindow(SiteStatus.newBuilder()
                 .setSite(site)
                 .setRegion(region)
                 .putAllLabels(labels)
                 .setHeartbeatOnly(true)
                 .setOutboxSequence(lastAcked)
                 .setHeartbeatInterval(interval())
-                .setReportedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                .setReportedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano())))
                 .build();
+    }
+
+    private SiteStatus.Builder withWindow(SiteStatus.Builder b) {
+        maintenance.ifPresent(w -> {
+            Instant[] at = w.occurrence(Instant.now());
+            b.setMaintenance(io.cascade.proto.MaintenanceWindow.newBuilder()
+                    .setStart(Timestamp.newBuilder().setSeconds(at[0].getEpochSecond()))
+                    .setEnd(Timestamp.newBuilder().setSeconds(at[1].getEpochSecond())));
+        });
+        return b;
     }
 
     private com.google.protobuf.Duration interval() {

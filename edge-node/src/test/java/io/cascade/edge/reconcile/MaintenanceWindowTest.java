@@ -75,6 +75,17 @@ class MaintenanceWindowTest {
     }
 
     @Test
+    void theReportedOccurrenceIsTheOpenOneOrTheNext() {
+        MaintenanceWindow night = MaintenanceWindow.parse("22:00-02:00");
+        Instant[] open = night.occurrence(Instant.parse("2026-11-25T01:00:00Z"));
+        assertThat(open).containsExactly(Instant.parse("2026-11-24T22:00:00Z"), Instant.parse("2026-11-25T02:00:00Z"));
+        Instant[] next = night.occurrence(Instant.parse("2026-11-25T12:00:00Z"));
+        assertThat(next).containsExactly(Instant.parse("2026-11-25T22:00:00Z"), Instant.parse("2026-11-26T02:00:00Z"));
+        Instant[] day = MaintenanceWindow.parse("02:00-04:00").occurrence(Instant.parse("2026-11-25T05:00:00Z"));
+        assertThat(day).containsExactly(Instant.parse("2026-11-26T02:00:00Z"), Instant.parse("2026-11-26T04:00:00Z"));
+    }
+
+    @Test
     void badWindowsAreRejectedNamingTheOption() {
         assertThatThrownBy(() -> MaintenanceWindow.parse("2am")).hasMessageContaining("--maintenance: expected HH:MM-HH:MM");
         assertThatThrownBy(() -> MaintenanceWindow.parse("25:00-01:00")).hasMessageContaining("--maintenance");

@@ -46,20 +46,24 @@ final class SitePages {
 
     private static Predicate<SiteRegistry.SiteView> filter(ListSitesRequest req) {
         String app = req.hasApp() ? req.getApp() : null;
-        AppState state = req.getState();
-        boolean anyState = state == AppState.APP_STATE_UNSPECIFIED;
+        AppState state = req.getState() == AppState.APP_STATE_UNSPECIFIED ? null : req.getState();
+        Long revision = req.hasIntentRevision() ? req.getIntentRevision() : null;
         return v -> {
-            if (app != null && !v.targetedBy().contains(app) && !reports(v, app, null)) {
+            if (app != null && !v.targetedBy().contains(app) && !reports(v, app, null, null)) {
                 return false;
             }
-            return anyState || reports(v, app, state);
+            return (state == null && revision == null) || reports(v, app, state, revision);
         };
     }
 
-    /** Whether the site reports {@code app} (any app when null) in {@code state} (any when null). */
-    private static boolean reports(SiteRegistry.SiteView v, String app, AppState state) {
+    /**
+     * Whether the site reports {@code app} (any app when null) in {@code state} (any when null) at
+     * {@code revision} (any when null).
+     */
+    private static boolean reports(SiteRegistry.SiteView v, String app, AppState state, Long revision) {
         for (AppStatus a : v.status().getAppsList()) {
-            if ((app == null || a.getApp().equals(app)) && (state == null || a.getState() == state)) {
+            if ((app == null || a.getApp().equals(app)) && (state == null || a.getState() == state)
+                    && (revision == null || a.getIntentRevision() == revision)) {
                 return true;
             }
         }

@@ -89,6 +89,14 @@ class SitePagesTest {
     }
 
     @Test
+    void revisionFilterKeepsSitesReportingTheAppAtThatRevision() {
+        assertThat(all(ListSitesRequest.newBuilder().setApp("web").setIntentRevision(4))).hasSize(200);
+        assertThat(all(ListSitesRequest.newBuilder().setApp("web").setIntentRevision(3))).isEmpty();
+        assertThat(all(ListSitesRequest.newBuilder().setApp("web").setIntentRevision(4).setState(FAILED))).hasSize(20);
+        assertThat(all(ListSitesRequest.newBuilder().setIntentRevision(1))).containsExactly("zz-cache-only");
+    }
+
+    @Test
     void appFilterKeepsTargetedAndReportingSites() {
         assertThat(all(ListSitesRequest.newBuilder().setApp("db"))).as("targeted, not reporting").hasSize(50)
                 .allMatch(s -> s.compareTo("site-200") >= 0);
