@@ -95,6 +95,24 @@ class IntentCommandsIT {
     }
 
     @Test
+    void operatorsPauseResumeAndRollBackARollout() {
+        io.cascade.proto.RolloutPolicy slow = io.cascade.proto.RolloutPolicy.newBuilder()
+                .addWaves(io.cascade.proto.Wave.newBuilder().setPercent(50)).addWaves(io.cascade.proto.Wave.newBuilder().setPercent(100))
+                .setMinSoak(com.google.protobuf.Duration.newBuilder().setSeconds(3600)).build();
+        fleet.publish(Intents.app("paced", "1", Map.of("tier", "store"), java.util.List.of("us")).build());
+        fleet.publish(Intents.app("paced", "2", Map.of("tier", "store"), java.util.List.of("us")).setRollout(slow).build());
+
+        assertThat(cascade("rollout", "pause", "paced").out()).isEqualTo("paced: PAUSED at wave 50%\n");
+        Run again = cascade("rollout", "pause", "paced");
+        assertThat(again.exitCode()).isEqualTo(CommandMain.FAILED);
+        assertThat(again.err()).contains("FAILED_PRECONDITION", "has no rollout running (it is PAUSED)");
+        assertThat(cascade("rollout", "resume", "paced").out()).isEqualTo("paced: ROLLING_OUT at wave 50%\n");
+        assertThat(cascade("rollout", "rollback", "paced").out()).isEqualTo("paced: STABLE at wave 100%\n");
+        Run nothing = cascade("rollout", "rollback", "paced");
+        assertThat(nothing.err()).contains("has no candidate to roll back from");
+    }
+
+    @Test
     void anInvalidIntentIsRefusedWithTheHubsMessage() throws Exception {
         Path file = FABRIC.newDir("intents").resolve("bad.yaml");
         Files.writeString(file, """
