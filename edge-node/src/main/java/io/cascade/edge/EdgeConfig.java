@@ -43,7 +43,7 @@ public record EdgeConfig(String site, String region, Map<String, String> labels,
     }
 
     private static void requireName(String option, String value) {
-        if (value == null || !value.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+        if (!io.cascade.topology.DnsLabel.isValid(value)) {
             throw new IllegalArgumentException(option + " must be a DNS label (lower-case letters, digits, '-'), got " + value);
         }
     }

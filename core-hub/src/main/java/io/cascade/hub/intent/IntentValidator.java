@@ -50,7 +50,6 @@ final class IntentValidator {
     static final int MAX_DESCRIPTION_LENGTH = 1024;
     static final int MAX_ANNOTATION_LENGTH = 4096;
 
-    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final int MAX_DNS_LABEL = 63;
     private static final Pattern VALUE_KEY = Pattern.compile("[A-Za-z0-9_.-]+");
     private static final String FILE_KIND = "File";
@@ -80,7 +79,7 @@ final class IntentValidator {
         if (value.isEmpty()) {
             return Optional.of("required: a DNS label such as \"web\"");
         }
-        if (value.length() > MAX_DNS_LABEL || !DNS_LABEL.matcher(value).matches()) {
+        if (!io.cascade.topology.DnsLabel.isValid(value)) {
             return Optional.of(quote(value) + " is not a DNS label: use 1 to " + MAX_DNS_LABEL
                     + " lower-case letters, digits or '-', starting and ending with a letter or digit");
         }

@@ -1,6 +1,5 @@
 package io.cascade.hub.rollup;
 
-import java.util.regex.Pattern;
 
 /**
  * The check of an app or region name in a rollup request: a DNS label, with the same wording as the
@@ -9,7 +8,6 @@ import java.util.regex.Pattern;
 final class DnsLabel {
 
     private static final int MAX_LENGTH = 63;
-    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
     private DnsLabel() {}
 
@@ -18,7 +16,7 @@ final class DnsLabel {
         if (value.isEmpty()) {
             throw new RollupException(RollupException.Reason.INVALID, field + ": required: a DNS label such as \"web\"");
         }
-        if (value.length() > MAX_LENGTH || !LABEL.matcher(value).matches()) {
+        if (!io.cascade.topology.DnsLabel.isValid(value)) {
             throw new RollupException(RollupException.Reason.INVALID, field + ": " + quote(value) + " is not a DNS label: "
                     + "use 1 to " + MAX_LENGTH + " lower-case letters, digits or '-', starting and ending with a letter or digit");
         }

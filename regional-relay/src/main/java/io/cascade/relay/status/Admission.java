@@ -6,7 +6,6 @@ import io.cascade.proto.SiteStatus;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * What a report means against the site's previous record: stale (an outbox sequence below the one
@@ -29,7 +28,6 @@ record Admission(Kind kind, SiteStatus record) {
         REFRESH
     }
 
-    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
     /** The admission of {@code report} when the site's current record is {@code previous} (null: unknown site). */
     static Admission of(SiteStatus previous, SiteStatus report) {
@@ -75,7 +73,7 @@ record Admission(Kind kind, SiteStatus record) {
         if (!s.getSite().equals(siteToken)) {
             return Optional.of("report on the subject of site " + siteToken + " names site \"" + s.getSite() + "\"");
         }
-        if (!DNS_LABEL.matcher(s.getSite()).matches()) {
+        if (!io.cascade.topology.DnsLabel.isValid(s.getSite())) {
             return Optional.of("site id \"" + s.getSite() + "\" is not a DNS label");
         }
         if (!s.getRegion().equals(region)) {

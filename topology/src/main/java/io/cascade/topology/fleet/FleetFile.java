@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import io.cascade.topology.targeting.Labels;
-import java.util.regex.Pattern;
 
 /**
  * Reads a fleet file (YAML) into a validated {@link Fleet}. Every problem found is reported at once,
@@ -40,7 +39,6 @@ import java.util.regex.Pattern;
 public final class FleetFile {
 
     /** Region, site and fleet names are DNS labels: they are NATS subject tokens and Kubernetes names. */
-    static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     static final int MAX_NAME = 63;
     static final String DEFAULT_HOST = "127.0.0.1";
     static final int MAX_GENERATED_SITES = 100_000;
@@ -355,6 +353,6 @@ public final class FleetFile {
     }
 
     static boolean validName(String s) {
-        return s.length() <= MAX_NAME && NAME.matcher(s).matches();
+        return io.cascade.topology.DnsLabel.isValid(s);
     }
 }

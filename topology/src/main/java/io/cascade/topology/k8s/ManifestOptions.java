@@ -30,7 +30,6 @@ public record ManifestOptions(String namespace, String cascadeImage, String nats
     /** A ConfigMap holds at most 1 MiB in all. */
     static final int MAX_FLEET_TEXT_BYTES = 1024 * 1024;
 
-    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final int MAX_DNS_LABEL = 63;
     /** A storage size: a plain or decimal number with an optional binary or decimal suffix. */
     private static final Pattern STORAGE_SIZE = Pattern.compile("[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?");
@@ -42,7 +41,7 @@ public record ManifestOptions(String namespace, String cascadeImage, String nats
         jetStreamVolumeSize = jetStreamVolumeSize == null ? DEFAULT_JETSTREAM_VOLUME_SIZE : jetStreamVolumeSize;
 
         List<String> problems = new ArrayList<>();
-        if (namespace.length() > MAX_DNS_LABEL || !DNS_LABEL.matcher(namespace).matches()) {
+        if (!io.cascade.topology.DnsLabel.isValid(namespace)) {
             problems.add("namespace: \"" + namespace + "\" is not a DNS label: use 1-" + MAX_DNS_LABEL
                     + " lower-case letters, digits and '-', starting and ending with a letter or digit");
         }
