@@ -5,10 +5,12 @@ import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.Fleets;
 import io.cascade.topology.launch.CommandMain;
 import io.cascade.topology.launch.Daemon;
+import io.cascade.topology.metrics.MetricsOptions;
 import io.cascade.topology.metrics.ProcessRegistry;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cascade hub}: runs the core hub next to its nats-server. */
@@ -28,28 +30,15 @@ public final class HubCommand implements Callable<Integer> {
     @Option(names = "--fleet", description = "Fleet file (YAML); default: the bundled demo fleet.")
     Path fleetFile;
 
-    @Option(names = "--metrics-port",
-            description = "Serve Prometheus metrics on http://<--metrics-host>:PORT/metrics (0: a free port, logged; default: off).")
-    Integer metricsPort;
-
-    @Option(names = "--metrics-host", defaultValue = "0.0.0.0",
-            description = "The address the metrics endpoint binds (default: ${DEFAULT-VALUE}).")
-    String metricsHost;
+    @Mixin
+    MetricsOptions metrics;
 
     @Override
     public Integer call() throws Exception {
         Fleet fleet = Fleets.loadOrDemo(fleetFile);
         HubConfig config = new HubConfig(natsUrl, grpcHost, grpcPort, fleet);
-        ProcessRegistry meters = ProcessRegistry.open(ProcessRegistry.Tier.HUB, null);
-        Hub hub;
-        try {
-            meters.serve(metricsHost, metricsPort);
-            hub = Hub.start(config, new HubMetrics(meters.registry()));
-        } catch (Exception e) {
-            meters.close();
-            throw e;
-        }
-        Daemon.runUntilStopped("hub", hub, meters);
+        ProcessRegistry meters = metrics.open(ProcessRegistry.Tier.HUB, null);
+        Daemon.startAndRun("hub", meters, () -> Hub.start(config, new HubMetrics(meters.registry())));
         return 0;
     }
 

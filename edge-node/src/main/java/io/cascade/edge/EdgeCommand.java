@@ -7,12 +7,14 @@ import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.Fleets;
 import io.cascade.topology.launch.CommandMain;
 import io.cascade.topology.launch.Daemon;
+import io.cascade.topology.metrics.MetricsOptions;
 import io.cascade.topology.metrics.ProcessRegistry;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -64,13 +66,8 @@ public final class EdgeCommand implements Callable<Integer> {
                     + "several run here), k8s[:context=NAME] (default: ${DEFAULT-VALUE}).")
     String provider;
 
-    @Option(names = "--metrics-port",
-            description = "Serve Prometheus metrics on http://<--metrics-host>:PORT/metrics (0: a free port, logged; default: off).")
-    Integer metricsPort;
-
-    @Option(names = "--metrics-host", defaultValue = "0.0.0.0",
-            description = "The address the metrics endpoint binds (default: ${DEFAULT-VALUE}).")
-    String metricsHost;
+    @Mixin
+    MetricsOptions metrics;
 
     @Override
     public Integer call() throws Exception {
@@ -87,19 +84,10 @@ public final class EdgeCommand implements Callable<Integer> {
         }
         boolean several = configs.size() > 1;
         Providers.fromSpec(provider).close();
-        ProcessRegistry meters = ProcessRegistry.open(ProcessRegistry.Tier.EDGE,
-                sites.one != null ? sites.one.region : sites.fleetRegion);
-        EdgeHost host;
-        try {
-            meters.serve(metricsHost, metricsPort);
-            host = EdgeHost.start(configs, EdgeTuning.DEFAULTS, journal,
-                    site -> Providers.fromSpec(several && provider.startsWith("dir:") ? provider + "/" + site : provider),
-                    new EdgeMetrics(meters.registry()));
-        } catch (Exception e) {
-            meters.close();
-            throw e;
-        }
-        Daemon.runUntilStopped("edge", host, meters);
+        ProcessRegistry meters = metrics.open(ProcessRegistry.Tier.EDGE, sites.one != null ? sites.one.region : sites.fleetRegion);
+        Daemon.startAndRun("edge", meters, () -> EdgeHost.start(configs, EdgeTuning.DEFAULTS, journal,
+                site -> Providers.fromSpec(several && provider.startsWith("dir:") ? provider + "/" + site : provider),
+                new EdgeMetrics(meters.registry())));
         return 0;
     }
 

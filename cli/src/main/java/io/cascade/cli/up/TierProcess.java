@@ -1,5 +1,6 @@
 package io.cascade.cli.up;
 
+import io.cascade.topology.launch.LogTail;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -63,12 +64,7 @@ final class TierProcess implements AutoCloseable {
 
     /** The last lines of the log, for an error message. */
     String logTail(int lines) {
-        try {
-            List<String> all = Files.readAllLines(log);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(log unreadable: " + e.getMessage() + ")";
-        }
+        return LogTail.of(log, lines);
     }
 
     /** SIGTERM, then SIGKILL after the grace period. Idempotent. */

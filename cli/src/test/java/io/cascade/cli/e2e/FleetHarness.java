@@ -83,6 +83,17 @@ final class FleetHarness implements AutoCloseable {
         return host.edges().get(0);
     }
 
+    /**
+     * Every site of {@code region} in one edge host: one journal store for all of them, as a
+     * benchmark or a large simulated region runs. The caller closes the host.
+     */
+    EdgeHost startRegionHost(String region, Function<String, Provider> providers) throws Exception {
+        List<EdgeConfig> configs = fabric.fleet().requireRegion(region).sites().stream()
+                .map(s -> new EdgeConfig(s.name(), region, s.labels(), fabric.relay(region).clientUrl()))
+                .toList();
+        return EdgeHost.start(configs, FAST, fabric.newDir("journal-" + region), providers);
+    }
+
     List<EdgeNode> startAllEdges() throws Exception {
         List<EdgeNode> started = new ArrayList<>();
         for (SiteSpec s : fabric.fleet().sites().toList()) {

@@ -3,12 +3,10 @@ package io.cascade.cli.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.cascade.edge.EdgeConfig;
 import io.cascade.edge.EdgeHost;
 import io.cascade.edge.EdgeNode;
 import io.cascade.edge.provider.CountingProvider;
 import io.cascade.edge.provider.Providers;
-import io.cascade.topology.fleet.RegionSpec;
 import io.cascade.topology.testing.FabricExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,12 +40,8 @@ class ManyEdgesIT {
         })) {
             List<EdgeHost> hosts = new ArrayList<>();
             try {
-                for (RegionSpec r : FABRIC.fleet().regions()) {
-                    List<EdgeConfig> configs = r.sites().stream()
-                            .map(s -> new EdgeConfig(s.name(), r.name(), s.labels(), FABRIC.relay(r.name()).clientUrl()))
-                            .toList();
-                    hosts.add(EdgeHost.start(configs, FleetHarness.FAST, FABRIC.newDir("journal-" + r.name()),
-                            site -> Providers.fromSpec("sim:seed=1")));
+                for (String region : FABRIC.fleet().regionNames()) {
+                    hosts.add(fleet.startRegionHost(region, site -> Providers.fromSpec("sim:seed=1")));
                 }
                 List<EdgeNode> edges = hosts.stream().flatMap(h -> h.edges().stream()).toList();
                 assertThat(edges).hasSize(2 * PER_REGION);

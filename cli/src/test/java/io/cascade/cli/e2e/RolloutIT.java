@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.cascade.cli.Cascade;
-import io.cascade.edge.EdgeConfig;
 import io.cascade.edge.EdgeHost;
 import io.cascade.edge.EdgeNode;
 import io.cascade.edge.journal.AppliedRecord;
@@ -18,7 +17,6 @@ import io.cascade.proto.GlobalRollup;
 import io.cascade.proto.RolloutPolicy;
 import io.cascade.proto.RolloutState;
 import io.cascade.proto.Wave;
-import io.cascade.topology.fleet.RegionSpec;
 import io.cascade.topology.launch.CommandMain;
 import io.cascade.topology.targeting.Waves;
 import io.cascade.topology.testing.FabricExtension;
@@ -85,11 +83,8 @@ class RolloutIT {
         })) {
             List<EdgeHost> hosts = new ArrayList<>();
             try {
-                for (RegionSpec r : FABRIC.fleet().regions()) {
-                    List<EdgeConfig> configs = r.sites().stream()
-                            .map(s -> new EdgeConfig(s.name(), r.name(), s.labels(), FABRIC.relay(r.name()).clientUrl()))
-                            .toList();
-                    hosts.add(EdgeHost.start(configs, FleetHarness.FAST, FABRIC.newDir("journal-" + r.name()),
+                for (String region : FABRIC.fleet().regionNames()) {
+                    hosts.add(fleet.startRegionHost(region,
                             site -> failing.contains(site) ? new FailsVersionTwo() : Providers.fromSpec("sim:seed=1")));
                 }
                 long v1 = fleet.publish(Intents.app(APP, "1", Map.of("tier", "store"), List.of()).build()).getIntentRevision();

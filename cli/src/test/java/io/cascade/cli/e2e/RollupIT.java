@@ -3,7 +3,6 @@ package io.cascade.cli.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.cascade.edge.EdgeConfig;
 import io.cascade.edge.EdgeHost;
 import io.cascade.edge.journal.AppliedRecord;
 import io.cascade.edge.provider.Providers;
@@ -15,7 +14,6 @@ import io.cascade.proto.RegionRollup;
 import io.cascade.proto.RevisionRollup;
 import io.cascade.relay.Relay;
 import io.cascade.topology.Subjects;
-import io.cascade.topology.fleet.RegionSpec;
 import io.cascade.topology.testing.FabricExtension;
 import io.nats.client.Connection;
 import io.nats.client.KeyValue;
@@ -60,18 +58,10 @@ class RollupIT {
         fleet = new FleetHarness(FABRIC, site -> {
             throw new IllegalStateException("this test builds its own hosts");
         });
-        for (RegionSpec r : FABRIC.fleet().regions()) {
-            hosts.put(r.name(), startRegion(r));
+        for (String region : FABRIC.fleet().regionNames()) {
+            hosts.put(region, fleet.startRegionHost(region, site -> Providers.fromSpec("sim:seed=1")));
         }
         hub = Nats.connect(FABRIC.hub().clientUrl());
-    }
-
-    static EdgeHost startRegion(RegionSpec r) throws Exception {
-        List<EdgeConfig> configs = r.sites().stream()
-                .map(s -> new EdgeConfig(s.name(), r.name(), s.labels(), FABRIC.relay(r.name()).clientUrl()))
-                .toList();
-        return EdgeHost.start(configs, FleetHarness.FAST, FABRIC.newDir("journal-" + r.name()),
-                site -> Providers.fromSpec("sim:seed=1"));
     }
 
     @AfterAll

@@ -14,6 +14,27 @@ public final class Daemon {
 
     private Daemon() {}
 
+    /** Starts a service; what {@link #startAndRun} runs. */
+    @FunctionalInterface
+    public interface Starter {
+        AutoCloseable start() throws Exception;
+    }
+
+    /**
+     * Starts a service that uses {@code resources} and runs it until the process is told to stop,
+     * then closes the service and the resources; a failed start closes the resources at once.
+     */
+    public static void startAndRun(String name, AutoCloseable resources, Starter starter) throws Exception {
+        AutoCloseable service;
+        try {
+            service = starter.start();
+        } catch (Exception e) {
+            resources.close();
+            throw e;
+        }
+        runUntilStopped(name, service, resources);
+    }
+
     /** Set by a launcher on its child JVMs: the child stops when that process is gone. */
     public static final String PARENT_PID_PROPERTY = "cascade.parentPid";
 

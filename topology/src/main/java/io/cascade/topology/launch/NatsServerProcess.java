@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,12 +79,12 @@ public final class NatsServerProcess implements AutoCloseable {
         while (!healthy()) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("nats-server " + name() + " exited with " + process.exitValue()
-                        + "; its log " + logFile + " ends with:\n" + logTail(20));
+                        + "; its log " + logFile + " ends with:\n" + LogTail.of(logFile, 20));
             }
             if (System.nanoTime() > deadline) {
                 stop(process);
                 throw new IllegalStateException("nats-server " + name() + " was not healthy within " + timeout
-                        + "; its log " + logFile + " ends with:\n" + logTail(20));
+                        + "; its log " + logFile + " ends with:\n" + LogTail.of(logFile, 20));
             }
             Thread.sleep(25);
         }
@@ -194,15 +193,6 @@ public final class NatsServerProcess implements AutoCloseable {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private String logTail(int lines) {
-        try {
-            List<String> all = Files.readAllLines(logFile);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(log unreadable: " + e.getMessage() + ")";
         }
     }
 }
