@@ -1,15 +1,12 @@
 package io.cascade.bench.raw;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import static io.cascade.bench.BenchReport.f;
+import static io.cascade.bench.BenchReport.median;
+
+import io.cascade.bench.BenchReport;
 import io.cascade.bench.MachineFacts;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -24,10 +21,9 @@ import java.util.Map;
  * @param perSite   one message per subscriber, each on its own subject
  */
 record RawFanoutReport(String scenario, String startedAt, MachineFacts machine, Settings settings, Setup setup,
-                       Variant shared, Variant perSite) {
+                       Variant shared, Variant perSite) implements BenchReport {
 
     static final String SCENARIO = "raw-fanout";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
      * @param edges              subscriber connections
@@ -82,35 +78,25 @@ record RawFanoutReport(String scenario, String startedAt, MachineFacts machine, 
                     median(rounds.stream().mapToDouble(Round::p99Ms).toArray()), cpu);
         }
 
-        private static double median(double[] values) {
-            double[] v = values.clone();
-            Arrays.sort(v);
-            int n = v.length;
-            return n % 2 == 1 ? v[n / 2] : Math.round((v[n / 2 - 1] + v[n / 2]) / 2 * 1000) / 1000.0;
-        }
     }
 
-    boolean complete() {
+    @Override
+    public boolean complete() {
         return shared.summary().complete() && perSite.summary().complete();
     }
 
-    String fileStem() {
+    @Override
+    public String incompleteReason() {
+        return "some subscribers missed a message; see the rounds' missing counts";
+    }
+
+    @Override
+    public String fileStem() {
         return SCENARIO + "-" + settings.edges();
     }
 
-    String json() throws IOException {
-        return JSON.writeValueAsString(this);
-    }
-
-    /** Writes {@code <stem>.json} and {@code <stem>.md} into {@code dir}; returns both paths. */
-    List<Path> writeTo(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Path json = Files.writeString(dir.resolve(fileStem() + ".json"), json() + "\n");
-        Path md = Files.writeString(dir.resolve(fileStem() + ".md"), markdown());
-        return List.of(json, md);
-    }
-
-    String markdown() {
+    @Override
+    public String markdown() {
         StringBuilder b = new StringBuilder();
         b.append("# Raw fan-out, ").append(settings.edges()).append(" subscribers\n\n");
         b.append("Hub + ").append(settings.edgesPerRelay().size()).append(" relays (nats-server ")
@@ -160,9 +146,5 @@ record RawFanoutReport(String scenario, String startedAt, MachineFacts machine, 
         }
         b.append("\nTimes in ms from the publish call at the hub to each subscriber's callback (same JVM clock).\n");
         return b.toString();
-    }
-
-    private static String f(double v) {
-        return String.format(Locale.ROOT, "%.1f", v);
     }
 }

@@ -1,0 +1,190 @@
+package io.cascade.bench.fleet;
+
+import io.cascade.bench.CpuTimes;
+import io.cascade.bench.MachineFacts;
+import io.cascade.edge.EdgeConfig;
+import io.cascade.edge.EdgeHost;
+import io.cascade.edge.EdgeNode;
+import io.cascade.edge.EdgeTuning;
+import io.cascade.edge.provider.Provider;
+import io.cascade.hub.Hub;
+import io.cascade.hub.HubConfig;
+import io.cascade.proto.FleetServiceGrpc;
+import io.cascade.proto.RevisionRollup;
+import io.cascade.relay.Relay;
+import io.cascade.relay.RelayConfig;
+import io.cascade.topology.fleet.Fleet;
+import io.cascade.topology.fleet.FleetFile;
+import io.cascade.topology.fleet.SiteSpec;
+import io.cascade.topology.launch.LocalFabric;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The fabric every Cascade scenario runs on: a hub and two relay nats-servers on this machine (ports
+ * picked free, files under the run's work dir), the hub and relay services in this JVM, and on demand
+ * the fleet's simulated edges, one {@link EdgeHost} per region (one RocksDB journal store each).
+ * Sites are {@code eu-site-00001...} and {@code us-site-00001...}, labelled {@code tier=store}, split
+ * evenly (eu gets the odd one).
+ */
+public final class BenchFleet implements AutoCloseable {
+
+    /** The label every generated site carries; intents target it. */
+    public static final Map<String, String> STORE = Map.of("tier", "store");
+    public static final List<String> REGIONS = List.of("eu", "us");
+
+    private final LocalFabric fabric;
+    private final Hub hub;
+    private final Map<String, Relay> relays = new LinkedHashMap<>();
+    private final List<EdgeHost> hosts = new ArrayList<>();
+    private final ManagedChannel channel;
+    private final Path workDir;
+
+    private BenchFleet(LocalFabric fabric, Hub hub, ManagedChannel channel, Path workDir) {
+        this.fabric = fabric;
+        this.hub = hub;
+        this.channel = channel;
+        this.workDir = workDir;
+    }
+
+    /** The fleet file of a run with {@code sites} sites over the two regions. */
+    public static Fleet fleet(int sites) {
+        int eu = (sites + 1) / 2;
+        int us = sites / 2;
+        StringBuilder yaml = new StringBuilder("name: bench\nhub: {host: 127.0.0.1}\nregions:\n");
+        for (String region : REGIONS) {
+            int count = region.equals("eu") ? eu : us;
+            yaml.append("  - name: ").append(region).append('\n');
+            if (count > 0) {
+                yaml.append("    generate: {count: ").append(count).append(", prefix: ").append(region)
+                        .append("-site-, labels: {tier: store}}\n");
+            }
+        }
+        return FleetFile.parse(yaml.toString(), "bench fleet");
+    }
+
+    /** Starts the nats-servers (files in {@code workDir}), then the hub and both relay services. */
+    public static BenchFleet start(int sites, Path workDir) throws IOException, InterruptedException {
+        LocalFabric fabric = LocalFabric.start(fleet(sites), workDir.resolve("fabric"));
+        Hub hub = null;
+        try {
+            hub = Hub.start(new HubConfig(fabric.hub().clientUrl(), "127.0.0.1", 0, fabric.fleet()));
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", hub.grpcPort()).usePlaintext().build();
+            BenchFleet fleet = new BenchFleet(fabric, hub, channel, workDir);
+            try {
+                for (String region : REGIONS) {
+                    fleet.relays.put(region, Relay.start(new RelayConfig(region, fabric.relay(region).clientUrl(), fabric.fleet())));
+                }
+            } catch (IOException | RuntimeException | InterruptedException e) {
+                fleet.close();
+                throw e;
+            }
+            return fleet;
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            if (hub != null) {
+                hub.close();
+            }
+            fabric.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts every site of the fleet, one edge host per region, journals under the work dir; each
+     * site's provider from {@code providers}. Returns the sites, eu first.
+     */
+    public List<EdgeNode> startEdges(EdgeTuning tuning, Function<String, Provider> providers)
+            throws IOException, InterruptedException {
+        List<EdgeNode> all = new ArrayList<>();
+        for (String region : REGIONS) {
+            List<SiteSpec> sites = fabric.fleet().requireRegion(region).sites();
+            if (sites.isEmpty()) {
+                continue;
+            }
+            List<EdgeConfig> configs = sites.stream()
+                    .map(s -> new EdgeConfig(s.name(), region, s.labels(), fabric.relay(region).clientUrl()))
+                    .toList();
+            EdgeHost host = EdgeHost.start(configs, tuning, workDir.resolve("journal-" + region), providers);
+            hosts.add(host);
+            all.addAll(host.edges());
+        }
+        return all;
+    }
+
+    /** Stops every edge host started so far (their journals stay on disk). */
+    public void stopEdges() throws InterruptedException {
+        for (EdgeHost h : hosts) {
+            h.close();
+        }
+        hosts.clear();
+    }
+
+    public LocalFabric fabric() {
+        return fabric;
+    }
+
+    public Fleet fleetSpec() {
+        return fabric.fleet();
+    }
+
+    public Hub hub() {
+        return hub;
+    }
+
+    public Relay relay(String region) {
+        return relays.get(region);
+    }
+
+    /**
+     * Sites the hub's global rollup (its in-memory view, as GetRollup serves it) counts READY at
+     * {@code intentRevision} of {@code app}.
+     */
+    public long readyAt(String app, long intentRevision) {
+        return hub.rollups().view(Optional.of(app)).getAppsList().stream()
+                .filter(a -> a.getCounts().getApp().equals(app))
+                .flatMap(a -> a.getCounts().getRevisionsList().stream())
+                .filter(r -> r.getIntentRevision() == intentRevision)
+                .mapToLong(RevisionRollup::getReady).sum();
+    }
+
+    /** A blocking FleetService stub on the hub's gRPC port. */
+    public FleetServiceGrpc.FleetServiceBlockingStub fleetService() {
+        return FleetServiceGrpc.newBlockingStub(channel);
+    }
+
+    public ManagedChannel channel() {
+        return channel;
+    }
+
+    public CpuTimes cpu() {
+        return CpuTimes.of(fabric);
+    }
+
+    public MachineFacts machine() throws InterruptedException {
+        return MachineFacts.describe(fabric.hub());
+    }
+
+    /** Edge hosts, then the gRPC channel, relays, hub, and the nats-servers. */
+    @Override
+    public void close() throws InterruptedException {
+        try {
+            stopEdges();
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            for (Relay r : relays.values()) {
+                r.close();
+            }
+            hub.close();
+        } finally {
+            fabric.close();
+        }
+    }
+}
