@@ -1,6 +1,7 @@
 package io.cascade.bench.raw;
 
 import io.cascade.bench.CpuTimes;
+import io.cascade.bench.Jvm;
 import io.cascade.bench.MachineFacts;
 import io.cascade.topology.client.NatsClients;
 import io.cascade.topology.fleet.RegionSpec;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * runs both variants: one message on a subject every subscriber shares, and one message per
  * subscriber on its own subject.
  */
-final class RawFanout {
+public final class RawFanout {
 
     private static final Logger LOG = LoggerFactory.getLogger(RawFanout.class);
 
@@ -41,7 +42,7 @@ final class RawFanout {
     private final RawFanoutSettings settings;
     private final String[] siteSubjects;
 
-    RawFanout(LocalFabric fabric, RawFanoutSettings settings) {
+    public RawFanout(LocalFabric fabric, RawFanoutSettings settings) {
         this.fabric = fabric;
         this.settings = settings;
         this.siteSubjects = new String[settings.edges()];
@@ -50,7 +51,7 @@ final class RawFanout {
         }
     }
 
-    RawFanoutReport run() throws InterruptedException, IOException, TimeoutException {
+    public RawFanoutReport run() throws InterruptedException, IOException, TimeoutException {
         String startedAt = Instant.now().toString();
         MachineFacts machine = MachineFacts.describe(fabric.hub());
         List<String> regions = fabric.fleet().regions().stream().map(RegionSpec::name).toList();
@@ -59,17 +60,17 @@ final class RawFanout {
         // the hub-side sender: room for a whole per-site round in its outgoing queue
         try (Connection publisher = NatsClients.connect(NatsClients.options("bench-publisher", fabric.hub().clientUrl())
                 .bufferSize(64 * 1024).maxMessagesInOutgoingQueue(2 * n + 100).build())) {
-            long heapBefore = usedHeapAfterGc();
+            long heapBefore = Jvm.usedHeapAfterGc();
             long t0 = System.nanoTime();
             try (EdgeSubscribers subs = EdgeSubscribers.open(relayUrls, n, settings.messageIds(),
                     settings.connectParallelism(), settings.setupTimeout())) {
                 long connectNanos = System.nanoTime() - t0;
-                LOG.info("{} subscribers connected in {} ms", n, Round.ms(connectNanos));
-                double heapPerConnectionKb = Math.round((usedHeapAfterGc() - heapBefore) / 1024.0 / n * 10) / 10.0;
+                LOG.info("{} subscribers connected in {} ms", n, Jvm.ms(connectNanos));
+                double heapPerConnectionKb = Math.round((Jvm.usedHeapAfterGc() - heapBefore) / 1024.0 / n * 10) / 10.0;
                 long t1 = System.nanoTime();
                 awaitInterest(publisher, subs);
                 long interestNanos = System.nanoTime() - t1;
-                LOG.info("the hub reaches every subscriber on both subjects after {} ms", Round.ms(interestNanos));
+                LOG.info("the hub reaches every subscriber on both subjects after {} ms", Jvm.ms(interestNanos));
 
                 List<Round> shared = new ArrayList<>();
                 List<Round> perSite = new ArrayList<>();
@@ -91,7 +92,7 @@ final class RawFanout {
                 }
                 var runSettings = new RawFanoutReport.Settings(n, settings.rounds(), settings.warmupRounds(),
                         settings.connectParallelism(), perRelay);
-                var setup = new RawFanoutReport.Setup(Round.ms(connectNanos), Round.ms(interestNanos),
+                var setup = new RawFanoutReport.Setup(Jvm.ms(connectNanos), Jvm.ms(interestNanos),
                         heapPerConnectionKb, subs.disconnects(), subs.slowConsumers(), serverSlowConsumers(regions));
                 return new RawFanoutReport(RawFanoutReport.SCENARIO, startedAt, machine, runSettings, setup,
                         RawFanoutReport.Variant.of(SHARED, EdgeSubscribers.SHARED_SUBJECT, shared),
@@ -149,7 +150,7 @@ final class RawFanout {
         Delivery d = subs.delivery(id);
         byte[] payload = EdgeSubscribers.payload(id);
         CpuTimes before = CpuTimes.of(fabric);
-        long gcBefore = Round.gcPauseMillis();
+        long gcBefore = Jvm.gcPauseMillis();
         long sentAt = System.nanoTime();
         if (shared) {
             publisher.publish(EdgeSubscribers.SHARED_SUBJECT, payload);
@@ -163,7 +164,7 @@ final class RawFanout {
         d.await(settings.roundTimeout().toNanos());
         CpuTimes after = CpuTimes.of(fabric);
         return Round.of(round, shared ? 1 : siteSubjects.length, d, subs.count(), sentAt, publishedAt,
-                after.millisSince(before), Round.gcPauseMillis() - gcBefore);
+                after.millisSince(before), Jvm.gcPauseMillis() - gcBefore);
     }
 
     private Map<String, Long> serverSlowConsumers(List<String> regions) throws InterruptedException {
@@ -177,11 +178,5 @@ final class RawFanout {
 
     private static long slowConsumers(NatsServerProcess server) throws InterruptedException {
         return server.monitor("/varz").path("slow_consumers").asLong();
-    }
-
-    private static long usedHeapAfterGc() {
-        Runtime rt = Runtime.getRuntime();
-        System.gc();
-        return rt.totalMemory() - rt.freeMemory();
     }
 }

@@ -20,7 +20,7 @@ import java.util.Map;
  * @param shared    one message on one subject all subscribers share
  * @param perSite   one message per subscriber, each on its own subject
  */
-record RawFanoutReport(String scenario, String startedAt, MachineFacts machine, Settings settings, Setup setup,
+public record RawFanoutReport(String scenario, String startedAt, MachineFacts machine, Settings settings, Setup setup,
                        Variant shared, Variant perSite) implements BenchReport {
 
     static final String SCENARIO = "raw-fanout";
@@ -32,7 +32,7 @@ record RawFanoutReport(String scenario, String startedAt, MachineFacts machine, 
      * @param connectParallelism connections opened at once
      * @param edgesPerRelay      subscribers per relay (region)
      */
-    record Settings(int edges, int rounds, int warmupRounds, int connectParallelism, Map<String, Integer> edgesPerRelay) {}
+    public record Settings(int edges, int rounds, int warmupRounds, int connectParallelism, Map<String, Integer> edgesPerRelay) {}
 
     /**
      * @param connectMs           opening, subscribing and flushing every connection
@@ -42,7 +42,7 @@ record RawFanoutReport(String scenario, String startedAt, MachineFacts machine, 
      * @param clientSlowConsumers slow-consumer events the client library reported
      * @param serverSlowConsumers {@code slow_consumers} from each server's /varz at the end
      */
-    record Setup(double connectMs, double interestMs, double heapPerConnectionKb, int disconnects,
+    public record Setup(double connectMs, double interestMs, double heapPerConnectionKb, int disconnects,
                  int clientSlowConsumers, Map<String, Long> serverSlowConsumers) {}
 
     /**
@@ -51,7 +51,7 @@ record RawFanoutReport(String scenario, String startedAt, MachineFacts machine, 
      * @param rounds   every measured round
      * @param summary  across the rounds
      */
-    record Variant(String name, String subjects, List<Round> rounds, Summary summary) {
+    public record Variant(String name, String subjects, List<Round> rounds, Summary summary) {
         static Variant of(String name, String subjects, List<Round> rounds) {
             return new Variant(name, subjects, List.copyOf(rounds), Summary.of(rounds));
         }
@@ -66,7 +66,7 @@ record RawFanoutReport(String scenario, String startedAt, MachineFacts machine, 
      * @param medianP99Ms  median over rounds of the rounds' p99
      * @param meanCpuMs    CPU per round, mean over rounds, per process
      */
-    record Summary(boolean complete, double medianLastMs, double bestLastMs, double worstLastMs,
+    public record Summary(boolean complete, double medianLastMs, double bestLastMs, double worstLastMs,
                    double medianP50Ms, double medianP99Ms, Map<String, Double> meanCpuMs) {
         static Summary of(List<Round> rounds) {
             double[] last = rounds.stream().mapToDouble(Round::lastMs).sorted().toArray();

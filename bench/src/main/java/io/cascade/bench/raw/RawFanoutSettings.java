@@ -13,13 +13,13 @@ import java.util.Objects;
  * @param roundTimeout       how long one round may take before its missing deliveries are reported
  * @param setupTimeout       how long connecting and waiting for the hub to see every subscription may take
  */
-record RawFanoutSettings(int edges, int rounds, int warmupRounds, int connectParallelism,
-                         Duration roundTimeout, Duration setupTimeout) {
+public record RawFanoutSettings(int edges, int rounds, int warmupRounds, int connectParallelism,
+                                Duration roundTimeout, Duration setupTimeout) {
 
     /** One JVM holds about 10k NATS connections under the 20,000 open-file cap. */
-    static final int MAX_EDGES = 10_000;
+    public static final int MAX_EDGES = 10_000;
 
-    RawFanoutSettings {
+    public RawFanoutSettings {
         Objects.requireNonNull(roundTimeout, "roundTimeout");
         Objects.requireNonNull(setupTimeout, "setupTimeout");
         if (edges < 1 || edges > MAX_EDGES) {

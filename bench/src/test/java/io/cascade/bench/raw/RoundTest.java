@@ -2,6 +2,7 @@ package io.cascade.bench.raw;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cascade.bench.Jvm;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -13,11 +14,11 @@ class RoundTest {
         for (int i = 0; i < 100; i++) {
             sorted[i] = (i + 1) * 1_000_000L;
         }
-        assertThat(Round.rank(sorted, 0.0)).isEqualTo(1_000_000L);
-        assertThat(Round.rank(sorted, 0.50)).isEqualTo(50_000_000L);
-        assertThat(Round.rank(sorted, 0.99)).isEqualTo(99_000_000L);
-        assertThat(Round.rank(sorted, 1.0)).isEqualTo(100_000_000L);
-        assertThat(Round.rank(new long[0], 0.99)).isZero();
+        assertThat(Jvm.rank(sorted, 0.0)).isEqualTo(1_000_000L);
+        assertThat(Jvm.rank(sorted, 0.50)).isEqualTo(50_000_000L);
+        assertThat(Jvm.rank(sorted, 0.99)).isEqualTo(99_000_000L);
+        assertThat(Jvm.rank(sorted, 1.0)).isEqualTo(100_000_000L);
+        assertThat(Jvm.rank(new long[0], 0.99)).isZero();
     }
 
     @Test

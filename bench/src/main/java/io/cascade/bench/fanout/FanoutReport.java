@@ -1,0 +1,158 @@
+package io.cascade.bench.fanout;
+
+import static io.cascade.bench.BenchReport.f;
+import static io.cascade.bench.BenchReport.median;
+
+import io.cascade.bench.BenchReport;
+import io.cascade.bench.MachineFacts;
+import io.cascade.bench.raw.RawFanoutReport;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The result of a fan-out run, written as {@code fanout-<edges>.json} and {@code .md}.
+ *
+ * @param scenario  always {@value #SCENARIO}
+ * @param startedAt when the run started (ISO-8601, UTC)
+ * @param machine   machine, JVM and nats-server facts
+ * @param settings  the run's shape
+ * @param raw       the raw NATS limit measured first in the same run, on the same servers: one message
+ *                  on one shared subject from the hub to N plain subscribers on the relays
+ * @param setup     starting the edges
+ * @param rounds    every measured Cascade round
+ * @param summary   across the rounds
+ * @param ratios    Cascade against the raw limit
+ */
+public record FanoutReport(String scenario, String startedAt, MachineFacts machine, Settings settings,
+                           RawFanoutReport.Variant raw, Setup setup, List<FanoutRound> rounds, Summary summary,
+                           Ratios ratios) implements BenchReport {
+
+    static final String SCENARIO = "fanout";
+
+    /**
+     * @param edges         simulated edge sites (real RocksDB journals, simulated provider, zero latency)
+     * @param rounds        measured rounds
+     * @param warmupRounds  unreported rounds before them
+     * @param edgesPerRelay sites per region
+     * @param tuning        the edges' timers
+     */
+    public record Settings(int edges, int rounds, int warmupRounds, Map<String, Integer> edgesPerRelay, String tuning) {}
+
+    /**
+     * @param startMs        opening the journals and connecting, subscribing and starting every site
+     * @param onlineMs       then until the hub's rollup counted every site online (initial syncs and reports done)
+     * @param heapPerEdgeKb  heap in use per site after a GC, once online (this JVM holds all sites)
+     * @param journalBytes   the journals' size on disk after the run
+     */
+    public record Setup(double startMs, double onlineMs, double heapPerEdgeKb, long journalBytes) {}
+
+    /**
+     * @param complete         every site applied in every round and the hub counted them all
+     * @param medianFirstMs    median over rounds of the first apply
+     * @param medianP50Ms      median over rounds of the rounds' p50
+     * @param medianP99Ms      median over rounds of the rounds' p99
+     * @param medianLastMs     median over rounds of the last apply
+     * @param bestLastMs       fastest round's last apply
+     * @param worstLastMs      slowest round's last apply
+     * @param medianHubRollupMs median over rounds of the hub rollup showing N/N READY
+     * @param meanCpuMs        CPU per round, mean over rounds, per process
+     */
+    public record Summary(boolean complete, double medianFirstMs, double medianP50Ms, double medianP99Ms,
+                          double medianLastMs, double bestLastMs, double worstLastMs, double medianHubRollupMs,
+                          Map<String, Double> meanCpuMs) {
+        static Summary of(List<FanoutRound> rounds) {
+            double[] last = rounds.stream().mapToDouble(FanoutRound::lastMs).sorted().toArray();
+            Map<String, Double> cpu = new LinkedHashMap<>();
+            rounds.forEach(r -> r.cpuMs().forEach((k, v) -> cpu.merge(k, v, Double::sum)));
+            cpu.replaceAll((k, v) -> BenchReport.round1(v / rounds.size()));
+            return new Summary(rounds.stream().allMatch(r -> r.missing() == 0 && r.hubRollupMs() >= 0),
+                    median(rounds.stream().mapToDouble(FanoutRound::firstMs).toArray()),
+                    median(rounds.stream().mapToDouble(FanoutRound::p50Ms).toArray()),
+                    median(rounds.stream().mapToDouble(FanoutRound::p99Ms).toArray()),
+                    median(last), last[0], last[last.length - 1],
+                    median(rounds.stream().mapToDouble(FanoutRound::hubRollupMs).toArray()), cpu);
+        }
+    }
+
+    /**
+     * Median Cascade time over median raw time, same percentile.
+     *
+     * @param last last apply over last raw receipt (the issue's "within 3x of raw NATS")
+     * @param p99  p99 over p99
+     * @param p50  p50 over p50
+     */
+    public record Ratios(double last, double p99, double p50) {
+        static Ratios of(Summary cascade, RawFanoutReport.Summary raw) {
+            return new Ratios(ratio(cascade.medianLastMs(), raw.medianLastMs()),
+                    ratio(cascade.medianP99Ms(), raw.medianP99Ms()), ratio(cascade.medianP50Ms(), raw.medianP50Ms()));
+        }
+
+        private static double ratio(double a, double b) {
+            return b <= 0 ? 0 : Math.round(a / b * 100) / 100.0;
+        }
+    }
+
+    @Override
+    public boolean complete() {
+        return summary.complete() && raw.summary().complete();
+    }
+
+    @Override
+    public String incompleteReason() {
+        return "some sites did not apply a round's revision, the hub never counted them all, or a raw subscriber missed a message";
+    }
+
+    @Override
+    public String fileStem() {
+        return SCENARIO + "-" + settings.edges();
+    }
+
+    @Override
+    public String markdown() {
+        StringBuilder b = new StringBuilder();
+        b.append("# Fan-out, ").append(settings.edges()).append(" edges\n\n");
+        b.append("Hub + ").append(settings.edgesPerRelay().size()).append(" relays (nats-server ")
+                .append(machine.natsServer()).append("), simulated edges ").append(settings.edgesPerRelay())
+                .append(" with RocksDB journals, all services and edges in one JVM; one new version of one app ")
+                .append("targeting every site per round, ").append(settings.rounds()).append(" rounds after ")
+                .append(settings.warmupRounds()).append(" warm-up. ").append(machine.cores()).append(" cores (")
+                .append(machine.cpuModel()).append("), JVM ").append(machine.jvm()).append(", started ")
+                .append(startedAt).append(".\n\n");
+        RawFanoutReport.Summary r = raw.summary();
+        b.append("| | first | p50 | p99 | last, median (best–worst) | hub rollup N/N |\n|---|---:|---:|---:|---:|---:|\n");
+        b.append("| raw NATS, 1 msg on a shared subject | | ").append(f(r.medianP50Ms())).append(" ms | ")
+                .append(f(r.medianP99Ms())).append(" ms | ").append(f(r.medianLastMs())).append(" ms (")
+                .append(f(r.bestLastMs())).append("–").append(f(r.worstLastMs())).append(") | |\n");
+        Summary s = summary;
+        b.append("| Cascade, publish → applied | ").append(f(s.medianFirstMs())).append(" ms | ")
+                .append(f(s.medianP50Ms())).append(" ms | ").append(f(s.medianP99Ms())).append(" ms | ")
+                .append(f(s.medianLastMs())).append(" ms (").append(f(s.bestLastMs())).append("–")
+                .append(f(s.worstLastMs())).append(") | ").append(f(s.medianHubRollupMs())).append(" ms |\n");
+        b.append("| **ratio** | | ").append(ratios.p50()).append("× | ").append(ratios.p99()).append("× | **")
+                .append(ratios.last()).append("×** | |\n\n");
+        b.append("Setup: ").append(settings.edges()).append(" edges started in ").append(f(setup.startMs()))
+                .append(" ms, all online at the hub ").append(f(setup.onlineMs())).append(" ms later; heap ")
+                .append(f(setup.heapPerEdgeKb())).append(" KB per edge; journals ")
+                .append(setup.journalBytes() / 1024).append(" KB on disk. Edge timers: ").append(settings.tuning())
+                .append(".\n\n## Rounds\n\n");
+        List<String> procs = rounds.isEmpty() ? List.of() : List.copyOf(rounds.getFirst().cpuMs().keySet());
+        b.append("| round | revision | publish | first | p50 | p99 | last | hub N/N | applied |");
+        procs.forEach(p -> b.append(" CPU ").append(p).append(" |"));
+        b.append(" GC pauses |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        procs.forEach(p -> b.append("---:|"));
+        b.append("---:|\n");
+        for (FanoutRound x : rounds) {
+            b.append("| ").append(x.round()).append(" | ").append(x.intentRevision()).append(" | ")
+                    .append(f(x.publishMs())).append(" | ").append(f(x.firstMs())).append(" | ")
+                    .append(f(x.p50Ms())).append(" | ").append(f(x.p99Ms())).append(" | ").append(f(x.lastMs()))
+                    .append(" | ").append(f(x.hubRollupMs())).append(" | ").append(x.applied()).append('/')
+                    .append(x.applied() + x.missing()).append(" |");
+            procs.forEach(p -> b.append(' ').append(f(x.cpuMs().getOrDefault(p, 0.0))).append(" |"));
+            b.append(' ').append(f(x.gcPauseMs())).append(" |\n");
+        }
+        b.append("\nTimes in ms from the PublishIntent call to each site's provider apply (same JVM clock); ")
+                .append("CPU per round from /proc (10 ms ticks). Raw rounds: see the JSON (`raw.rounds`).\n");
+        return b.toString();
+    }
+}
