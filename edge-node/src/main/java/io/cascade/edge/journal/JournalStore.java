@@ -213,8 +213,6 @@ public final class JournalStore implements AutoCloseable {
         void put(Family family, byte[] key, byte[] value) throws RocksDBException;
 
         void delete(Family family, byte[] key) throws RocksDBException;
-
-        void deleteRange(Family family, byte[] from, byte[] to) throws RocksDBException;
     }
 
     interface BatchFill {
@@ -234,11 +232,6 @@ public final class JournalStore implements AutoCloseable {
                     @Override
                     public void delete(Family family, byte[] key) throws RocksDBException {
                         batch.delete(families.get(family), key);
-                    }
-
-                    @Override
-                    public void deleteRange(Family family, byte[] from, byte[] to) throws RocksDBException {
-                        batch.deleteRange(families.get(family), from, to);
                     }
                 });
                 db.write(options.writes(), batch);
@@ -268,24 +261,13 @@ public final class JournalStore implements AutoCloseable {
         });
     }
 
-    /** A key and its value. */
-    record Entry(byte[] key, byte[] value) {}
-
-    /** The last key and value in [{@code from}, {@code to}); empty if there is none. */
-    Optional<Entry> last(String what, Family family, byte[] from, byte[] to) {
-        return guarded(what, () -> {
-            try (Slice lower = new Slice(from);
-                    Slice upper = new Slice(to);
-                    ReadOptions read = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
-                    RocksIterator it = db.newIterator(families.get(family), read)) {
-                it.seekToLast();
-                if (it.isValid()) {
-                    return Optional.of(new Entry(it.key(), it.value()));
-                }
-                it.status();
-                return Optional.empty();
-            }
-        });
+    /**
+     * Point deletes in {@code family}'s active memtable (RocksDB counts range deletes apart, in no
+     * property), for tests.
+     */
+    long pointDeletesInMemtable(Family family) {
+        return guarded("read memtable properties",
+                () -> db.getLongProperty(families.get(family), "rocksdb.num-deletes-active-mem-table"));
     }
 
     private interface RocksCall<T> {

@@ -7,9 +7,11 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A site's {@link Journal} over the shared store: every key carries the site's prefix (see
@@ -29,6 +31,8 @@ final class RocksJournal implements Journal {
     private final String site;
     /** The last outbox sequence used; -1 until read from meta. */
     private long lastOutboxSeq = -1;
+    /** The outbox entries held, by sequence; null until first read ({@link #outbox()}). */
+    private NavigableMap<Long, byte[]> outbox;
 
     RocksJournal(JournalStore store, SiteKeys keys, String site) {
         this.store = store;
@@ -162,8 +166,8 @@ final class RocksJournal implements Journal {
 
     @Override
     public synchronized Optional<OutboxEntry> latestOutbox() {
-        return store.last(op("read outbox"), Family.OUTBOX, keys.first(), keys.end())
-                .map(entry -> new OutboxEntry(keys.seq(entry.key()), entry.value()));
+        Map.Entry<Long, byte[]> last = outbox().lastEntry();
+        return last == null ? Optional.empty() : Optional.of(new OutboxEntry(last.getKey(), last.getValue()));
     }
 
     @Override
@@ -171,9 +175,20 @@ final class RocksJournal implements Journal {
         if (upToSeq <= 0) {
             return;
         }
-        byte[] end = upToSeq == Long.MAX_VALUE ? keys.end() : keys.key(upToSeq + 1);
-        store.write(op("ack outbox up to " + upToSeq),
-                batch -> batch.deleteRange(Family.OUTBOX, keys.first(), end));
+        NavigableMap<Long, byte[]> acked = outbox().headMap(upToSeq, true);
+        if (acked.isEmpty()) {
+            return;
+        }
+        // point deletes of the entries held, never a range delete: every iterator on a column family
+        // fragments the range tombstones in its memtable, so with thousands of sites acking, each
+        // outbox read cost grows with the number of acks (the fan-out bench found it)
+        List<Long> seqs = List.copyOf(acked.keySet());
+        store.write(op("ack outbox up to " + upToSeq), batch -> {
+            for (long seq : seqs) {
+                batch.delete(Family.OUTBOX, keys.key(seq));
+            }
+        });
+        acked.clear();
     }
 
     @Override
@@ -208,7 +223,22 @@ final class RocksJournal implements Journal {
             batch.put(Family.META, keys.key(OUTBOX_SEQ), ByteBuffer.allocate(Long.BYTES).putLong(seq).array());
         });
         lastOutboxSeq = seq;
+        outbox().put(seq, report.clone());
         return seq;
+    }
+
+    /**
+     * The site's outbox entries by sequence: read from the store once, then kept in step with every
+     * write of this journal (the only writer of the site's keys), so reading the latest report or
+     * acking costs no iterator.
+     */
+    private NavigableMap<Long, byte[]> outbox() {
+        if (outbox == null) {
+            NavigableMap<Long, byte[]> held = new TreeMap<>();
+            store.scan(op("read outbox"), Family.OUTBOX, keys.first(), keys.end(), (key, value) -> held.put(keys.seq(key), value));
+            outbox = held;
+        }
+        return outbox;
     }
 
     private long lastOutboxSeq() {
