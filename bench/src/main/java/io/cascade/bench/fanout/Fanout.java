@@ -15,9 +15,6 @@ import io.cascade.proto.PublishIntentResponse;
 import io.cascade.proto.RegionHealth;
 import io.cascade.proto.RolloutState;
 import io.cascade.topology.fleet.SiteSpec;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,8 +92,7 @@ final class Fanout {
             }
         }
         fleet.stopEdges();
-        long journalBytes = sizeOf(fleet.fleetSpec().regionNames().stream()
-                .map(region -> settings.workDir().resolve("journal-" + region)).toList());
+        long journalBytes = fleet.journalBytes();
 
         var runSettings = new FanoutReport.Settings(n, settings.rounds(), settings.warmupRounds(), perRegion,
                 settings.tuning().toString());
@@ -170,17 +165,5 @@ final class Fanout {
             }
             Thread.sleep(20);
         }
-    }
-
-    private static long sizeOf(List<Path> dirs) throws IOException {
-        long total = 0;
-        for (Path d : dirs) {
-            if (Files.isDirectory(d)) {
-                try (Stream<Path> files = Files.walk(d)) {
-                    total += files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-                }
-            }
-        }
-        return total;
     }
 }

@@ -36,7 +36,7 @@ public final class FanoutCommand extends ScenarioCommand {
     @Override
     protected BenchReport run(Path dir) throws Exception {
         FanoutSettings settings = new FanoutSettings(edges, rounds, warmup, Duration.ofSeconds(roundTimeoutSeconds),
-                Duration.ofSeconds(setupTimeoutSeconds), EdgeTuning.DEFAULTS, dir);
+                Duration.ofSeconds(setupTimeoutSeconds), EdgeTuning.DEFAULTS);
         try (BenchFleet fleet = BenchFleet.start(edges, dir)) {
             return new Fanout(fleet, settings).run();
         }

@@ -2,7 +2,6 @@ package io.cascade.bench.fanout;
 
 import io.cascade.bench.raw.RawFanoutSettings;
 import io.cascade.edge.EdgeTuning;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -15,14 +14,12 @@ import java.util.Objects;
  * @param roundTimeout how long one round may take before its missing sites are reported
  * @param setupTimeout how long connecting and coming online may take
  * @param tuning       the edges' timers
- * @param workDir      where the edges' journals live
  */
 record FanoutSettings(int edges, int rounds, int warmupRounds, Duration roundTimeout, Duration setupTimeout,
-                      EdgeTuning tuning, Path workDir) {
+                      EdgeTuning tuning) {
 
     FanoutSettings {
         Objects.requireNonNull(tuning, "tuning");
-        Objects.requireNonNull(workDir, "workDir");
         if (edges < 1 || edges > RawFanoutSettings.MAX_EDGES) {
             throw new IllegalArgumentException("--edges must be between 1 and " + RawFanoutSettings.MAX_EDGES + ", got " + edges);
         }

@@ -20,6 +20,7 @@ import io.cascade.topology.launch.LocalFabric;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * The fabric every Cascade scenario runs on: a hub and two relay nats-servers on this machine (ports
@@ -126,6 +128,20 @@ public final class BenchFleet implements AutoCloseable {
             h.close();
         }
         hosts.clear();
+    }
+
+    /** Bytes of the edges' journal files on disk (both regions' stores). */
+    public long journalBytes() throws IOException {
+        long total = 0;
+        for (String region : REGIONS) {
+            Path dir = workDir.resolve("journal-" + region);
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    total += files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+                }
+            }
+        }
+        return total;
     }
 
     public LocalFabric fabric() {

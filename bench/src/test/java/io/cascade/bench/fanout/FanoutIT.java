@@ -1,0 +1,50 @@
+package io.cascade.bench.fanout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cascade.bench.BenchRun;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bench fanout} run small on real nats-servers: raw and Cascade rounds, every site applied, the hub counted all. */
+class FanoutIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyEdgeAppliesEveryRoundsRevisionAndTheHubCountsThemAll() throws Exception {
+        BenchRun run = BenchRun.of(dir, "fanout-60", "fanout", "--edges", "60", "--rounds", "2", "--warmup", "1");
+        JsonNode json = run.json();
+        assertThat(json.path("scenario").asText()).isEqualTo("fanout");
+        assertThat(json.path("settings").path("edges").asInt()).isEqualTo(60);
+        assertThat(json.path("settings").path("edgesPerRelay").path("eu").asInt()).isEqualTo(30);
+        assertThat(json.path("settings").path("edgesPerRelay").path("us").asInt()).isEqualTo(30);
+        assertThat(json.path("raw").path("summary").path("complete").asBoolean()).isTrue();
+        assertThat(json.path("raw").path("rounds")).hasSize(2);
+
+        JsonNode rounds = json.path("rounds");
+        assertThat(rounds).hasSize(2);
+        long previous = 0;
+        for (JsonNode r : rounds) {
+            assertThat(r.path("applied").asInt()).as("round %s", r.path("round")).isEqualTo(60);
+            assertThat(r.path("missing").asInt()).isZero();
+            // each round is a new revision of the same app, after the warm-up's
+            assertThat(r.path("intentRevision").asLong()).isGreaterThan(previous).isGreaterThan(1);
+            previous = r.path("intentRevision").asLong();
+            assertThat(r.path("lastMs").asDouble()).isGreaterThanOrEqualTo(r.path("p99Ms").asDouble())
+                    .isGreaterThanOrEqualTo(r.path("p50Ms").asDouble())
+                    .isGreaterThanOrEqualTo(r.path("firstMs").asDouble());
+            assertThat(r.path("hubRollupMs").asDouble()).isPositive();
+            assertThat(r.path("cpuMs").has("relay-eu")).isTrue();
+        }
+        assertThat(json.path("summary").path("complete").asBoolean()).isTrue();
+        assertThat(json.path("ratios").path("last").asDouble()).isPositive();
+        assertThat(json.path("setup").path("heapPerEdgeKb").asDouble()).isPositive();
+        assertThat(json.path("setup").path("journalBytes").asLong()).isPositive();
+        assertThat(run.md()).contains("# Fan-out, 60 edges", "| raw NATS, 1 msg on a shared subject |",
+                "| Cascade, publish → applied |", "| **ratio** |", "## Rounds");
+    }
+}
