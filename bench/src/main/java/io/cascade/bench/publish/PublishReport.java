@@ -195,7 +195,9 @@ record PublishReport(String scenario, String startedAt, MachineFacts machine, Se
                 .append(settings.deadlineMs()).append(" ms. Every publish is a new bundle version (intent of ")
                 .append(settings.intentBytes()).append(" bytes); the hub answers after JetStream acknowledged its KV ")
                 .append("writes: one revision of `intents`, one `desired` doc per region (")
-                .append(settings.regions().size()).append("). Warm-up: ").append(settings.warmup())
+                .append(settings.regions().size()).append("), acknowledged once stored by the file store (nats-server ")
+                .append("does not fsync each write: its file store syncs on a timer, 2 min by default, and the fabric ")
+                .append("sets no `sync_interval`). Warm-up: ").append(settings.warmup())
                 .append(" publishes at ").append(settings.warmupClients()).append(" clients, not in the tables");
         if (warmup != null) {
             b.append(" (").append(f(warmup.wallMs())).append(" ms, slowest ").append(f(warmup.latencyMs().max()))
