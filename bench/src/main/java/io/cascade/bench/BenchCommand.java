@@ -2,6 +2,7 @@ package io.cascade.bench;
 
 import io.cascade.bench.fanout.FanoutCommand;
 import io.cascade.bench.memory.MemoryCommand;
+import io.cascade.bench.publish.PublishCommand;
 import io.cascade.bench.raw.RawFanoutCommand;
 import io.cascade.topology.launch.CommandMain;
 import picocli.CommandLine;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "cascade-bench 0.1.0",
         description = "Benchmarks on real nats-servers (hub + relays on this machine); each scenario writes "
                 + "<scenario>-<edges>.json and .md to --out.",
-        subcommands = {RawFanoutCommand.class, FanoutCommand.class, MemoryCommand.class})
+        subcommands = {RawFanoutCommand.class, FanoutCommand.class, PublishCommand.class, MemoryCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
