@@ -22,7 +22,6 @@ import io.cascade.edge.provider.Provider;
 import io.cascade.edge.provider.Providers;
 import io.cascade.edge.sync.DesiredFeed;
 import io.cascade.proto.DesiredDoc;
-import io.cascade.proto.FleetServiceGrpc.FleetServiceBlockingStub;
 import io.cascade.proto.Intent;
 import io.cascade.relay.fanout.DesiredView;
 import java.io.IOException;
@@ -88,60 +87,70 @@ final class Catchup {
     }
 
     Run run() throws IOException, InterruptedException {
-        FleetServiceBlockingStub hub = fleet.fleetService();
-        Duration timeout = settings.timeout();
         try (Provider cluster = Providers.fromSpec(PROVIDER)) {
-            // converged: every app at its first version
-            IntentBurst.Outcome initial = IntentBurst.publish(hub, intents(shape.keys(), i -> INITIAL_VERSION),
-                    settings.publishConcurrency());
-            ApplyRecorder first = new ApplyRecorder(cluster);
-            fleet.startEdges(TUNING, site -> first);
-            if (first.awaitLive(initial.latestRevisions(), timeout).isEmpty()) {
-                throw new IllegalStateException("the edge ran " + first.liveCount(initial.latestRevisions()) + " of "
-                        + shape.keys() + " apps at " + INITIAL_VERSION + " after " + timeout + "; no catch-up to measure");
-            }
-            LOG.info("{}: the edge runs all {} apps at {}; stopping it", shape, shape.keys(), INITIAL_VERSION);
-
-            // offline: K deltas
+            convergeOnFirstVersions(cluster);
             fleet.stopEdges();
             long offlineAt = System.nanoTime();
-            CpuTimes publishCpu = fleet.cpu();
-            IntentBurst.Outcome burst = IntentBurst.publish(hub, intents(shape.deltas(), i -> "2.0." + (i + 1)),
-                    settings.publishConcurrency());
-            long publishedAt = System.nanoTime();
-            Publish publish = publish(burst, fleet.cpu().millisSince(publishCpu));
-            Map<String, Long> last = burst.latestRevisions();
-            LOG.info("{}: {} intents published in {} ms", shape, shape.deltas(), burst.wallNanos() / 1_000_000);
-            DesiredView view = fleet.relay(REGION).view();
-            awaitRelay(view, last, timeout);
-            long mirroredAt = System.nanoTime();
-            Mirror mirror = new Mirror(ms(mirroredAt - publishedAt), view.appHead(), view.size());
-
-            // back online on the same journal
-            ApplyRecorder after = new ApplyRecorder(cluster);
-            CpuTimes cpu0 = fleet.cpu();
-            long restartAt = System.nanoTime();
-            EdgeNode edge = fleet.startEdges(TUNING, site -> after).getFirst();
-            long runningAt = System.nanoTime();
-            OptionalLong convergedAt = after.awaitLive(last, timeout);
-            Map<String, Double> cpu = fleet.cpu().millisSince(cpu0);
-            DesiredFeed.Stats stats = edge.stats();
-            long syncs = stats.syncs();
-            Sync sync = new Sync(syncs, stats.fullSyncs(), stats.syncEntries(), stats.syncBytes(),
-                    Math.round(stats.syncEntries() * 1000.0 / shape.keys()) / 1000.0, stats.gaps(), stats.deltasApplied(), 0);
-            Traffic traffic = traffic(edge.config().site());
-            LOG.info("{}: converged {} after {} ms; {} sync(s), {} docs, {} bytes", shape, convergedAt.isPresent(),
-                    convergedAt.isPresent() ? ms(convergedAt.getAsLong() - restartAt) : -1, syncs, sync.docs(), sync.bytes());
-            Thread.sleep(settings.settle().toMillis());
-            sync = new Sync(sync.syncs(), sync.fullSyncs(), sync.docs(), sync.bytes(), sync.docsPerKey(), sync.gaps(),
-                    sync.liveDeltas(), stats.syncs() - syncs);
-            CatchUp catchUp = new CatchUp(convergedAt.isPresent(), ms(restartAt - offlineAt), ms(runningAt - restartAt),
-                    after.firstApplyNanos().stream().mapToDouble(t -> ms(t - restartAt)).findFirst().orElse(-1),
-                    convergedAt.stream().mapToDouble(t -> ms(t - restartAt)).findFirst().orElse(-1));
-            Applies applies = applies(after);
-            fleet.stopEdges();
-            return run(publish, mirror, catchUp, sync, applies, traffic, cpu);
+            Offline offline = publishWhileOffline();
+            return restart(cluster, offline, offlineAt);
         }
+    }
+
+    /** What happened while the edge was stopped: the publishes, each app's last revision, the relay catching up. */
+    private record Offline(Publish publish, Map<String, Long> last, Mirror mirror) {}
+
+    /** Publishes every app at {@link #INITIAL_VERSION}, starts the edge and waits until its provider runs them. */
+    private void convergeOnFirstVersions(Provider cluster) throws IOException, InterruptedException {
+        IntentBurst.Outcome initial = IntentBurst.publish(fleet.fleetService(),
+                intents(shape.keys(), i -> INITIAL_VERSION), settings.publishConcurrency());
+        ApplyRecorder first = new ApplyRecorder(cluster);
+        fleet.startEdges(TUNING, site -> first);
+        if (first.awaitLive(initial.latestRevisions(), settings.timeout()).isEmpty()) {
+            throw new IllegalStateException("the edge ran " + first.liveCount(initial.latestRevisions()) + " of "
+                    + shape.keys() + " apps at " + INITIAL_VERSION + " after " + settings.timeout()
+                    + "; no catch-up to measure");
+        }
+        LOG.info("{}: the edge runs all {} apps at {}; stopping it", shape, shape.keys(), INITIAL_VERSION);
+    }
+
+    /** The K deltas, then the wait until the region's relay holds every app's last revision. */
+    private Offline publishWhileOffline() throws InterruptedException {
+        CpuTimes cpu = fleet.cpu();
+        long apiCalls = hubApiCalls();
+        IntentBurst.Outcome burst = IntentBurst.publish(fleet.fleetService(),
+                intents(shape.deltas(), i -> "2.0." + (i + 1)), settings.publishConcurrency());
+        long publishedAt = System.nanoTime();
+        Publish publish = publish(burst, fleet.cpu().millisSince(cpu), hubApiCalls() - apiCalls);
+        LOG.info("{}: {} intents published in {} ms", shape, shape.deltas(), publish.wallMs());
+        Map<String, Long> last = burst.latestRevisions();
+        DesiredView view = fleet.relay(REGION).view();
+        awaitRelay(view, last, settings.timeout());
+        return new Offline(publish, last, new Mirror(ms(System.nanoTime() - publishedAt), view.appHead(), view.size()));
+    }
+
+    /** Restarts the edge on its journal, waits until it runs every app's last revision, then lets it settle. */
+    private Run restart(Provider cluster, Offline offline, long offlineAt) throws IOException, InterruptedException {
+        ApplyRecorder after = new ApplyRecorder(cluster);
+        CpuTimes cpu0 = fleet.cpu();
+        long restartAt = System.nanoTime();
+        EdgeNode edge = fleet.startEdges(TUNING, site -> after).getFirst();
+        long runningAt = System.nanoTime();
+        OptionalLong convergedAt = after.awaitLive(offline.last(), settings.timeout());
+        Map<String, Double> cpu = fleet.cpu().millisSince(cpu0);
+        DesiredFeed.Stats stats = edge.stats();
+        Sync sync = new Sync(stats.syncs(), stats.fullSyncs(), stats.syncEntries(), stats.syncBytes(),
+                Math.round(stats.syncEntries() * 1000.0 / shape.keys()) / 1000.0, stats.gaps(), stats.deltasApplied(), 0);
+        Traffic traffic = traffic(edge.config().site());
+        LOG.info("{}: converged {} after {} ms; {}", shape, convergedAt.isPresent(),
+                convergedAt.isPresent() ? ms(convergedAt.getAsLong() - restartAt) : -1, sync);
+        Thread.sleep(settings.settle().toMillis());
+        sync = sync.withSyncsDuringSettle(stats.syncs() - sync.syncs());
+        CatchUp catchUp = new CatchUp(convergedAt.isPresent(), ms(restartAt - offlineAt), ms(runningAt - restartAt),
+                after.firstApplyNanos().stream().mapToDouble(t -> ms(t - restartAt)).findFirst().orElse(-1),
+                convergedAt.stream().mapToDouble(t -> ms(t - restartAt)).findFirst().orElse(-1));
+        Applies applies = applies(after);
+        fleet.stopEdges();
+        return run(offline.publish(), offline.mirror(), catchUp, sync, applies, traffic, cpu);
     }
 
     private Run run(Publish publish, Mirror mirror, CatchUp catchUp, Sync sync, Applies applies, Traffic traffic,
@@ -170,13 +179,13 @@ final class Catchup {
                 .toList();
     }
 
-    private Publish publish(IntentBurst.Outcome burst, Map<String, Double> cpuMs) {
+    private Publish publish(IntentBurst.Outcome burst, Map<String, Double> cpuMs, long apiCalls) {
         double[] lat = burst.latenciesMs();
         double wallMs = ms(burst.wallNanos());
         long lastRevision = burst.published().stream().mapToLong(IntentBurst.Published::revision).max().orElse(0);
         return new Publish(lat.length, settings.publishConcurrency(), wallMs, round1(lat.length / (wallMs / 1000.0)),
                 round1(percentile(lat, 50)), round1(percentile(lat, 99)), round1(percentile(lat, 100)), burst.unchanged(),
-                lastRevision, cpuMs);
+                lastRevision, cpuMs, apiCalls);
     }
 
     /** Waits until the relay's view holds every app at (at least) its last intent revision. */
@@ -228,6 +237,11 @@ final class Catchup {
         });
         int total = perApp.values().stream().mapToInt(Integer::intValue).sum();
         return new Applies(perApp.size(), total, min, max, recorder.removes(), notOnce);
+    }
+
+    /** JetStream API requests the hub's nats-server has served so far. */
+    private long hubApiCalls() throws InterruptedException {
+        return fleet.fabric().hub().monitor("/jsz").path("api").path("total").asLong();
     }
 
     /** The edge's connection in its relay's nats-server {@code /connz}, found by its client name. */

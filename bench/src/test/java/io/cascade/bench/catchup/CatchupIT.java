@@ -37,7 +37,7 @@ class CatchupIT {
 
         String md = Files.readString(out.resolve("catchup-200x10.md"));
         assertThat(md).contains("# Catch-up: one edge offline while K deltas on M keys are published",
-                "| 200 | 10 |", "## The catch-up in detail").doesNotContain("**no**", "not converged");
+                "| 200 | 10 |", "## The catch-up in detail", "## Publishing the K deltas").doesNotContain("**no**", "not converged");
         assertThat(r.out()).contains("\"scenario\" : \"catchup\"", "wrote " + out.resolve("catchup-200x10.md"));
         assertThat(ProcessHandle.current().children()
                 .filter(p -> p.isAlive() && p.info().command().orElse("").endsWith("nats-server"))).isEmpty();
@@ -75,6 +75,7 @@ class CatchupIT {
         assertThat(publish.path("maxMs").asDouble()).isGreaterThanOrEqualTo(publish.path("p99Ms").asDouble())
                 .isGreaterThanOrEqualTo(publish.path("p50Ms").asDouble());
         assertThat(publish.path("cpuMs").has("hub")).isTrue();
+        assertThat(publish.path("hubJetStreamApiCalls").asLong()).as("the hub's KV work is counted").isPositive();
 
         assertThat(run.path("mirror").path("relayKeys").asInt()).isEqualTo(keys);
         assertThat(run.path("mirror").path("relayAppHead").asLong()).isPositive();
