@@ -1,5 +1,6 @@
 package io.cascade.bench;
 
+import io.cascade.bench.catchup.CatchupCommand;
 import io.cascade.bench.fanout.FanoutCommand;
 import io.cascade.bench.memory.MemoryCommand;
 import io.cascade.bench.publish.PublishCommand;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "cascade-bench 0.1.0",
         description = "Benchmarks on real nats-servers (hub + relays on this machine); each scenario writes "
                 + "<scenario>-<edges>.json and .md to --out.",
-        subcommands = {RawFanoutCommand.class, FanoutCommand.class, PublishCommand.class, MemoryCommand.class})
+        subcommands = {RawFanoutCommand.class, FanoutCommand.class, CatchupCommand.class, PublishCommand.class,
+                MemoryCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
