@@ -111,7 +111,7 @@ public final class Hub implements AutoCloseable {
                     "Cascade desired docs: <region>.app.<app> and <region>.site.<site>.<app>, mirrored by the relays");
             KeyValue rollupBucket = bucket(nats, Subjects.KV_ROLLUP, 1,
                     "Cascade region rollups: key <region>, written by that region's relay");
-            DesiredDocs desired = new DesiredDocs(desiredBucket, config.fleet());
+            DesiredDocs desired = new DesiredDocs(desiredBucket, nats.jetStreamManagement(), config.fleet());
             Intents intents = new Intents(intentsBucket, nats.jetStream(), config.fleet(), nats.getMaxPayload(), desired);
             try {
                 rollups = Rollups.start(nats, rollupBucket, desiredBucket, Clock.systemUTC(), metrics);

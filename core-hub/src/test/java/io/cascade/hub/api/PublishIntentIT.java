@@ -176,6 +176,20 @@ class PublishIntentIT {
     }
 
     @Test
+    void publishesLeaveNoConsumersBehindOnTheDesiredBucket() throws Exception {
+        long before = HUB.desiredConsumers();
+        for (int i = 1; i <= 5; i++) {
+            HUB.publish(valid("quiet").setBundle(valid("quiet").getBundle().toBuilder().setVersion("1.0." + i))
+                    .addOverrides(override("eu", "store-eu-0001", "ip", "10.1.0." + i)).build());
+        }
+        // listing a bucket's keys through KeyValue.keys() made a consumer per call that the server keeps ~5 s;
+        // at the publish bench's rate that was hundreds of consumers and most of the server's CPU per publish
+        assertThat(HUB.desiredConsumers()).isEqualTo(before);
+        assertThat(HUB.desiredKeys("quiet")).containsExactlyInAnyOrder("eu.app.quiet", "us.app.quiet",
+                "eu.site.store-eu-0001.quiet");
+    }
+
+    @Test
     void aSecondPublishWithWavesKeepsTheOldStableAndStartsTheNewAsCandidate() throws Exception {
         Intent v1 = valid("canary").setRollout(waves(10, 50, 100)).build();
         Intent v2 = v1.toBuilder().setBundle(SampleIntents.bundle("2.0.0")).build();

@@ -138,6 +138,11 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback {
         return new Stores(jsm.getStreamInfo("KV_intents").getStreamState(), jsm.getStreamInfo("KV_desired").getStreamState());
     }
 
+    /** Consumers on KV {@code desired}'s stream right now (the hub's own watch among them). */
+    public long desiredConsumers() throws Exception {
+        return nats.jetStreamManagement().getStreamInfo("KV_desired").getStreamState().getConsumerCount();
+    }
+
     /** Asserts that {@code call} fails with this status code and exactly this description. */
     public static void assertStatus(ThrowingCallable call, Status.Code code, String description) {
         assertThatThrownBy(call).satisfies(e -> {
