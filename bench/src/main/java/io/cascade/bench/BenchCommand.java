@@ -1,6 +1,7 @@
 package io.cascade.bench;
 
 import io.cascade.bench.raw.RawFanoutCommand;
+import io.cascade.bench.rollup.RollupCommand;
 import io.cascade.topology.launch.CommandMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "cascade-bench 0.1.0",
         description = "Benchmarks on real nats-servers (hub + relays on this machine); each scenario writes "
                 + "<scenario>-<edges>.json and .md to --out.",
-        subcommands = RawFanoutCommand.class)
+        subcommands = {RawFanoutCommand.class, RollupCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
