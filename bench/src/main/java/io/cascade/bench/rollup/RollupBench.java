@@ -197,7 +197,13 @@ final class RollupBench {
         }
     }
 
-    /** Counters of the hub and every relay server, and CPU, read one after the other. */
+    /**
+     * Counters of the hub and every relay server, and CPU, read one after the other.
+     *
+     * @param hub    the hub's nats-server
+     * @param relays each relay's nats-server, by region
+     * @param cpu    CPU so far of the servers and this JVM
+     */
     private record Readings(ServerCounters hub, Map<String, ServerCounters> relays, CpuTimes cpu) {
         static Readings take(LocalFabric fabric) throws InterruptedException {
             ServerCounters hub = ServerCounters.read(fabric.hub());

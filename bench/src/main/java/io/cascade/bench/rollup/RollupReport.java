@@ -169,7 +169,8 @@ record RollupReport(String scenario, String startedAt, MachineFacts machine, Set
                 .append(settings.app()).append("`) on every site; the relays roll status up into the hub's KV.\n");
         b.append("- **flat**: ").append(n).append(" plain connections straight to the hub's nats-server, each sending ")
                 .append("its site's real messages on `cascade.status.<region>.<site>` at the same heartbeat; ")
-                .append("one subscriber at the hub takes them all.\n\n");
+                .append("one subscriber at the hub takes them all. Plain publishes: a flat hub acknowledging each report, ")
+                .append("as the relays do, would add as many messages again (its acks).\n\n");
 
         Set<String> procs = new LinkedHashSet<>(cascade.cpuMs().keySet());
         procs.addAll(flat.cpuMs().keySet());

@@ -28,7 +28,12 @@ final class ServerCounters {
     private static final Pattern JS_DOMAIN = Pattern.compile("\\$JS\\.([^.]+)\\.API\\..*");
     private static final int PAGE = 1024;
 
-    /** A count of messages and payload bytes. */
+    /**
+     * A count of messages and payload bytes.
+     *
+     * @param msgs  messages
+     * @param bytes their payload bytes
+     */
     private record Count(long msgs, long bytes) {
         Count plus(Count o) {
             return new Count(msgs + o.msgs, bytes + o.bytes);
