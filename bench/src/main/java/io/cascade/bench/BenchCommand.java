@@ -5,6 +5,7 @@ import io.cascade.bench.fanout.FanoutCommand;
 import io.cascade.bench.memory.MemoryCommand;
 import io.cascade.bench.publish.PublishCommand;
 import io.cascade.bench.raw.RawFanoutCommand;
+import io.cascade.bench.rollup.RollupCommand;
 import io.cascade.topology.launch.CommandMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,8 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "cascade-bench 0.1.0",
         description = "Benchmarks on real nats-servers (hub + relays on this machine); each scenario writes "
                 + "<scenario>-<edges>.json and .md to --out.",
-        subcommands = {RawFanoutCommand.class, FanoutCommand.class, CatchupCommand.class, PublishCommand.class,
-                MemoryCommand.class})
+        subcommands = {RawFanoutCommand.class, FanoutCommand.class, CatchupCommand.class, RollupCommand.class,
+                PublishCommand.class, MemoryCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

@@ -7,6 +7,7 @@ import io.cascade.topology.fleet.Fleets;
 import io.cascade.topology.fleet.RegionSpec;
 import io.cascade.topology.fleet.SiteSpec;
 import io.cascade.topology.launch.Daemon;
+import io.cascade.topology.launch.DurationConverter;
 import io.cascade.topology.launch.LocalFabric;
 import io.cascade.topology.launch.NatsServerProcess;
 import io.nats.client.Connection;

@@ -1,11 +1,14 @@
-package io.cascade.cli.up;
+package io.cascade.topology.launch;
 
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads durations such as {@code 500ms}, {@code 60s}, {@code 2m}. */
-final class DurationConverter implements ITypeConverter<Duration> {
+/**
+ * Reads durations such as {@code 500ms}, {@code 60s}, {@code 2m}: the command-line options of {@code cascade up}
+ * and of the benchmarks.
+ */
+public final class DurationConverter implements ITypeConverter<Duration> {
 
     @Override
     public Duration convert(String value) {
