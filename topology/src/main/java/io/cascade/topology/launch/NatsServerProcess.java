@@ -13,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +32,18 @@ public final class NatsServerProcess implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static final int STOP_GRACE_SECONDS = 10;
+
+    /**
+     * Servers this JVM started and has not stopped. A child process outlives the JVM that started it,
+     * so when this JVM is terminated (SIGTERM, Ctrl-C) before it closed them, a shutdown hook stops
+     * them: a benchmark or test run that is cut short leaves no nats-server behind.
+     */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(NatsServerProcess::stop),
+                "nats-server-reaper"));
+    }
 
     private final NatsServerConfig config;
     private final Path dir;
@@ -75,6 +89,7 @@ public final class NatsServerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start nats-server for " + name(), e);
         }
+        RUNNING.add(process);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!healthy()) {
             if (!process.isAlive()) {
@@ -164,6 +179,7 @@ public final class NatsServerProcess implements AutoCloseable {
     /** SIGKILL, as a crash would; {@link #restart} brings it back. */
     public synchronized void kill() throws InterruptedException {
         if (process != null && process.isAlive()) {
+            RUNNING.remove(process);
             process.destroyForcibly();
             process.waitFor();
             LOG.info("nats-server {} killed", name());
@@ -180,6 +196,7 @@ public final class NatsServerProcess implements AutoCloseable {
     }
 
     private static void stop(Process p) {
+        RUNNING.remove(p);
         p.destroy();
         boolean interrupted = false;
         try {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.FleetFile;
 import io.cascade.topology.fleet.Fleets;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +36,37 @@ class LocalFabricIT {
             assertThat(dir.resolve("relay-us/nats.log")).exists();
         }
         assertThat(pids).hasSize(3).allSatisfy(pid -> assertThat(ProcessHandle.of(pid)).isEmpty());
+    }
+
+    @Test
+    void aJvmTerminatedBeforeClosingItsFabricTakesTheServersWithIt() throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                FabricHolder.class.getName(), dir.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        List<Long> pids = new ArrayList<>();
+        List<Long> survivors;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream()))) {
+            String line;
+            do {
+                line = out.readLine(); // the holder's log lines come first
+            } while (line != null && !line.startsWith("pids "));
+            assertThat(line).as("the holder printed its servers' pids").isNotNull();
+            for (String pid : line.substring("pids ".length()).split(" ")) {
+                pids.add(Long.parseLong(pid));
+            }
+            assertThat(pids).hasSize(3).allSatisfy(pid -> assertThat(ProcessHandle.of(pid)).isPresent());
+
+            holder.destroy(); // SIGTERM, as Ctrl-C or a CI timeout would
+            assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            survivors = pids.stream().filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).toList();
+        } finally {
+            holder.destroyForcibly();
+            pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        }
+        // the shutdown hook stopped them before the JVM exited; without it they are left to init
+        assertThat(survivors).isEmpty();
     }
 
     @Test
