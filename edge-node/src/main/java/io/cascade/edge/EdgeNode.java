@@ -76,6 +76,7 @@ public final class EdgeNode implements AutoCloseable {
     private Duration syncBackoff;
     private final java.util.concurrent.atomic.AtomicBoolean syncRetryScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
+    private volatile long lastDeltaArrived;
 
     private EdgeNode(EdgeConfig config, EdgeTuning tuning, Connection nats, Journal journal, Provider provider,
                      ScheduledExecutorService timers, EdgeMetrics metrics) {
@@ -125,8 +126,15 @@ public final class EdgeNode implements AutoCloseable {
 
     private void subscribe() {
         nats.addConnectionListener(reconnects);
-        dispatcher = nats.createDispatcher(m -> offer(m.getSubject().equals(Subjects.beacon(config.region()))
-                ? new BeaconArrived(m.getData()) : new DeltaArrived(m.getData(), System.nanoTime())));
+        dispatcher = nats.createDispatcher(m -> {
+            if (m.getSubject().equals(Subjects.beacon(config.region()))) {
+                offer(new BeaconArrived(m.getData()));
+            } else {
+                long now = System.nanoTime();
+                lastDeltaArrived = now;
+                offer(new DeltaArrived(m.getData(), now));
+            }
+        });
         dispatcher.subscribe(Subjects.appDeltas(config.region()));
         dispatcher.subscribe(Subjects.siteDeltas(config.region(), config.site()));
         dispatcher.subscribe(Subjects.beacon(config.region()));
@@ -301,6 +309,14 @@ public final class EdgeNode implements AutoCloseable {
 
     public EdgeConfig config() {
         return config;
+    }
+
+    /**
+     * {@code System.nanoTime()} when the last live delta reached this site's connection (before its
+     * thread took it up), 0 before the first: lets a benchmark tell delivery from the site's own work.
+     */
+    public long lastDeltaArrivedNanos() {
+        return lastDeltaArrived;
     }
 
     public DesiredFeed.Stats stats() {

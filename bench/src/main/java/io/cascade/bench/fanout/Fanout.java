@@ -8,6 +8,7 @@ import io.cascade.bench.fleet.BenchIntents;
 import io.cascade.bench.raw.RawFanout;
 import io.cascade.bench.raw.RawFanoutReport;
 import io.cascade.bench.raw.RawFanoutSettings;
+import io.cascade.edge.EdgeNode;
 import io.cascade.edge.EdgeTuning;
 import io.cascade.edge.provider.Providers;
 import io.cascade.proto.PublishIntentRequest;
@@ -15,6 +16,7 @@ import io.cascade.proto.PublishIntentResponse;
 import io.cascade.proto.RegionHealth;
 import io.cascade.proto.RolloutState;
 import io.cascade.topology.fleet.SiteSpec;
+import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,7 +74,7 @@ final class Fanout {
         ApplyClock clock = new ApplyClock(APP, slots);
         long heapBefore = Jvm.usedHeapAfterGc();
         long t0 = System.nanoTime();
-        fleet.startEdges(settings.tuning(), site -> clock.wrap(site, Providers.fromSpec("sim:seed=1")));
+        List<EdgeNode> edges = fleet.startEdges(settings.tuning(), site -> clock.wrap(site, Providers.fromSpec("sim:seed=1")));
         double startMs = Jvm.ms(System.nanoTime() - t0);
         LOG.info("{} edges started in {} ms", n, startMs);
         long t1 = System.nanoTime();
@@ -83,12 +85,16 @@ final class Fanout {
 
         List<FanoutRound> measured = new ArrayList<>();
         for (int r = 1 - settings.warmupRounds(); r <= settings.rounds(); r++) {
-            FanoutRound round = round(clock, r, "v" + (r + settings.warmupRounds()));
+            FanoutRound round = round(clock, edges, r, "v" + (r + settings.warmupRounds()));
             LOG.info("round {}{}: first {} ms, p50 {}, p99 {}, last {}, hub N/N {}, applied {}/{}", r,
                     r < 1 ? " (warm-up)" : "", round.firstMs(), round.p50Ms(), round.p99Ms(), round.lastMs(),
                     round.hubRollupMs(), round.applied(), n);
-            if (r >= 1) {
+            if (r >= 1 || round.error() != null) {
                 measured.add(round);
+            }
+            if (round.error() != null) {
+                LOG.warn("round {}: {}; no further rounds", r, round.error());
+                break;
             }
         }
         fleet.stopEdges();
@@ -96,14 +102,14 @@ final class Fanout {
 
         var runSettings = new FanoutReport.Settings(n, settings.rounds(), settings.warmupRounds(), perRegion,
                 settings.tuning().toString());
-        FanoutReport.Summary summary = FanoutReport.Summary.of(measured);
+        FanoutReport.Summary summary = FanoutReport.Summary.of(measured, settings.rounds());
         return new FanoutReport(FanoutReport.SCENARIO, startedAt, machine, runSettings, raw.shared(),
                 new FanoutReport.Setup(startMs, onlineMs, heapPerEdgeKb, journalBytes), measured, summary,
                 FanoutReport.Ratios.of(summary, raw.shared().summary()));
     }
 
     /** One round: publish version {@code version}, wait for every apply and the hub's N/N, then for the promotion. */
-    private FanoutRound round(ApplyClock clock, int round, String version) throws Exception {
+    private FanoutRound round(ApplyClock clock, List<EdgeNode> edges, int round, String version) throws Exception {
         int n = settings.edges();
         AtomicLong hubAt = new AtomicLong();
         AtomicLong target = new AtomicLong(-1);
@@ -117,9 +123,15 @@ final class Fanout {
         long gcBefore = Jvm.gcPauseMillis();
         try (AutoCloseable watch = fleet.hub().rollups().subscribe(checkHub)) {
             long sentAt = System.nanoTime();
-            PublishIntentResponse published = fleet.fleetService().withDeadlineAfter(30, TimeUnit.SECONDS)
-                    .publishIntent(PublishIntentRequest.newBuilder()
-                            .setIntent(BenchIntents.app(APP, version, PAD_BYTES)).build());
+            PublishIntentResponse published;
+            try {
+                published = fleet.fleetService().withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .publishIntent(PublishIntentRequest.newBuilder()
+                                .setIntent(BenchIntents.app(APP, version, PAD_BYTES)).build());
+            } catch (StatusRuntimeException e) {
+                return FanoutRound.failed(round, n, sentAt, fleet.cpu().millisSince(before),
+                        Jvm.gcPauseMillis() - gcBefore, "PublishIntent failed: " + e.getStatus());
+            }
             long publishedAt = System.nanoTime();
             long revision = published.getIntentRevision();
             target.set(revision);
@@ -132,7 +144,7 @@ final class Fanout {
                 }
             }
             CpuTimes after = fleet.cpu();
-            FanoutRound result = FanoutRound.of(round, revision, clock, sentAt, publishedAt, hubAt.get(),
+            FanoutRound result = FanoutRound.of(round, revision, clock, deliveries(edges, sentAt), sentAt, publishedAt, hubAt.get(),
                     after.millisSince(before), Jvm.gcPauseMillis() - gcBefore);
             awaitPromoted(revision);
             return result;
@@ -149,6 +161,12 @@ final class Fanout {
         } catch (TimeoutException e) {
             LOG.warn("{}; starting the next round anyway", e.getMessage());
         }
+    }
+
+    /** Sorted nanoseconds from {@code sentAt} to each site's receipt of its last delta, for those that got one since. */
+    private static long[] deliveries(List<EdgeNode> edges, long sentAt) {
+        return edges.stream().mapToLong(EdgeNode::lastDeltaArrivedNanos).filter(t -> t >= sentAt)
+                .map(t -> t - sentAt).sorted().toArray();
     }
 
     private long online() {

@@ -55,22 +55,32 @@ public record FanoutReport(String scenario, String startedAt, MachineFacts machi
      * @param medianLastMs     median over rounds of the last apply
      * @param bestLastMs       fastest round's last apply
      * @param worstLastMs      slowest round's last apply
+     * @param medianDeliveredP99Ms  median over rounds of the delta's p99 receipt at the sites
+     * @param medianDeliveredLastMs median over rounds of the delta's last receipt
      * @param medianHubRollupMs median over rounds of the hub rollup showing N/N READY
      * @param meanCpuMs        CPU per round, mean over rounds, per process
      */
     public record Summary(boolean complete, double medianFirstMs, double medianP50Ms, double medianP99Ms,
-                          double medianLastMs, double bestLastMs, double worstLastMs, double medianHubRollupMs,
+                          double medianLastMs, double bestLastMs, double worstLastMs, double medianDeliveredP50Ms,
+                          double medianDeliveredP99Ms, double medianDeliveredLastMs, double medianHubRollupMs,
                           Map<String, Double> meanCpuMs) {
-        static Summary of(List<FanoutRound> rounds) {
+        static Summary of(List<FanoutRound> all, int expectedRounds) {
+            List<FanoutRound> rounds = all.stream().filter(r -> r.error() == null).toList();
+            if (rounds.isEmpty()) {
+                return new Summary(false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
+            }
             double[] last = rounds.stream().mapToDouble(FanoutRound::lastMs).sorted().toArray();
             Map<String, Double> cpu = new LinkedHashMap<>();
             rounds.forEach(r -> r.cpuMs().forEach((k, v) -> cpu.merge(k, v, Double::sum)));
             cpu.replaceAll((k, v) -> BenchReport.round1(v / rounds.size()));
-            return new Summary(rounds.stream().allMatch(r -> r.missing() == 0 && r.hubRollupMs() >= 0),
+            return new Summary(all.size() == expectedRounds && all.stream().allMatch(FanoutRound::ok),
                     median(rounds.stream().mapToDouble(FanoutRound::firstMs).toArray()),
                     median(rounds.stream().mapToDouble(FanoutRound::p50Ms).toArray()),
                     median(rounds.stream().mapToDouble(FanoutRound::p99Ms).toArray()),
                     median(last), last[0], last[last.length - 1],
+                    median(rounds.stream().mapToDouble(FanoutRound::deliveredP50Ms).toArray()),
+                    median(rounds.stream().mapToDouble(FanoutRound::deliveredP99Ms).toArray()),
+                    median(rounds.stream().mapToDouble(FanoutRound::deliveredLastMs).toArray()),
                     median(rounds.stream().mapToDouble(FanoutRound::hubRollupMs).toArray()), cpu);
         }
     }
@@ -78,14 +88,18 @@ public record FanoutReport(String scenario, String startedAt, MachineFacts machi
     /**
      * Median Cascade time over median raw time, same percentile.
      *
-     * @param last last apply over last raw receipt (the issue's "within 3x of raw NATS")
-     * @param p99  p99 over p99
-     * @param p50  p50 over p50
+     * @param last          last apply over last raw receipt (the issue's "within 3x of raw NATS")
+     * @param p99           p99 over p99
+     * @param p50           p50 over p50
+     * @param deliveredLast the delta's last receipt at a site over the last raw receipt (the messaging path alone)
+     * @param deliveredP99  the delta's p99 receipt over the raw p99
      */
-    public record Ratios(double last, double p99, double p50) {
+    public record Ratios(double last, double p99, double p50, double deliveredLast, double deliveredP99) {
         static Ratios of(Summary cascade, RawFanoutReport.Summary raw) {
             return new Ratios(ratio(cascade.medianLastMs(), raw.medianLastMs()),
-                    ratio(cascade.medianP99Ms(), raw.medianP99Ms()), ratio(cascade.medianP50Ms(), raw.medianP50Ms()));
+                    ratio(cascade.medianP99Ms(), raw.medianP99Ms()), ratio(cascade.medianP50Ms(), raw.medianP50Ms()),
+                    ratio(cascade.medianDeliveredLastMs(), raw.medianLastMs()),
+                    ratio(cascade.medianDeliveredP99Ms(), raw.medianP99Ms()));
         }
 
         private static double ratio(double a, double b) {
@@ -100,7 +114,10 @@ public record FanoutReport(String scenario, String startedAt, MachineFacts machi
 
     @Override
     public String incompleteReason() {
-        return "some sites did not apply a round's revision, the hub never counted them all, or a raw subscriber missed a message";
+        return rounds.stream().filter(r -> r.error() != null).findFirst()
+                .map(r -> "round " + r.round() + ": " + r.error())
+                .orElse("some sites did not apply a round's revision, the hub never counted them all, or a raw "
+                        + "subscriber missed a message");
     }
 
     @Override
@@ -129,28 +146,36 @@ public record FanoutReport(String scenario, String startedAt, MachineFacts machi
                 .append(f(s.medianP50Ms())).append(" ms | ").append(f(s.medianP99Ms())).append(" ms | ")
                 .append(f(s.medianLastMs())).append(" ms (").append(f(s.bestLastMs())).append("–")
                 .append(f(s.worstLastMs())).append(") | ").append(f(s.medianHubRollupMs())).append(" ms |\n");
-        b.append("| **ratio** | | ").append(ratios.p50()).append("× | ").append(ratios.p99()).append("× | **")
-                .append(ratios.last()).append("×** | |\n\n");
+        b.append("| ratio, applied / raw | | ").append(ratios.p50()).append("× | ").append(ratios.p99()).append("× | **")
+                .append(ratios.last()).append("×** | |\n");
+        b.append("| Cascade, publish → delta delivered to the site's connection | | ").append(f(s.medianDeliveredP50Ms()))
+                .append(" ms | ").append(f(s.medianDeliveredP99Ms())).append(" ms | ").append(f(s.medianDeliveredLastMs()))
+                .append(" ms | |\n");
+        b.append("| ratio, delivered / raw | | | ").append(ratios.deliveredP99()).append("× | **")
+                .append(ratios.deliveredLast()).append("×** | |\n\n");
         b.append("Setup: ").append(settings.edges()).append(" edges started in ").append(f(setup.startMs()))
                 .append(" ms, all online at the hub ").append(f(setup.onlineMs())).append(" ms later; heap ")
                 .append(f(setup.heapPerEdgeKb())).append(" KB per edge; journals ")
                 .append(setup.journalBytes() / 1024).append(" KB on disk. Edge timers: ").append(settings.tuning())
                 .append(".\n\n## Rounds\n\n");
         List<String> procs = rounds.isEmpty() ? List.of() : List.copyOf(rounds.getFirst().cpuMs().keySet());
-        b.append("| round | revision | publish | first | p50 | p99 | last | hub N/N | applied |");
+        b.append("| round | revision | publish | first | p50 | p99 | last | delivered p99 | delivered last | hub N/N | applied |");
         procs.forEach(p -> b.append(" CPU ").append(p).append(" |"));
-        b.append(" GC pauses |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        b.append(" GC pauses |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         procs.forEach(p -> b.append("---:|"));
         b.append("---:|\n");
         for (FanoutRound x : rounds) {
             b.append("| ").append(x.round()).append(" | ").append(x.intentRevision()).append(" | ")
                     .append(f(x.publishMs())).append(" | ").append(f(x.firstMs())).append(" | ")
                     .append(f(x.p50Ms())).append(" | ").append(f(x.p99Ms())).append(" | ").append(f(x.lastMs()))
+                    .append(" | ").append(f(x.deliveredP99Ms())).append(" | ").append(f(x.deliveredLastMs()))
                     .append(" | ").append(f(x.hubRollupMs())).append(" | ").append(x.applied()).append('/')
                     .append(x.applied() + x.missing()).append(" |");
             procs.forEach(p -> b.append(' ').append(f(x.cpuMs().getOrDefault(p, 0.0))).append(" |"));
             b.append(' ').append(f(x.gcPauseMs())).append(" |\n");
         }
+        rounds.stream().filter(x -> x.error() != null).forEach(x ->
+                b.append("\n**Round ").append(x.round()).append(" failed:** ").append(x.error()).append('\n'));
         b.append("\nTimes in ms from the PublishIntent call to each site's provider apply (same JVM clock); ")
                 .append("CPU per round from /proc (10 ms ticks). Raw rounds: see the JSON (`raw.rounds`).\n");
         return b.toString();

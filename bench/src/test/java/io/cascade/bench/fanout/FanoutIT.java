@@ -38,6 +38,10 @@ class FanoutIT {
                     .isGreaterThanOrEqualTo(r.path("p50Ms").asDouble())
                     .isGreaterThanOrEqualTo(r.path("firstMs").asDouble());
             assertThat(r.path("hubRollupMs").asDouble()).isPositive();
+            // every site got the delta on its connection before it applied it
+            assertThat(r.path("deliveredLastMs").asDouble()).isPositive()
+                    .isLessThanOrEqualTo(r.path("lastMs").asDouble())
+                    .isGreaterThanOrEqualTo(r.path("deliveredP99Ms").asDouble());
             assertThat(r.path("cpuMs").has("relay-eu")).isTrue();
         }
         assertThat(json.path("summary").path("complete").asBoolean()).isTrue();
@@ -45,6 +49,7 @@ class FanoutIT {
         assertThat(json.path("setup").path("heapPerEdgeKb").asDouble()).isPositive();
         assertThat(json.path("setup").path("journalBytes").asLong()).isPositive();
         assertThat(run.md()).contains("# Fan-out, 60 edges", "| raw NATS, 1 msg on a shared subject |",
-                "| Cascade, publish → applied |", "| **ratio** |", "## Rounds");
+                "| Cascade, publish → applied |", "| ratio, applied / raw |",
+                "| Cascade, publish → delta delivered to the site's connection |", "## Rounds");
     }
 }
