@@ -1,12 +1,9 @@
 package io.cascade.bench.catchup;
 
-import static io.cascade.bench.catchup.CatchupCommandTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cascade.bench.catchup.CatchupCommandTest.Run;
-import java.nio.file.Files;
+import io.cascade.bench.BenchRun;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,12 +19,9 @@ class CatchupIT {
 
     @Test
     void anEdgeOfflineDuring200DeltasOn10KeysCatchesUpWithOneDocAndOneApplyPerKey() throws Exception {
-        Path out = dir.resolve("results");
-        Run r = run("catchup", "--deltas", "200", "--keys", "10", "--settle", "500", "--timeout", "120",
-                "--out", out.toString(), "--work-dir", dir.resolve("work").toString());
-
-        assertThat(r.exitCode()).as(r.err()).isZero();
-        JsonNode json = new ObjectMapper().readTree(Files.readString(out.resolve("catchup-200x10.json")));
+        BenchRun r = BenchRun.of(dir, "catchup-200x10", "catchup",
+                "--deltas", "200", "--keys", "10", "--settle", "500", "--timeout", "120");
+        JsonNode json = r.json();
         assertThat(json.path("scenario").asText()).isEqualTo("catchup");
         assertThat(json.path("machine").path("natsServer").asText()).matches("\\d+\\.\\d+\\.\\d+.*");
         assertThat(json.path("settings").path("site").asText()).isEqualTo("eu-site-0001");
@@ -35,27 +29,22 @@ class CatchupIT {
         assertThat(json.path("runs")).hasSize(1);
         assertRun(json.path("runs").get(0), 200, 10);
 
-        String md = Files.readString(out.resolve("catchup-200x10.md"));
+        String md = r.md();
         assertThat(md).contains("# Catch-up: one edge offline while K deltas on M keys are published",
                 "| 200 | 10 |", "## The catch-up in detail", "## Publishing the K deltas").doesNotContain("**no**", "not converged");
-        assertThat(r.out()).contains("\"scenario\" : \"catchup\"", "wrote " + out.resolve("catchup-200x10.md"));
-        assertThat(ProcessHandle.current().children()
-                .filter(p -> p.isAlive() && p.info().command().orElse("").endsWith("nats-server"))).isEmpty();
+        assertThat(r.stdout()).contains("\"scenario\" : \"catchup\"");
     }
 
     @Test
     void aMatrixWritesOneRowPerCombinationIntoOneFile() throws Exception {
-        Path out = dir.resolve("results");
-        Run r = run("catchup", "--deltas", "40", "--keys", "4,40", "--publish-concurrency", "8", "--settle", "200",
-                "--timeout", "120", "--out", out.toString(), "--work-dir", dir.resolve("work").toString());
-
-        assertThat(r.exitCode()).as(r.err()).isZero();
-        JsonNode json = new ObjectMapper().readTree(Files.readString(out.resolve("catchup.json")));
+        BenchRun r = BenchRun.of(dir, "catchup", "catchup",
+                "--deltas", "40", "--keys", "4,40", "--publish-concurrency", "8", "--settle", "200", "--timeout", "120");
+        JsonNode json = r.json();
         assertThat(json.path("settings").path("fileStem").asText()).isEqualTo("catchup");
         assertThat(json.path("runs")).hasSize(2);
         assertRun(json.path("runs").get(0), 40, 4);
         assertRun(json.path("runs").get(1), 40, 40);
-        assertThat(Files.readString(out.resolve("catchup.md"))).contains("| 40 | 4 |", "| 40 | 40 |");
+        assertThat(r.md()).contains("| 40 | 4 |", "| 40 | 40 |");
     }
 
     /** One combination: published, mirrored, converged, one doc and one apply per key, traffic seen. */

@@ -1,32 +1,19 @@
 package io.cascade.bench.publish;
 
+import static io.cascade.bench.BenchCli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cascade.bench.BenchCommand;
+import io.cascade.bench.BenchCli;
 import io.cascade.topology.launch.CommandMain;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code bench publish} help and bad input, without starting servers. */
 class PublishCommandTest {
 
     @TempDir
     Path dir;
-
-    private record Run(int exitCode, String out, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine cli = CommandMain.commandLine(new BenchCommand());
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return new Run(cli.execute(args), out.toString(), err.toString());
-    }
 
     @Test
     void benchListsPublishAndItsHelpNamesTheOptions() {
@@ -36,10 +23,10 @@ class PublishCommandTest {
 
     @Test
     void badShapesAreRejectedBeforeAnythingStarts() {
-        Run zeroClients = run("publish", "--clients", "1,0", "--out", dir.toString());
+        BenchCli zeroClients = run("publish", "--clients", "1,0", "--out", dir.toString());
         assertThat(zeroClients.exitCode()).isEqualTo(CommandMain.BAD_INPUT);
         assertThat(zeroClients.err()).contains("--clients must list concurrency levels of at least 1, got [1, 0]");
-        Run tooManyApps = run("publish", "--apps", "10001", "--out", dir.toString());
+        BenchCli tooManyApps = run("publish", "--apps", "10001", "--out", dir.toString());
         assertThat(tooManyApps.exitCode()).isEqualTo(CommandMain.BAD_INPUT);
         assertThat(tooManyApps.err()).contains("--apps must be between 1 and 10000, got 10001");
         assertThat(run("publish", "--publishes", "0", "--out", dir.toString()).err())

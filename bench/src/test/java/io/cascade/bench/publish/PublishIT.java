@@ -3,16 +3,10 @@ package io.cascade.bench.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cascade.bench.BenchCommand;
-import io.cascade.topology.launch.CommandMain;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
+import io.cascade.bench.BenchRun;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code bench publish} run small on a real hub and relays: every publish succeeds, the counts add up,
@@ -25,18 +19,9 @@ class PublishIT {
 
     @Test
     void everyPublishLandsInTheHubsStateAndTheResultsAreWritten() throws Exception {
-        Path out = dir.resolve("results");
-        CommandLine cli = CommandMain.commandLine(new BenchCommand());
-        StringWriter stdout = new StringWriter();
-        StringWriter stderr = new StringWriter();
-        cli.setOut(new PrintWriter(stdout, true));
-        cli.setErr(new PrintWriter(stderr, true));
-
-        int code = cli.execute("publish", "--clients", "1,4", "--publishes", "100", "--apps", "8", "--warmup", "20",
-                "--out", out.toString(), "--work-dir", dir.resolve("fleet").toString());
-
-        assertThat(code).as(stderr.toString()).isZero();
-        JsonNode json = new ObjectMapper().readTree(Files.readString(out.resolve("publish-100.json")));
+        BenchRun run = BenchRun.of(dir, "publish-100", "publish",
+                "--clients", "1,4", "--publishes", "100", "--apps", "8", "--warmup", "20");
+        JsonNode json = run.json();
         assertThat(json.path("scenario").asText()).isEqualTo("publish");
         assertThat(json.path("machine").path("natsServer").asText()).matches("\\d+\\.\\d+\\.\\d+.*");
         assertThat(json.path("settings").path("apps").asInt()).isEqualTo(8);
@@ -84,12 +69,10 @@ class PublishIT {
             assertThat(l.path("complete").asBoolean()).as(as).isTrue();
         }
 
-        String md = Files.readString(out.resolve("publish-100.md"));
+        String md = run.md();
         assertThat(md).contains("# Publish, 100 publishes per level over 8 apps", "## Per publish",
                 "## State after each level", "| 1 | 8 | 8 | 16 | 100 (100) | 200 (200) | 0 |",
                 "| 4 | 8 | 8 | 16 | 100 (100) | 200 (200) | 0 |").doesNotContain("incomplete");
-        assertThat(stdout.toString()).contains("\"scenario\" : \"publish\"", "wrote " + out.resolve("publish-100.json"));
-        assertThat(ProcessHandle.current().children()
-                .filter(p -> p.isAlive() && p.info().command().orElse("").endsWith("nats-server"))).isEmpty();
+        assertThat(run.stdout()).contains("\"scenario\" : \"publish\"");
     }
 }

@@ -3,17 +3,11 @@ package io.cascade.bench.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cascade.bench.BenchCommand;
-import io.cascade.topology.launch.CommandMain;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
+import io.cascade.bench.BenchRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code bench raw-fanout} run small on real nats-servers: every delivery counted, both files written. */
 class RawFanoutIT {
@@ -23,18 +17,8 @@ class RawFanoutIT {
 
     @Test
     void everySubscriberGetsEveryRoundsMessageAndTheResultsAreWritten() throws Exception {
-        Path out = dir.resolve("results");
-        CommandLine cli = CommandMain.commandLine(new BenchCommand());
-        StringWriter stdout = new StringWriter();
-        StringWriter stderr = new StringWriter();
-        cli.setOut(new PrintWriter(stdout, true));
-        cli.setErr(new PrintWriter(stderr, true));
-
-        int code = cli.execute("raw-fanout", "--edges", "100", "--rounds", "2", "--out", out.toString(),
-                "--work-dir", dir.resolve("fabric").toString());
-
-        assertThat(code).as(stderr.toString()).isZero();
-        JsonNode json = new ObjectMapper().readTree(Files.readString(out.resolve("raw-fanout-100.json")));
+        BenchRun run = BenchRun.of(dir, "raw-fanout-100", "raw-fanout", "--edges", "100", "--rounds", "2");
+        JsonNode json = run.json();
         assertThat(json.path("scenario").asText()).isEqualTo("raw-fanout");
         assertThat(json.path("machine").path("cores").asInt()).isPositive();
         assertThat(json.path("machine").path("jvm").asText()).isNotBlank();
@@ -66,12 +50,9 @@ class RawFanoutIT {
             assertThat(summary.has("medianP99Ms")).isTrue();
         }
 
-        String md = Files.readString(out.resolve("raw-fanout-100.md"));
+        String md = run.md();
         assertThat(md).contains("# Raw fan-out, 100 subscribers", "| shared-subject (`bench.raw.all`) | 1 |",
                 "| per-site-subjects (`bench.raw.site.<i>`) | 100 |", "## Rounds");
-        assertThat(stdout.toString()).contains("# Raw fan-out, 100 subscribers", "\"scenario\" : \"raw-fanout\"",
-                "wrote " + out.resolve("raw-fanout-100.json"));
-        assertThat(ProcessHandle.current().children()
-                .filter(p -> p.isAlive() && p.info().command().orElse("").endsWith("nats-server"))).isEmpty();
+        assertThat(run.stdout()).contains("# Raw fan-out, 100 subscribers", "\"scenario\" : \"raw-fanout\"");
     }
 }

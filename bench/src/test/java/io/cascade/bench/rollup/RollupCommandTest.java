@@ -1,32 +1,19 @@
 package io.cascade.bench.rollup;
 
+import static io.cascade.bench.BenchCli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cascade.bench.BenchCommand;
+import io.cascade.bench.BenchCli;
 import io.cascade.topology.launch.CommandMain;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code bench rollup}'s command line and its pure parts, without starting servers. */
 class RollupCommandTest {
 
     @TempDir
     Path dir;
-
-    record Run(int exitCode, String out, String err) {}
-
-    Run run(String... args) {
-        CommandLine cli = CommandMain.commandLine(new BenchCommand());
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return new Run(cli.execute(args), out.toString(), err.toString());
-    }
 
     @Test
     void helpShowsTheOptions() {
@@ -36,15 +23,15 @@ class RollupCommandTest {
 
     @Test
     void badShapesAreRejectedWithTheReason() {
-        Run edges = run("rollup", "--edges", "20000", "--out", dir.toString());
+        BenchCli edges = run("rollup", "--edges", "20000", "--out", dir.toString());
         assertThat(edges.exitCode()).isEqualTo(CommandMain.BAD_INPUT);
         assertThat(edges.err()).contains("--edges must be between 1 and 10000, got 20000").doesNotContain("at io.cascade");
 
-        Run heartbeat = run("rollup", "--heartbeat", "500ms", "--out", dir.toString());
+        BenchCli heartbeat = run("rollup", "--heartbeat", "500ms", "--out", dir.toString());
         assertThat(heartbeat.exitCode()).isEqualTo(CommandMain.BAD_INPUT);
         assertThat(heartbeat.err()).contains("--heartbeat must be between 1s and 10m");
 
-        Run duration = run("rollup", "--duration", "soon", "--out", dir.toString());
+        BenchCli duration = run("rollup", "--duration", "soon", "--out", dir.toString());
         assertThat(duration.exitCode()).isNotZero();
         assertThat(duration.err()).contains("expected a duration such as 500ms, 60s or 2m");
     }

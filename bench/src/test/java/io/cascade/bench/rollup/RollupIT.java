@@ -3,16 +3,10 @@ package io.cascade.bench.rollup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cascade.bench.BenchCommand;
-import io.cascade.topology.launch.CommandMain;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
+import io.cascade.bench.BenchRun;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code bench rollup} run small on real nats-servers: both variants measured, the hub's rollup
@@ -27,19 +21,10 @@ class RollupIT {
 
     @Test
     void bothVariantsAreMeasuredWithEverySiteCounted() throws Exception {
-        Path out = dir.resolve("results");
-        CommandLine cli = CommandMain.commandLine(new BenchCommand());
-        StringWriter stdout = new StringWriter();
-        StringWriter stderr = new StringWriter();
-        cli.setOut(new PrintWriter(stdout, true));
-        cli.setErr(new PrintWriter(stderr, true));
-
         // a window over 10 s: a relay sends a rollup at least every 10 s
-        int code = cli.execute("rollup", "--edges", String.valueOf(EDGES), "--heartbeat", "1s", "--duration", "12s",
-                "--settle", "2s", "--out", out.toString(), "--work-dir", dir.resolve("work").toString());
-
-        assertThat(code).as(stderr.toString()).isZero();
-        JsonNode json = new ObjectMapper().readTree(Files.readString(out.resolve("rollup-100.json")));
+        BenchRun run = BenchRun.of(dir, "rollup-100", "rollup",
+                "--edges", String.valueOf(EDGES), "--heartbeat", "1s", "--duration", "12s", "--settle", "2s");
+        JsonNode json = run.json();
         assertThat(json.path("scenario").asText()).isEqualTo("rollup");
         assertThat(json.path("machine").path("natsServer").asText()).matches("\\d+\\.\\d+\\.\\d+.*");
         JsonNode settings = json.path("settings");
@@ -94,11 +79,9 @@ class RollupIT {
         assertThat(comparison.has("bytesRatio")).isTrue();
         assertThat(comparison.path("targetRatio").asDouble()).isEqualTo(100.0);
 
-        String md = Files.readString(out.resolve("rollup-100.md"));
+        String md = run.md();
         assertThat(md).contains("# Status rollup vs flat, 100 edges", "| cascade |", "| flat |", "flat / cascade at the hub",
                 "## Hub inbound by source", "## Relay inbound (cascade)", "## Checks");
-        assertThat(stdout.toString()).contains("\"scenario\" : \"rollup\"", "wrote " + out.resolve("rollup-100.json"));
-        assertThat(ProcessHandle.current().children()
-                .filter(p -> p.isAlive() && p.info().command().orElse("").endsWith("nats-server"))).isEmpty();
+        assertThat(run.stdout()).contains("\"scenario\" : \"rollup\"");
     }
 }
