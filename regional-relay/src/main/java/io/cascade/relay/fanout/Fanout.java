@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * One watcher on the relay's {@code desired} mirror feeding the {@link DesiredView}; every change
  * after the initial load goes out as a live delta on core NATS ({@code cascade.d.<r>.app.<app>} or
  * {@code cascade.d.<r>.site.<site>.<app>}) carrying its chain's previous revision, so edges see gaps.
- * A beacon with the app chain's head goes out about every 2 s. The watch restarts from the last
+ * A beacon with the app chain's head follows every move of the head within 2 s and then backs off
+ * while the head stays put ({@link BeaconSchedule}). The watch restarts from the last
  * revision on every reconnect instead of waiting ~30 s for jnats' heartbeat alarm.
  *
  * <p>The watch callback only enqueues (bounded); one named thread applies changes in order.
@@ -38,7 +39,6 @@ import org.slf4j.LoggerFactory;
 public final class Fanout implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Fanout.class);
-    static final Duration BEACON_PERIOD = Duration.ofSeconds(2);
     static final int QUEUE_BOUND = 65_536;
 
 
@@ -53,6 +53,7 @@ public final class Fanout implements AutoCloseable {
     private final ConnectionListener reconnects = this::onConnectionEvent;
     private final Thread applier;
     private final ScheduledExecutorService beacon;
+    private final BeaconSchedule beaconSchedule = new BeaconSchedule();
     private final RelayMetrics metrics;
     private volatile NatsKeyValueWatchSubscription watch;
     private volatile boolean closed;
@@ -82,8 +83,9 @@ public final class Fanout implements AutoCloseable {
         applier.start();
         nats.addConnectionListener(reconnects);
         watch = kv.watchAll(watcher());
-        long period = BEACON_PERIOD.toMillis();
-        beacon.scheduleAtFixedRate(this::publishBeacon, period, period, TimeUnit.MILLISECONDS);
+        // the tick is the shortest beacon interval; the schedule decides which ticks send one
+        long tick = BeaconSchedule.MIN.toMillis();
+        beacon.scheduleAtFixedRate(this::beaconTick, tick, tick, TimeUnit.MILLISECONDS);
     }
 
     /** Waits until the initial load of the bucket is in the view. */
@@ -134,7 +136,7 @@ public final class Fanout implements AutoCloseable {
                 if (loaded.getCount() > 0) {
                     loaded.countDown();
                     LOG.info("region {}: desired view loaded: {} keys, app chain head {}", region, view.size(), view.appHead());
-                    publishBeacon();
+                    beacon.execute(this::beaconTick); // the schedule belongs to the beacon thread
                 }
                 continue;
             }
@@ -168,14 +170,18 @@ public final class Fanout implements AutoCloseable {
                 e.deleted() ? "DELETE" : "PUT");
     }
 
-    private void publishBeacon() {
+    private void beaconTick() {
         if (closed || !isLoaded()) {
+            return;
+        }
+        long head = view.appHead();
+        if (!beaconSchedule.due(head, System.nanoTime())) {
             return;
         }
         Instant now = Instant.now();
         Beacon b = Beacon.newBuilder()
                 .setRegion(region)
-                .setAppChainHead(view.appHead())
+                .setAppChainHead(head)
                 .setRelayTime(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
                 .build();
         try {
