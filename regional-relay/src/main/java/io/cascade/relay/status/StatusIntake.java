@@ -174,7 +174,7 @@ public final class StatusIntake implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             persistFailures.incrementAndGet();
             LOG.warn("region {} site {}: status not persisted ({}); not acknowledged, the edge will resend",
-                    region, site, e instanceof ExecutionException ? e.getCause() : "timed out after " + PERSIST_TIMEOUT);
+                    region, site, e instanceof ExecutionException ? String.valueOf(e.getCause()) : "timed out after " + PERSIST_TIMEOUT);
             return false;
         }
     }
