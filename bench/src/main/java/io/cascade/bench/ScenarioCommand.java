@@ -40,7 +40,11 @@ public abstract class ScenarioCommand implements Callable<Integer> {
         try {
             report = run(dir);
         } catch (Exception e) {
-            spec.commandLine().getErr().println(name + ": configs, logs and journals kept in " + dir);
+            if (workDir == null && isEmpty(dir)) {
+                Files.deleteIfExists(dir); // rejected before anything started: nothing to keep
+            } else {
+                spec.commandLine().getErr().println(name + ": configs, logs and journals kept in " + dir);
+            }
             throw e;
         }
         var files = report.writeTo(out);
@@ -56,6 +60,12 @@ public abstract class ScenarioCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
     }
 
     private static void deleteRecursively(Path root) throws IOException {

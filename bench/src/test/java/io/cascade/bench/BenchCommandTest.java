@@ -4,7 +4,10 @@ import static io.cascade.bench.BenchCli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cascade.topology.launch.CommandMain;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +30,24 @@ class BenchCommandTest {
         BenchCli r = run("raw-fanout", "--edges", "20000", "--out", dir.toString());
         assertThat(r.exitCode()).isEqualTo(CommandMain.BAD_INPUT);
         assertThat(r.err()).contains("--edges must be between 1 and 10000, got 20000").doesNotContain("at io.cascade");
+    }
+
+    @Test
+    void badInputLeavesNoWorkDirBehindAndSaysNothingWasKept() throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        for (String scenario : new String[] {"fanout", "memory"}) {
+            long before = workDirs(tmp, scenario);
+            BenchCli r = run(scenario, "--edges", "0", "--out", dir.toString());
+            assertThat(r.exitCode()).as(scenario).isEqualTo(CommandMain.BAD_INPUT);
+            assertThat(r.err()).contains("--edges must be between 1 and 10000, got 0").doesNotContain("kept in");
+            assertThat(workDirs(tmp, scenario)).as(scenario).isEqualTo(before);
+        }
+    }
+
+    private static long workDirs(Path tmp, String scenario) throws IOException {
+        try (Stream<Path> dirs = Files.list(tmp)) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith("cascade-bench-" + scenario + "-")).count();
+        }
     }
 
     @Test
