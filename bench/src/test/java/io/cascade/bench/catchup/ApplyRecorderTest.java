@@ -1,6 +1,7 @@
 package io.cascade.bench.catchup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.cascade.edge.provider.AppDesired;
 import io.cascade.edge.provider.Provider;
@@ -8,7 +9,9 @@ import io.cascade.edge.provider.Providers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The recorder in front of a simulated cluster: counts, waits, and leaves the cluster running when closed. */
@@ -29,17 +32,19 @@ class ApplyRecorderTest {
         recorder.apply(app("a", 1));
         recorder.apply(app("b", 2));
         assertThat(recorder.liveCount(wanted)).isEqualTo(1);
-        CompletableFuture<Void> later = CompletableFuture.runAsync(() -> {
+        long before = System.nanoTime();
+        CompletableFuture<OptionalLong> waiting = new CompletableFuture<>();
+        Thread waiter = Thread.ofPlatform().start(() -> {
             try {
-                Thread.sleep(50);
-                recorder.apply(app("a", 3));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+                waiting.complete(recorder.awaitLive(wanted, Duration.ofSeconds(10)));
+            } catch (InterruptedException e) {
+                waiting.completeExceptionally(e);
             }
         });
-        long before = System.nanoTime();
-        var live = recorder.awaitLive(wanted, Duration.ofSeconds(10));
-        later.join();
+        // the last apply lands while the waiter is already waiting for it
+        await().atMost(Duration.ofSeconds(10)).until(() -> waiter.getState() == Thread.State.TIMED_WAITING);
+        recorder.apply(app("a", 3));
+        var live = waiting.get(10, TimeUnit.SECONDS);
 
         assertThat(live).isPresent();
         assertThat(live.getAsLong()).isGreaterThan(before);

@@ -2,6 +2,7 @@ package io.cascade.topology.launch;
 
 import io.cascade.topology.fleet.Fleets;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * A JVM that starts the demo fabric in {@code args[0]}, prints its servers' pids on one line and waits
@@ -18,6 +19,6 @@ public final class FabricHolder {
         fabric.relays().values().forEach(r -> pids.append(' ').append(r.pid()));
         System.out.println(pids);
         System.out.flush();
-        Thread.sleep(Long.MAX_VALUE);
+        new CountDownLatch(1).await(); // never counted down: held until the test terminates this JVM
     }
 }
