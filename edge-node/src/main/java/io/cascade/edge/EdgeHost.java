@@ -62,14 +62,17 @@ public final class EdgeHost implements AutoCloseable {
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("edge-timers").daemon().factory());
         EdgeNode[] started = new EdgeNode[configs.size()];
+        Map<String, Provider> built = new HashMap<>();
         try {
             // the caller's factory is called in order on this thread; only connecting runs in parallel
-            Map<String, Provider> built = new HashMap<>();
             configs.forEach(c -> built.put(c.site(), providers.apply(c.site())));
             startAll(configs, started, c -> EdgeNode.start(c, tuning, journals.site(c.site()), built.get(c.site()),
                     timers, metrics));
         } catch (IOException | RuntimeException | InterruptedException e) {
-            closeAll(Arrays.stream(started).filter(Objects::nonNull).toList());
+            List<EdgeNode> running = Arrays.stream(started).filter(Objects::nonNull).toList();
+            closeAll(running); // each closes its own provider
+            running.forEach(node -> built.remove(node.config().site()));
+            built.values().forEach(Provider::close);
             timers.shutdownNow();
             journals.close();
             throw e;
