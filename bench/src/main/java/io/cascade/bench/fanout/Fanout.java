@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,11 +138,15 @@ final class Fanout {
             target.set(revision);
             checkHub.run();
             long deadline = sentAt + settings.roundTimeout().toNanos();
-            while ((clock.appliedAt(revision) < n || hubAt.get() == 0) && System.nanoTime() < deadline) {
-                Thread.sleep(Duration.ofNanos(POLL_NANOS));
-                if (hubAt.get() == 0 && clock.appliedAt(revision) >= n) {
+            while (System.nanoTime() < deadline) {
+                // one scan of the sites per poll; the hub is asked on each rollup change and once more here
+                if (clock.appliedAt(revision) >= n) {
                     checkHub.run();
+                    if (hubAt.get() != 0) {
+                        break;
+                    }
                 }
+                Thread.sleep(Duration.ofNanos(POLL_NANOS));
             }
             CpuTimes after = fleet.cpu();
             FanoutRound result = FanoutRound.of(round, revision, clock, deliveries(edges, sentAt), sentAt, publishedAt, hubAt.get(),
@@ -174,7 +179,7 @@ final class Fanout {
                 .mapToLong(RegionHealth::getSitesOnline).sum();
     }
 
-    private static void await(BooleanSupplier done, Duration timeout, java.util.function.Supplier<String> what)
+    private static void await(BooleanSupplier done, Duration timeout, Supplier<String> what)
             throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!done.getAsBoolean()) {
