@@ -1,6 +1,6 @@
 package io.cascade.bench.fanout;
 
-import io.cascade.bench.raw.RawFanoutSettings;
+import io.cascade.bench.Edges;
 import io.cascade.edge.EdgeTuning;
 import java.time.Duration;
 import java.util.Objects;
@@ -20,9 +20,7 @@ record FanoutSettings(int edges, int rounds, int warmupRounds, Duration roundTim
 
     FanoutSettings {
         Objects.requireNonNull(tuning, "tuning");
-        if (edges < 1 || edges > RawFanoutSettings.MAX_EDGES) {
-            throw new IllegalArgumentException("--edges must be between 1 and " + RawFanoutSettings.MAX_EDGES + ", got " + edges);
-        }
+        Edges.require(edges);
         if (rounds < 1) {
             throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
         }

@@ -1,11 +1,11 @@
 package io.cascade.bench.memory;
 
 import io.cascade.bench.BenchReport;
+import io.cascade.bench.Edges;
 import io.cascade.bench.Jvm;
 import io.cascade.bench.ScenarioCommand;
 import io.cascade.bench.fleet.BenchFleet;
 import io.cascade.bench.fleet.BenchIntents;
-import io.cascade.bench.raw.RawFanoutSettings;
 import io.cascade.edge.EdgeTuning;
 import io.cascade.edge.provider.Providers;
 import io.cascade.proto.PublishIntentRequest;
@@ -35,9 +35,7 @@ public final class MemoryCommand extends ScenarioCommand {
 
     @Override
     protected BenchReport run(Path dir) throws Exception {
-        if (edges < 1 || edges > RawFanoutSettings.MAX_EDGES) {
-            throw new IllegalArgumentException("--edges must be between 1 and " + RawFanoutSettings.MAX_EDGES + ", got " + edges);
-        }
+        Edges.require(edges);
         String startedAt = Instant.now().toString();
         try (BenchFleet fleet = BenchFleet.start(edges, dir)) {
             MemoryReport.Footprint before = footprint();

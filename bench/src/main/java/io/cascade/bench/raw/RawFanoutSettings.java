@@ -1,5 +1,6 @@
 package io.cascade.bench.raw;
 
+import io.cascade.bench.Edges;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -16,15 +17,10 @@ import java.util.Objects;
 public record RawFanoutSettings(int edges, int rounds, int warmupRounds, int connectParallelism,
                                 Duration roundTimeout, Duration setupTimeout) {
 
-    /** One JVM holds about 10k NATS connections under the 20,000 open-file cap. */
-    public static final int MAX_EDGES = 10_000;
-
     public RawFanoutSettings {
         Objects.requireNonNull(roundTimeout, "roundTimeout");
         Objects.requireNonNull(setupTimeout, "setupTimeout");
-        if (edges < 1 || edges > MAX_EDGES) {
-            throw new IllegalArgumentException("--edges must be between 1 and " + MAX_EDGES + ", got " + edges);
-        }
+        Edges.require(edges);
         if (rounds < 1) {
             throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
         }

@@ -1,5 +1,6 @@
 package io.cascade.bench.rollup;
 
+import io.cascade.bench.Edges;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -16,9 +17,6 @@ import java.util.Objects;
 record RollupSettings(int edges, Duration heartbeat, Duration duration, Duration settle, int connectParallelism,
                       Duration setupTimeout) {
 
-    /** One JVM holds about 10k NATS connections under the 20,000 open-file cap. */
-    static final int MAX_EDGES = 10_000;
-
     /** The bounds of {@code SiteStatus.heartbeat_interval}. */
     static final Duration MIN_HEARTBEAT = Duration.ofSeconds(1);
     static final Duration MAX_HEARTBEAT = Duration.ofMinutes(10);
@@ -28,9 +26,7 @@ record RollupSettings(int edges, Duration heartbeat, Duration duration, Duration
         Objects.requireNonNull(duration, "duration");
         Objects.requireNonNull(settle, "settle");
         Objects.requireNonNull(setupTimeout, "setupTimeout");
-        if (edges < 1 || edges > MAX_EDGES) {
-            throw new IllegalArgumentException("--edges must be between 1 and " + MAX_EDGES + ", got " + edges);
-        }
+        Edges.require(edges);
         if (heartbeat.compareTo(MIN_HEARTBEAT) < 0 || heartbeat.compareTo(MAX_HEARTBEAT) > 0) {
             throw new IllegalArgumentException("--heartbeat must be between 1s and 10m, got " + heartbeat);
         }
