@@ -4,6 +4,7 @@ import io.cascade.topology.launch.LocalFabric;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,6 +36,14 @@ public record CpuTimes(Map<String, Long> nanos) {
         Map<String, Double> ms = new LinkedHashMap<>();
         nanos.forEach((name, now) -> ms.put(name, Math.round((now - earlier.nanos.getOrDefault(name, 0L)) / 100_000.0) / 10.0));
         return ms;
+    }
+
+    /** Per process, the mean of {@code perRound} (each a {@link #millisSince} result), to 0.1 ms; first seen first. */
+    public static Map<String, Double> meanMillis(List<Map<String, Double>> perRound) {
+        Map<String, Double> mean = new LinkedHashMap<>();
+        perRound.forEach(round -> round.forEach((name, ms) -> mean.merge(name, ms, Double::sum)));
+        mean.replaceAll((name, sum) -> Math.round(sum / perRound.size() * 10) / 10.0);
+        return mean;
     }
 
     private static long cpuNanos(ProcessHandle process) {

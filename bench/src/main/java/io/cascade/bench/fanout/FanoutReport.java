@@ -4,9 +4,9 @@ import static io.cascade.bench.BenchReport.f;
 import static io.cascade.bench.BenchReport.median;
 
 import io.cascade.bench.BenchReport;
+import io.cascade.bench.CpuTimes;
 import io.cascade.bench.MachineFacts;
 import io.cascade.bench.raw.RawFanoutReport;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -70,9 +70,7 @@ public record FanoutReport(String scenario, String startedAt, MachineFacts machi
                 return new Summary(false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
             }
             double[] last = rounds.stream().mapToDouble(FanoutRound::lastMs).sorted().toArray();
-            Map<String, Double> cpu = new LinkedHashMap<>();
-            rounds.forEach(r -> r.cpuMs().forEach((k, v) -> cpu.merge(k, v, Double::sum)));
-            cpu.replaceAll((k, v) -> BenchReport.round1(v / rounds.size()));
+            Map<String, Double> cpu = CpuTimes.meanMillis(rounds.stream().map(FanoutRound::cpuMs).toList());
             return new Summary(all.size() == expectedRounds && all.stream().allMatch(FanoutRound::ok),
                     median(rounds.stream().mapToDouble(FanoutRound::firstMs).toArray()),
                     median(rounds.stream().mapToDouble(FanoutRound::p50Ms).toArray()),

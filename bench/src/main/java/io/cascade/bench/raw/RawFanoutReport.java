@@ -4,8 +4,8 @@ import static io.cascade.bench.BenchReport.f;
 import static io.cascade.bench.BenchReport.median;
 
 import io.cascade.bench.BenchReport;
+import io.cascade.bench.CpuTimes;
 import io.cascade.bench.MachineFacts;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -70,9 +70,7 @@ public record RawFanoutReport(String scenario, String startedAt, MachineFacts ma
                    double medianP50Ms, double medianP99Ms, Map<String, Double> meanCpuMs) {
         static Summary of(List<Round> rounds) {
             double[] last = rounds.stream().mapToDouble(Round::lastMs).sorted().toArray();
-            Map<String, Double> cpu = new LinkedHashMap<>();
-            rounds.forEach(r -> r.cpuMs().forEach((k, v) -> cpu.merge(k, v, Double::sum)));
-            cpu.replaceAll((k, v) -> Math.round(v / rounds.size() * 10) / 10.0);
+            Map<String, Double> cpu = CpuTimes.meanMillis(rounds.stream().map(Round::cpuMs).toList());
             return new Summary(rounds.stream().allMatch(r -> r.missing() == 0), median(last), last[0],
                     last[last.length - 1], median(rounds.stream().mapToDouble(Round::p50Ms).toArray()),
                     median(rounds.stream().mapToDouble(Round::p99Ms).toArray()), cpu);
