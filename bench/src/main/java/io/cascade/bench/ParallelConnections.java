@@ -1,5 +1,6 @@
 package io.cascade.bench;
 
+import io.cascade.topology.trust.UserCredentials;
 import io.cascade.topology.client.NatsClients;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
@@ -47,8 +48,8 @@ public final class ParallelConnections implements AutoCloseable {
     }
 
     /** {@link NatsClients#options} for one of these connections, with the counting listeners. */
-    public Options.Builder options(String name, String url) {
-        return NatsClients.options(name, url)
+    public Options.Builder options(String name, String url, UserCredentials credentials) {
+        return NatsClients.options(name, url, credentials)
                 .connectionListener((conn, event) -> {
                     if (event == ConnectionListener.Events.DISCONNECTED) {
                         disconnects.incrementAndGet();

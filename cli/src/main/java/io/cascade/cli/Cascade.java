@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             RolloutCommand.class,
             SitesCommand.class,
             TopologyCommand.class,
+            TrustCommand.class,
             TestCommand.class,
         })
 public final class Cascade implements Runnable {

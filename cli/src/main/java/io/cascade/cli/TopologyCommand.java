@@ -6,6 +6,9 @@ import io.cascade.topology.fleet.RegionSpec;
 import io.cascade.topology.k8s.KubernetesManifests;
 import io.cascade.topology.k8s.ManifestOptions;
 import io.cascade.topology.natsconf.FabricConfigs;
+import io.cascade.topology.natsconf.NatsServerConfig;
+import io.cascade.topology.trust.Identity;
+import io.cascade.topology.trust.TrustRoot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,6 +52,10 @@ public final class TopologyCommand implements Runnable {
         @Option(names = "--image", defaultValue = ManifestOptions.DEFAULT_CASCADE_IMAGE, description = "Cascade container image (default: ${DEFAULT-VALUE}).")
         String image;
 
+        @Option(names = "--trust-dir", defaultValue = TrustCommand.DEFAULT_DIR,
+                description = "The trust root the servers trust (made by `cascade trust init`; default: ${DEFAULT-VALUE}).")
+        Path trustDir;
+
         @Option(names = "--nats-image", defaultValue = ManifestOptions.DEFAULT_NATS_IMAGE, description = "nats-server container image (default: ${DEFAULT-VALUE}).")
         String natsImage;
 
@@ -57,19 +64,32 @@ public final class TopologyCommand implements Runnable {
             Fleet declared = Fleets.loadOrDemo(fleetFile);
             ManifestOptions options = ManifestOptions.defaults(Fleets.textOrDemo(fleetFile))
                     .withNamespace(namespace).withCascadeImage(image).withNatsImage(natsImage);
-            String manifests = KubernetesManifests.toYaml(KubernetesManifests.build(declared, options));
+            TrustRoot trust = TrustCommand.load(trustDir);
+            String manifests = KubernetesManifests.toYaml(KubernetesManifests.build(declared, options, trust));
             AtomicInteger next = new AtomicInteger(FIRST_PORT);
             Fleet fleet = declared.resolvePorts(next::getAndIncrement);
             Files.createDirectories(out);
             write("kubernetes.yaml", manifests);
+            // for one host: every server names the operator JWT here; each relay logs in to the hub as its leaf user
+            Path dir = out.toAbsolutePath();
+            write("operator.jwt", trust.operatorJwt());
             var hub = fleet.hub();
             write("hub.conf", FabricConfigs.hub(fleet, hub.ports(), hub.host(), dataDir + "/hub",
-                    hub.host() + ":" + hub.ports().leaf()).render());
+                    hub.host() + ":" + hub.ports().leaf(), auth(trust, dir, dataDir + "/hub")).render());
             for (RegionSpec r : fleet.regions()) {
+                Path leafCreds = trust.issue(new Identity.RelayLeaf(r.name())).write(dir.resolve("leaf-" + r.name() + ".creds"));
+                Path sysLeafCreds = trust.issue(new Identity.RelaySystemLeaf(r.name()))
+                        .write(dir.resolve("sysleaf-" + r.name() + ".creds"));
+                System.out.println("wrote " + leafCreds + " and " + sysLeafCreds + " (0600: the relay's two logins at the hub)");
                 write("relay-" + r.name() + ".conf", FabricConfigs.relay(fleet, r, r.ports(), r.host(),
-                        dataDir + "/relay-" + r.name(), List.of(FabricConfigs.leafUrl(hub.host(), hub.ports().leaf()))).render());
+                        dataDir + "/relay-" + r.name(), List.of(FabricConfigs.leafUrl(hub.host(), hub.ports().leaf())),
+                        auth(trust, dir, dataDir + "/relay-" + r.name()), leafCreds.toString(), sysLeafCreds.toString()).render());
             }
             return 0;
+        }
+
+        private static NatsServerConfig.Auth auth(TrustRoot trust, Path dir, String serverData) {
+            return FabricConfigs.auth(trust, dir.resolve("operator.jwt").toString(), serverData + "/jwt");
         }
 
         private void write(String name, String text) throws java.io.IOException {

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -56,12 +57,89 @@ class CascadeCommandTest {
     @Test
     void rendersNatsConfigsAndKubernetesManifests() throws Exception {
         Path out = dir.resolve("rendered");
-        Run r = run("topology", "render", "-o", out.toString(), "--namespace", "shops");
+        Path trust = dir.resolve("trust");
+        Run none = run("topology", "render", "-o", out.toString(), "--trust-dir", trust.toString());
+        assertThat(none.exitCode()).isEqualTo(CommandMain.BAD_INPUT);
+        assertThat(none.err()).contains("no trust root in", "cascade trust init --dir " + trust);
+        assertThat(run("trust", "init", "--dir", trust.toString()).exitCode()).isZero();
+        Run r = run("topology", "render", "-o", out.toString(), "--namespace", "shops", "--trust-dir", trust.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(Files.readString(out.resolve("hub.conf"))).contains("domain: \"core\"");
-        assertThat(Files.readString(out.resolve("relay-eu.conf"))).contains("domain: \"region-eu\"");
+        assertThat(Files.readString(out.resolve("hub.conf"))).contains("domain: \"core\"", "resolver_preload", "operator: ");
+        assertThat(Files.readString(out.resolve("relay-eu.conf"))).contains("domain: \"region-eu\"",
+                "credentials: \"" + out.toAbsolutePath().resolve("leaf-eu.creds"));
+        assertThat(Files.getPosixFilePermissions(out.resolve("leaf-eu.creds")))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
         assertThat(Files.readString(out.resolve("kubernetes.yaml")))
                 .contains("kind: \"StatefulSet\"", "name: \"demo-relay-us\"", "namespace: \"shops\"");
+    }
+
+    @Test
+    void trustInitMakesPrivateKeysAndRefusesToOverwriteThem() throws Exception {
+        Path trust = dir.resolve("t");
+        Run first = run("trust", "init", "--dir", trust.toString());
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.out()).contains("operator O", "account  A", "system   A",
+                "operator.nk           SECRET, keep offline", "account.nk            SECRET, keep offline",
+                "account-signing.nk    SECRET, online where credentials are issued");
+        for (String f : new String[] {"operator.nk", "account.nk", "system.nk", "operator.jwt"}) {
+            assertThat(Files.getPosixFilePermissions(trust.resolve(f))).as(f)
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        }
+        String operatorKey = Files.readString(trust.resolve("operator.nk"));
+        Run again = run("trust", "init", "--dir", trust.toString());
+        assertThat(again.exitCode()).isEqualTo(CommandMain.BAD_INPUT);
+        assertThat(again.err()).contains("refusing to overwrite").doesNotContain("\tat ");
+        assertThat(Files.readString(trust.resolve("operator.nk"))).isEqualTo(operatorKey);
+    }
+
+    @Test
+    void aTierWithABadCredsFileStopsAtOnceNamingTheFile() throws Exception {
+        Path missing = dir.resolve("missing.creds");
+        Path junk = Files.writeString(dir.resolve("junk.creds"), "not creds\n");
+        for (String[] args : new String[][] {
+                {"relay", "--region", "eu", "--nats", "nats://127.0.0.1:1", "--creds", missing.toString()},
+                {"hub", "--nats", "nats://127.0.0.1:1", "--creds", junk.toString()},
+                {"edge", "--site", "s-1", "--region", "eu", "--relay", "nats://127.0.0.1:1", "--journal",
+                        dir.resolve("j").toString(), "--creds", missing.toString()}}) {
+            Run r = run(args);
+            assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(CommandMain.BAD_INPUT);
+            assertThat(r.err()).as(args[0]).contains("NATS credentials " + (args[0].equals("hub") ? junk : missing))
+                    .doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void trustSiteIssuesTheSitesOwnUserOrOnlyAJwtForItsOwnKey() throws Exception {
+        Path trust = dir.resolve("t");
+        run("trust", "init", "--dir", trust.toString());
+        Path creds = dir.resolve("store-eu-0001.creds");
+        Run file = run("trust", "site", "store-eu-0001", "--fleet", writeDemoFleet().toString(), "-o", creds.toString(),
+                "--dir", trust.toString());
+        assertThat(file.exitCode()).as(file.err()).isZero();
+        var issued = io.cascade.topology.trust.UserCredentials.read(creds);
+        assertThat(issued.name()).isEqualTo("site-store-eu-0001");
+        assertThat(issued.inboxPrefix()).isEqualTo("_INBOX.site.store-eu-0001");
+        assertThat(Files.getPosixFilePermissions(creds))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+
+        io.nats.client.NKey own = io.nats.client.NKey.createUser(new java.security.SecureRandom());
+        Run jwt = run("trust", "site", "store-x", "--region", "eu", "--public-key", new String(own.getPublicKey()),
+                "--dir", trust.toString());
+        assertThat(jwt.exitCode()).as(jwt.err()).isZero();
+        assertThat(jwt.out().trim()).startsWith("eyJ").doesNotContain("SEED", "\n").matches("[\\w-]+\\.[\\w-]+\\.[\\w-]+");
+
+        Run unknown = run("trust", "site", "nowhere-1", "--fleet", writeDemoFleet().toString(), "--dir", trust.toString());
+        assertThat(unknown.exitCode()).isEqualTo(CommandMain.BAD_INPUT);
+        assertThat(unknown.err()).contains("site nowhere-1 is not in fleet demo; name its region with --region");
+        Run badKey = run("trust", "site", "store-x", "--region", "eu", "--public-key", "Axyz", "--dir", trust.toString());
+        assertThat(badKey.exitCode()).isEqualTo(CommandMain.BAD_INPUT);
+        assertThat(badKey.err()).contains("not a public user nkey");
+    }
+
+    private Path writeDemoFleet() throws Exception {
+        Path f = dir.resolve("demo.yaml");
+        Files.writeString(f, io.cascade.topology.fleet.Fleets.demoText());
+        return f;
     }
 
     @Test

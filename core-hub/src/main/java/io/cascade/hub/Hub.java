@@ -90,7 +90,7 @@ public final class Hub implements AutoCloseable {
 
     /** Starts a hub recording into {@code metrics}. */
     public static Hub start(HubConfig config, HubMetrics metrics) throws IOException, InterruptedException {
-        Connection nats = NatsClients.connect(NatsClients.options("cascade-hub", config.natsUrl()).build());
+        Connection nats = NatsClients.connect(NatsClients.options("cascade-hub", config.natsUrl(), config.credentials()).build());
         Rollups rollups = null;
         RolloutController controller = null;
         ProbeResponder probe = null;

@@ -7,6 +7,7 @@ import io.cascade.topology.launch.CommandMain;
 import io.cascade.topology.launch.Daemon;
 import io.cascade.topology.metrics.MetricsOptions;
 import io.cascade.topology.metrics.ProcessRegistry;
+import io.cascade.topology.trust.CredentialsOption;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,12 +32,15 @@ public final class HubCommand implements Callable<Integer> {
     Path fleetFile;
 
     @Mixin
+    CredentialsOption creds;
+
+    @Mixin
     MetricsOptions metrics;
 
     @Override
     public Integer call() throws Exception {
         Fleet fleet = Fleets.loadOrDemo(fleetFile);
-        HubConfig config = new HubConfig(natsUrl, grpcHost, grpcPort, fleet);
+        HubConfig config = new HubConfig(natsUrl, grpcHost, grpcPort, fleet, creds.read());
         ProcessRegistry meters = metrics.open(ProcessRegistry.Tier.HUB, null);
         Daemon.startAndRun("hub", meters, () -> Hub.start(config, new HubMetrics(meters.registry())));
         return 0;

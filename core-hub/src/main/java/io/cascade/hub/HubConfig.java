@@ -1,8 +1,10 @@
 package io.cascade.hub;
 
 import io.cascade.topology.fleet.Fleet;
+import io.cascade.topology.trust.UserCredentials;
 import java.net.URI;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The hub's configuration, read once and validated.
@@ -11,10 +13,12 @@ import java.util.Objects;
  * @param grpcHost address the FleetService listens on
  * @param grpcPort port the FleetService listens on
  * @param fleet    the fleet's shape: regions and sites
+ * @param credentials the hub service's user on its nats-server; empty: anonymous (a server without operator mode)
  */
-public record HubConfig(String natsUrl, String grpcHost, int grpcPort, Fleet fleet) {
+public record HubConfig(String natsUrl, String grpcHost, int grpcPort, Fleet fleet, Optional<UserCredentials> credentials) {
 
     public HubConfig {
+        Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(fleet, "fleet");
         Objects.requireNonNull(grpcHost, "grpcHost");
         URI nats = URI.create(Objects.requireNonNull(natsUrl, "natsUrl"));

@@ -6,7 +6,6 @@ import io.cascade.hub.testing.SampleIntents;
 import io.cascade.proto.FleetServiceGrpc;
 import io.cascade.proto.GetIntentRequest;
 import io.cascade.proto.PublishIntentRequest;
-import io.cascade.topology.client.NatsClients;
 import io.cascade.topology.testing.FabricExtension;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -27,12 +26,12 @@ class HubBucketsIT {
 
     @Test
     void aStartCreatesTheBucketsOnceAndARestartKeepsWhatTheyHold() throws Exception {
-        try (Connection nats = NatsClients.connect(NatsClients.options("hub-buckets-it", FABRIC.hub().clientUrl()).build())) {
+        try (Connection nats = FABRIC.connectHub()) {
             KeyValueManagement buckets = nats.keyValueManagement();
             // an intents bucket left by an older hub with a shorter history
             buckets.create(KeyValueConfiguration.builder().name("intents").maxHistoryPerKey(5)
                     .storageType(StorageType.File).build());
-            HubConfig config = new HubConfig(FABRIC.hub().clientUrl(), "127.0.0.1", 0, FABRIC.fleet());
+            HubConfig config = new HubConfig(FABRIC.hub().clientUrl(), "127.0.0.1", 0, FABRIC.fleet(), FABRIC.hubCredentials());
 
             long revision;
             try (Hub hub = Hub.start(config)) {

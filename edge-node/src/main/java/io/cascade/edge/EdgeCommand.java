@@ -9,8 +9,11 @@ import io.cascade.topology.launch.CommandMain;
 import io.cascade.topology.launch.Daemon;
 import io.cascade.topology.metrics.MetricsOptions;
 import io.cascade.topology.metrics.ProcessRegistry;
+import io.cascade.topology.trust.CredentialsOption;
+import io.cascade.topology.trust.UserCredentials;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -67,6 +70,13 @@ public final class EdgeCommand implements Callable<Integer> {
     String provider;
 
     @Mixin
+    CredentialsOption creds;
+
+    @Option(names = "--creds-dir", paramLabel = "DIR",
+            description = "With --fleet-region: one credentials file per site, DIR/<site>.creds (made by `cascade trust site`).")
+    Path credsDir;
+
+    @Mixin
     MetricsOptions metrics;
 
     @Override
@@ -74,12 +84,15 @@ public final class EdgeCommand implements Callable<Integer> {
         List<EdgeConfig> configs;
         var window = MaintenanceWindow.parseOptional(maintenance);
         if (sites.one != null) {
+            if (credsDir != null) {
+                throw new IllegalArgumentException("--creds-dir is for --fleet-region; one site takes --creds FILE");
+            }
             configs = List.of(new EdgeConfig(sites.one.site, sites.one.region,
-                    EdgeConfig.parseLabels(sites.one.labels), relayUrl, window));
+                    EdgeConfig.parseLabels(sites.one.labels), relayUrl, window, creds.read()));
         } else {
             Fleet fleet = Fleets.loadOrDemo(fleetFile);
             configs = fleet.requireRegion(sites.fleetRegion).sites().stream()
-                    .map(s -> new EdgeConfig(s.name(), sites.fleetRegion, s.labels(), relayUrl, window))
+                    .map(s -> new EdgeConfig(s.name(), sites.fleetRegion, s.labels(), relayUrl, window, siteCredentials(s.name())))
                     .toList();
         }
         boolean several = configs.size() > 1;
@@ -89,6 +102,14 @@ public final class EdgeCommand implements Callable<Integer> {
                 site -> Providers.fromSpec(several && provider.startsWith("dir:") ? provider + "/" + site : provider),
                 new EdgeMetrics(meters.registry())));
         return 0;
+    }
+
+    /** A site's credentials in fleet mode: {@code --creds-dir/<site>.creds}, or anonymous without --creds-dir. */
+    private Optional<UserCredentials> siteCredentials(String site) {
+        if (creds.read().isPresent()) {
+            throw new IllegalArgumentException("--creds names one site's credentials; --fleet-region takes --creds-dir DIR");
+        }
+        return Optional.ofNullable(credsDir).map(d -> UserCredentials.read(d.resolve(site + ".creds")));
     }
 
     public static void main(String[] args) {

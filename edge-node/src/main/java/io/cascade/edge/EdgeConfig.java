@@ -1,9 +1,11 @@
 package io.cascade.edge;
 
 import io.cascade.topology.targeting.Labels;
+import io.cascade.topology.trust.UserCredentials;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One edge site's configuration, read once and validated.
@@ -13,16 +15,25 @@ import java.util.Objects;
  * @param labels   the site's labels; {@code region} is added when missing
  * @param relayUrl the region relay's nats-server
  * @param maintenance a daily window during which the site defers new revisions, if it has one
+ * @param credentials the site's own user on its relay's nats-server; empty: anonymous (a server without operator mode)
  */
 public record EdgeConfig(String site, String region, Map<String, String> labels, String relayUrl,
-                         java.util.Optional<io.cascade.edge.reconcile.MaintenanceWindow> maintenance) {
+                         Optional<io.cascade.edge.reconcile.MaintenanceWindow> maintenance,
+                         Optional<UserCredentials> credentials) {
 
-    /** A site without a maintenance window. */
-    public EdgeConfig(String site, String region, Map<String, String> labels, String relayUrl) {
-        this(site, region, labels, relayUrl, java.util.Optional.empty());
+    /** A site without a maintenance window, connecting as {@code credentials}. */
+    public EdgeConfig(String site, String region, Map<String, String> labels, String relayUrl, UserCredentials credentials) {
+        this(site, region, labels, relayUrl, Optional.empty(), Optional.of(credentials));
     }
 
     public EdgeConfig {
+        Objects.requireNonNull(credentials, "credentials");
+        credentials.ifPresent(c -> {
+            if (!c.name().equals("site-" + site)) {
+                throw new IllegalArgumentException("the credentials are user " + c.name() + "'s, not site " + site
+                        + "'s: a site connects only with its own (cascade trust site " + site + ")");
+            }
+        });
         Objects.requireNonNull(maintenance, "maintenance");
         requireName("--site", site);
         requireName("--region", region);

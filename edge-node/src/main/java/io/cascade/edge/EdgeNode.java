@@ -111,7 +111,7 @@ public final class EdgeNode implements AutoCloseable {
     public static EdgeNode start(EdgeConfig config, EdgeTuning tuning, Journal journal, Provider provider,
                                  ScheduledExecutorService timers, EdgeMetrics metrics) throws IOException, InterruptedException {
         journal.saveIdentity(config.region(), config.labels());
-        Connection nats = NatsClients.connect(NatsClients.options("cascade-edge-" + config.site(), config.relayUrl()).build());
+        Connection nats = NatsClients.connect(NatsClients.options("cascade-edge-" + config.site(), config.relayUrl(), config.credentials()).build());
         EdgeNode node = new EdgeNode(config, tuning, nats, journal, provider, timers, metrics);
         try {
             node.subscribe();

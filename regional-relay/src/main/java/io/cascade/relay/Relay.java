@@ -73,7 +73,7 @@ public final class Relay implements AutoCloseable {
         String name = "cascade-relay-" + config.region();
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
-            Connection nats = NatsClients.connect(NatsClients.options(name, config.natsUrl()).build());
+            Connection nats = NatsClients.connect(NatsClients.options(name, config.natsUrl(), config.credentials()).build());
             started.push(nats);
             KeyValue desired = DesiredMirror.ensure(nats, config.region());
             DesiredView view = new DesiredView(config.region(), MAX_TOMBSTONES);

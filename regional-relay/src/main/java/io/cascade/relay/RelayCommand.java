@@ -7,6 +7,7 @@ import io.cascade.topology.launch.CommandMain;
 import io.cascade.topology.launch.Daemon;
 import io.cascade.topology.metrics.MetricsOptions;
 import io.cascade.topology.metrics.ProcessRegistry;
+import io.cascade.topology.trust.CredentialsOption;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,12 +29,15 @@ public final class RelayCommand implements Callable<Integer> {
     Path fleetFile;
 
     @Mixin
+    CredentialsOption creds;
+
+    @Mixin
     MetricsOptions metrics;
 
     @Override
     public Integer call() throws Exception {
         Fleet fleet = Fleets.loadOrDemo(fleetFile);
-        RelayConfig config = new RelayConfig(region, natsUrl, fleet);
+        RelayConfig config = new RelayConfig(region, natsUrl, fleet, creds.read());
         ProcessRegistry meters = metrics.open(ProcessRegistry.Tier.RELAY, region);
         Daemon.startAndRun("relay-" + region, meters, () -> Relay.start(config, new RelayMetrics(meters.registry())));
         return 0;

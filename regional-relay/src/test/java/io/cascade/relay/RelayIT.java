@@ -39,12 +39,12 @@ class RelayIT {
 
     @BeforeAll
     static void start() throws Exception {
-        hub = Nats.connect(FABRIC.hub().clientUrl());
+        hub = FABRIC.connectHub();
         hub.keyValueManagement().create(KeyValueConfiguration.builder().name(Subjects.KV_DESIRED)
                 .maxHistoryPerKey(1).storageType(StorageType.File).build());
         desired = hub.keyValue(Subjects.KV_DESIRED);
-        relay = Relay.start(new RelayConfig("eu", FABRIC.relay("eu").clientUrl(), FABRIC.fleet()));
-        edge = Nats.connect(FABRIC.relay("eu").clientUrl());
+        relay = Relay.start(new RelayConfig("eu", FABRIC.relay("eu").clientUrl(), FABRIC.fleet(), FABRIC.relayCredentials("eu")));
+        edge = FABRIC.connectRegionEdges("eu");
     }
 
     @AfterAll

@@ -36,12 +36,12 @@ class RelayMetricsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        hub = Nats.connect(FABRIC.hub().clientUrl());
+        hub = FABRIC.connectHub();
         hub.keyValueManagement().create(KeyValueConfiguration.builder().name(Subjects.KV_DESIRED)
                 .maxHistoryPerKey(1).storageType(StorageType.File).build());
         desired = hub.keyValue(Subjects.KV_DESIRED);
-        relay = Relay.start(new RelayConfig("eu", FABRIC.relay("eu").clientUrl(), FABRIC.fleet()), new RelayMetrics(METERS));
-        edge = Nats.connect(FABRIC.relay("eu").clientUrl());
+        relay = Relay.start(new RelayConfig("eu", FABRIC.relay("eu").clientUrl(), FABRIC.fleet(), FABRIC.relayCredentials("eu")), new RelayMetrics(METERS));
+        edge = FABRIC.connectRegionEdges("eu");
         assertThat(relay.fanout().awaitLoaded(Duration.ofSeconds(10))).isTrue();
     }
 

@@ -32,8 +32,8 @@ class RollupLinkIT {
 
     @Test
     void reportsAreAckedWhileTheLinkIsCutAndTheRollupCatchesUpAfter() throws Exception {
-        try (Connection hub = Nats.connect(FABRIC.hub().clientUrl());
-             Connection edge = Nats.connect(FABRIC.relay("eu").clientUrl())) {
+        try (Connection hub = FABRIC.connectHub();
+             Connection edge = FABRIC.connectRegionEdges("eu")) {
             for (String bucket : new String[] {Subjects.KV_DESIRED, Subjects.KV_ROLLUP}) {
                 hub.keyValueManagement().create(KeyValueConfiguration.builder().name(bucket)
                         .maxHistoryPerKey(1).storageType(StorageType.File).build());
@@ -41,7 +41,7 @@ class RollupLinkIT {
             hub.keyValue(Subjects.KV_DESIRED).put(Subjects.desiredAppKey("eu", "web"),
                     DesiredDoc.newBuilder().setApp("web").setRegion("eu").setIntentRevision(1).build().toByteArray());
             KeyValue rollups = hub.keyValue(Subjects.KV_ROLLUP);
-            try (Relay relay = Relay.start(new RelayConfig("eu", FABRIC.relay("eu").clientUrl(), FABRIC.fleet()))) {
+            try (Relay relay = Relay.start(new RelayConfig("eu", FABRIC.relay("eu").clientUrl(), FABRIC.fleet(), FABRIC.relayCredentials("eu")))) {
                 assertThat(send(edge, "a", 1)).isEqualTo(1);
                 await().atMost(Duration.ofSeconds(20)).until(() -> ready(rollups) == 1);
                 long sequenceBefore = rollup(rollups).orElseThrow().getSequence();

@@ -65,12 +65,12 @@ class StatusRollupIT {
 
     @BeforeAll
     static void start() throws Exception {
-        hub = Nats.connect(FABRIC.hub().clientUrl());
+        hub = FABRIC.connectHub();
         hub.keyValueManagement().create(KeyValueConfiguration.builder().name(Subjects.KV_DESIRED)
                 .maxHistoryPerKey(1).storageType(StorageType.File).build());
         desired = hub.keyValue(Subjects.KV_DESIRED);
         relay = startRelay();
-        edge = Nats.connect(FABRIC.relay("eu").clientUrl());
+        edge = FABRIC.connectRegionEdges("eu");
         await().atMost(WAIT).until(() -> relay.rollup().failed() > 0);
         hub.keyValueManagement().create(KeyValueConfiguration.builder().name(Subjects.KV_ROLLUP)
                 .maxHistoryPerKey(1).storageType(StorageType.File).build());
@@ -91,7 +91,7 @@ class StatusRollupIT {
     }
 
     static Relay startRelay() throws Exception {
-        return Relay.start(new RelayConfig("eu", FABRIC.relay("eu").clientUrl(), FABRIC.fleet()));
+        return Relay.start(new RelayConfig("eu", FABRIC.relay("eu").clientUrl(), FABRIC.fleet(), FABRIC.relayCredentials("eu")));
     }
 
     @Test

@@ -101,6 +101,11 @@ public final class Subjects {
         return "cascade.query." + region;
     }
 
+    /** Tells a region's relay to forget a site removed from the fleet (registry, status, rollup). */
+    public static String forget(String region) {
+        return "cascade.forget." + region;
+    }
+
     // ---- probes: one message across every tier and back ---------------------------------------
 
     /** Probe answered by one edge site. */

@@ -17,6 +17,7 @@ import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.FleetFile;
 import io.cascade.topology.fleet.SiteSpec;
 import io.cascade.topology.launch.LocalFabric;
+import io.cascade.topology.trust.Identity;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
@@ -25,8 +26,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -76,15 +77,17 @@ public final class BenchFleet implements AutoCloseable {
 
     /** Starts the nats-servers (files in {@code workDir}), then the hub and both relay services. */
     public static BenchFleet start(int sites, Path workDir) throws IOException, InterruptedException {
-        LocalFabric fabric = LocalFabric.start(fleet(sites), workDir.resolve("fabric"));
+        LocalFabric fabric = LocalFabric.startCarrying(fleet(sites), workDir.resolve("fabric"), io.cascade.bench.raw.RawFanout.SUBJECTS);
         Hub hub = null;
         try {
-            hub = Hub.start(new HubConfig(fabric.hub().clientUrl(), "127.0.0.1", 0, fabric.fleet()));
+            hub = Hub.start(new HubConfig(fabric.hub().clientUrl(), "127.0.0.1", 0, fabric.fleet(),
+                    Optional.of(fabric.credentials(new Identity.HubService()))));
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", hub.grpcPort()).usePlaintext().build();
             BenchFleet fleet = new BenchFleet(fabric, hub, channel, workDir);
             try {
                 for (String region : REGIONS) {
-                    fleet.relays.put(region, Relay.start(new RelayConfig(region, fabric.relay(region).clientUrl(), fabric.fleet())));
+                    fleet.relays.put(region, Relay.start(new RelayConfig(region, fabric.relay(region).clientUrl(), fabric.fleet(),
+                            Optional.of(fabric.credentials(new Identity.RelayService(region))))));
                 }
             } catch (IOException | RuntimeException | InterruptedException e) {
                 fleet.close();
@@ -113,7 +116,8 @@ public final class BenchFleet implements AutoCloseable {
                 continue;
             }
             List<EdgeConfig> configs = sites.stream()
-                    .map(s -> new EdgeConfig(s.name(), region, s.labels(), fabric.relay(region).clientUrl()))
+                    .map(s -> new EdgeConfig(s.name(), region, s.labels(), fabric.relay(region).clientUrl(),
+                            fabric.credentials(new Identity.Site(region, s.name()))))
                     .toList();
             EdgeHost host = EdgeHost.start(configs, tuning, workDir.resolve("journal-" + region), providers);
             hosts.add(host);

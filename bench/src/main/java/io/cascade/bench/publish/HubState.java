@@ -12,7 +12,9 @@ import io.cascade.proto.ListIntentsResponse;
 import io.cascade.proto.RolloutState;
 import io.cascade.topology.Subjects;
 import io.cascade.topology.client.NatsClients;
+import io.cascade.topology.launch.LocalFabric;
 import io.cascade.topology.launch.NatsServerProcess;
+import io.cascade.topology.trust.Identity;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
@@ -57,9 +59,11 @@ final class HubState implements AutoCloseable {
     }
 
     /** Connects to the hub's nats-server {@code hub}; reads the intents through {@code fleetService}. */
-    static HubState open(NatsServerProcess hub, FleetServiceBlockingStub fleetService, List<String> regions)
+    static HubState open(LocalFabric fabric, FleetServiceBlockingStub fleetService, List<String> regions)
             throws IOException, InterruptedException {
-        Connection nats = NatsClients.connect(NatsClients.options("bench-publish-check", hub.clientUrl()).build());
+        NatsServerProcess hub = fabric.hub();
+        Connection nats = NatsClients.connect(NatsClients.options("bench-publish-check", hub.clientUrl(),
+                fabric.credentials(new Identity.HubService())).build());
         try {
             return new HubState(nats, hub, fleetService, regions);
         } catch (IOException | RuntimeException e) {

@@ -49,7 +49,7 @@ final class PublishBench {
         MachineFacts machine = fleet.machine();
         List<String> regions = fleet.fleetSpec().regionNames();
         int intentBytes = BenchIntents.app(apps.getLast(), "level-9.99999", settings.padBytes()).getSerializedSize();
-        try (HubState state = HubState.open(fleet.fabric().hub(), fleet.fleetService(), regions)) {
+        try (HubState state = HubState.open(fleet.fabric(), fleet.fleetService(), regions)) {
             Level warmup = settings.warmup() == 0 ? null
                     : level(state, "warmup", settings.warmupClients(), settings.warmup());
             List<Level> levels = new ArrayList<>();

@@ -1,5 +1,7 @@
 package io.cascade.bench.raw;
 
+import io.cascade.topology.trust.Identity;
+import io.cascade.topology.trust.UserCredentials;
 import io.cascade.bench.ParallelConnections;
 import io.cascade.topology.client.NatsClients;
 import io.nats.client.Connection;
@@ -25,14 +27,21 @@ final class EdgeSubscribers implements AutoCloseable {
     private final List<String> relayUrls;
     private final Delivery[] deliveries;
     private final ParallelConnections connections;
+    private final UserCredentials credentials;
 
-    private EdgeSubscribers(List<String> relayUrls, int messageIds, int count) {
+    private EdgeSubscribers(List<String> relayUrls, int messageIds, int count, UserCredentials credentials) {
+        this.credentials = credentials;
         this.relayUrls = List.copyOf(relayUrls);
         this.connections = new ParallelConnections(count);
         this.deliveries = new Delivery[messageIds];
         for (int id = 0; id < messageIds; id++) {
             deliveries[id] = new Delivery(count);
         }
+    }
+
+    /** What a raw subscriber may do on its relay: receive the shared and the per-site subjects, nothing else. */
+    static Identity identity() {
+        return new Identity.Tool("bench-raw-edge", List.of(), List.of(SHARED_SUBJECT, "bench.raw.site.*"));
     }
 
     static String siteSubject(int i) {
@@ -48,15 +57,15 @@ final class EdgeSubscribers implements AutoCloseable {
      * subscribes and flushes, so its relay has the interest when this returns. A failure or the
      * timeout closes what was opened and says how far it got.
      */
-    static EdgeSubscribers open(List<String> relayUrls, int count, int messageIds, int parallelism, Duration timeout)
-            throws InterruptedException {
-        EdgeSubscribers s = new EdgeSubscribers(relayUrls, messageIds, count);
+    static EdgeSubscribers open(List<String> relayUrls, int count, int messageIds, int parallelism, Duration timeout,
+                                UserCredentials credentials) throws InterruptedException {
+        EdgeSubscribers s = new EdgeSubscribers(relayUrls, messageIds, count, credentials);
         s.connections.open(parallelism, timeout, s::connect, i -> "edge " + i + " to " + s.relayUrl(i));
         return s;
     }
 
     private Connection connect(int i) throws IOException, InterruptedException, TimeoutException {
-        Options options = connections.options("bench-edge-" + i, relayUrl(i)).build();
+        Options options = connections.options("bench-edge-" + i, relayUrl(i), credentials).build();
         Connection conn = NatsClients.connect(options);
         try {
             var dispatcher = conn.createDispatcher(msg -> receive(i, msg));

@@ -6,6 +6,7 @@ import io.cascade.bench.MachineFacts;
 import io.cascade.topology.client.NatsClients;
 import io.cascade.topology.fleet.RegionSpec;
 import io.cascade.topology.launch.LocalFabric;
+import io.cascade.topology.trust.Identity;
 import io.cascade.topology.launch.NatsServerProcess;
 import io.nats.client.Connection;
 import java.io.IOException;
@@ -38,6 +39,9 @@ public final class RawFanout {
     private static final long PROBE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final Duration PUBLISHER_FLUSH = Duration.ofSeconds(30);
 
+    /** The raw run's subjects, which the bench fabric's leaf links carry down beside Cascade's. */
+    public static final List<String> SUBJECTS = List.of("bench.raw.>");
+
     private final LocalFabric fabric;
     private final RawFanoutSettings settings;
     private final String[] siteSubjects;
@@ -58,12 +62,14 @@ public final class RawFanout {
         List<String> relayUrls = regions.stream().map(r -> fabric.relay(r).clientUrl()).toList();
         int n = settings.edges();
         // the hub-side sender: room for a whole per-site round in its outgoing queue
-        try (Connection publisher = NatsClients.connect(NatsClients.options("bench-publisher", fabric.hub().clientUrl())
+        try (Connection publisher = NatsClients.connect(NatsClients.options("bench-publisher", fabric.hub().clientUrl(),
+                        fabric.credentials(new Identity.Tool("bench-publisher", SUBJECTS, List.of())))
                 .bufferSize(64 * 1024).maxMessagesInOutgoingQueue(2 * n + 100).build())) {
             long heapBefore = Jvm.usedHeapAfterGc();
             long t0 = System.nanoTime();
             try (EdgeSubscribers subs = EdgeSubscribers.open(relayUrls, n, settings.messageIds(),
-                    settings.connectParallelism(), settings.setupTimeout())) {
+                    settings.connectParallelism(), settings.setupTimeout(),
+                    fabric.credentials(EdgeSubscribers.identity()))) {
                 long connectNanos = System.nanoTime() - t0;
                 LOG.info("{} subscribers connected in {} ms", n, Jvm.ms(connectNanos));
                 double heapPerConnectionKb = Math.round((Jvm.usedHeapAfterGc() - heapBefore) / 1024.0 / n * 10) / 10.0;

@@ -50,7 +50,7 @@ public final class RawFanoutCommand extends ScenarioCommand {
         RawFanoutSettings settings = new RawFanoutSettings(edges, rounds, warmup, connectParallelism,
                 Duration.ofSeconds(roundTimeoutSeconds), Duration.ofSeconds(setupTimeoutSeconds));
         Fleet fleet = FleetFile.parse(FLEET, "raw-fanout fleet");
-        try (LocalFabric fabric = LocalFabric.start(fleet, dir)) {
+        try (LocalFabric fabric = LocalFabric.startCarrying(fleet, dir, RawFanout.SUBJECTS)) {
             return new RawFanout(fabric, settings).run();
         }
     }

@@ -5,6 +5,7 @@ import io.cascade.bench.ParallelConnections;
 import io.cascade.proto.SiteStatus;
 import io.cascade.topology.Subjects;
 import io.cascade.topology.client.NatsClients;
+import io.cascade.topology.trust.UserCredentials;
 import io.nats.client.Connection;
 import java.io.IOException;
 import java.time.Duration;
@@ -55,12 +56,12 @@ final class FlatEdges implements AutoCloseable {
     }
 
     /** Connects one connection per site to {@code hubUrl}, {@code parallelism} at a time; nothing is sent yet. */
-    static FlatEdges open(String hubUrl, List<Site> sites, Duration heartbeat, int parallelism, Duration timeout)
-            throws InterruptedException {
+    static FlatEdges open(String hubUrl, List<Site> sites, Duration heartbeat, int parallelism, Duration timeout,
+                          UserCredentials credentials) throws InterruptedException {
         FlatEdges edges = new FlatEdges(sites, heartbeat);
         try {
             edges.connections.open(parallelism, timeout,
-                    i -> NatsClients.connect(edges.connections.options(NAME_PREFIX + edges.sites.get(i).name(), hubUrl).build()),
+                    i -> NatsClients.connect(edges.connections.options(NAME_PREFIX + edges.sites.get(i).name(), hubUrl, credentials).build()),
                     i -> "flat edge " + edges.sites.get(i).name() + " to " + hubUrl);
             return edges;
         } catch (RuntimeException | InterruptedException e) {

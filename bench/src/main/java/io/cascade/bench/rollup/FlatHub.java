@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.cascade.proto.SiteStatus;
 import io.cascade.topology.Subjects;
 import io.cascade.topology.client.NatsClients;
+import io.cascade.topology.trust.UserCredentials;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import java.io.IOException;
@@ -43,9 +44,9 @@ final class FlatHub implements AutoCloseable {
     }
 
     /** Connects to {@code hubUrl} and subscribes to every region's status subjects (flushed: in place on return). */
-    static FlatHub start(String hubUrl, List<String> regions, List<FlatEdges.Site> sites)
+    static FlatHub start(String hubUrl, List<String> regions, List<FlatEdges.Site> sites, UserCredentials credentials)
             throws IOException, InterruptedException, TimeoutException {
-        Connection nats = NatsClients.connect(NatsClients.options(NAME, hubUrl).build());
+        Connection nats = NatsClients.connect(NatsClients.options(NAME, hubUrl, credentials).build());
         FlatHub hub = new FlatHub(nats, sites);
         try {
             var dispatcher = nats.createDispatcher(hub::receive);

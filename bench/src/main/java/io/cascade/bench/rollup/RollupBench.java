@@ -9,7 +9,9 @@ import io.cascade.edge.EdgeTuning;
 import io.cascade.edge.provider.Providers;
 import io.cascade.proto.PublishIntentRequest;
 import io.cascade.proto.RegionHealth;
+import io.cascade.topology.Subjects;
 import io.cascade.topology.launch.LocalFabric;
+import io.cascade.topology.trust.Identity;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -157,10 +159,13 @@ final class RollupBench {
     private RollupReport.Flat flat(List<FlatEdges.Site> flatSites) throws IOException, InterruptedException, TimeoutException {
         int n = flatSites.size();
         try (LocalFabric fabric = LocalFabric.start(BenchFleet.fleet(n), dir.resolve("flat"));
-             FlatHub hub = FlatHub.start(fabric.hub().clientUrl(), BenchFleet.REGIONS, flatSites)) {
+             FlatHub hub = FlatHub.start(fabric.hub().clientUrl(), BenchFleet.REGIONS, flatSites,
+                     fabric.credentials(new Identity.Tool("bench-flat-hub", List.of(),
+                             BenchFleet.REGIONS.stream().map(Subjects::statusAll).toList())))) {
             long t0 = System.nanoTime();
             try (FlatEdges edges = FlatEdges.open(fabric.hub().clientUrl(), flatSites, settings.heartbeat(),
-                    settings.connectParallelism(), settings.setupTimeout())) {
+                    settings.connectParallelism(), settings.setupTimeout(),
+                    fabric.credentials(new Identity.Tool("bench-flat-edges", List.of("cascade.status.>"), List.of())))) {
                 double connectMs = ms(System.nanoTime() - t0);
                 LOG.info("{} flat connections to the hub in {} ms", n, connectMs);
                 long t1 = System.nanoTime();

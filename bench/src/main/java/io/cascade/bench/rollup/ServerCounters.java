@@ -74,8 +74,11 @@ final class ServerCounters {
         long at = System.nanoTime();
         JsonNode varz = server.monitor("/varz");
         Map<String, Count> bySource = new TreeMap<>();
+        String systemAccount = server.config().auth().systemAccount();
         for (JsonNode leaf : server.monitor("/leafz?subs=1").path("leafs")) {
-            bySource.merge("leaf " + leafName(leaf), count(leaf, "in"), Count::plus);
+            // each relay has two links: the fleet's, and one in the system account for account updates
+            String kind = systemAccount.equals(leaf.path("account").asText()) ? "system leaf " : "leaf ";
+            bySource.merge(kind + leafName(leaf), count(leaf, "in"), Count::plus);
         }
         for (int offset = 0; ; offset += PAGE) {
             JsonNode connz = server.monitor("/connz?limit=" + PAGE + "&offset=" + offset);
@@ -107,7 +110,11 @@ final class ServerCounters {
         if (domains.contains(Subjects.HUB_DOMAIN)) {
             return Subjects.HUB_DOMAIN;
         }
-        return domains.size() == 1 ? domains.iterator().next() : leaf.path("ip").asText() + ":" + leaf.path("port").asText();
+        if (domains.size() == 1) {
+            return domains.iterator().next();
+        }
+        // with trust on, a relay's leaf user never lets its JetStream API interest up to the hub: named by address
+        return leaf.path("ip").asText() + ":" + leaf.path("port").asText();
     }
 
     /** A connection name as its group: {@code cascade-edge-eu-site-00001} → {@code cascade-edge-*}. */

@@ -5,6 +5,7 @@ import io.cascade.proto.SiteStatus;
 import io.cascade.topology.Subjects;
 import io.cascade.topology.client.NatsClients;
 import io.cascade.topology.launch.LocalFabric;
+import io.cascade.topology.trust.Identity;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import java.io.IOException;
@@ -53,7 +54,8 @@ final class StatusCapture implements AutoCloseable {
         try {
             for (String region : regions) {
                 Connection c = NatsClients.connect(NatsClients.options("bench-status-capture-" + region,
-                        fabric.relay(region).clientUrl()).build());
+                        fabric.relay(region).clientUrl(), fabric.credentials(new Identity.Tool("bench-status-capture",
+                                List.of(), List.of(Subjects.statusAll(region))))).build());
                 capture.connections.add(c);
                 c.createDispatcher(capture::receive).subscribe(Subjects.statusAll(region));
                 c.flush(FLUSH);

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code cascade sites --app X --state FAILED}: drill down to the sites, through the relays. */
-@Command(name = "sites", mixinStandardHelpOptions = true, description = "List sites with their app states (drill-down through the relays).")
+@Command(name = "sites", mixinStandardHelpOptions = true, subcommands = io.cascade.cli.SitesRemoveCommand.class,
+        description = "List sites with their app states (drill-down through the relays).")
 public final class SitesCommand implements Callable<Integer> {
 
     @Option(names = "--app", description = "Only sites that run or are targeted by this app.")

@@ -10,6 +10,7 @@ import io.cascade.topology.launch.Daemon;
 import io.cascade.topology.launch.DurationConverter;
 import io.cascade.topology.launch.LocalFabric;
 import io.cascade.topology.launch.NatsServerProcess;
+import io.cascade.topology.trust.Identity;
 import io.nats.client.Connection;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -73,8 +74,11 @@ public final class UpCommand implements Callable<Integer> {
             showCrossTierMessages(stack, resolved, fabric, deadline);
             String hubAddress = resolved.hub().host() + ":" + resolved.hub().ports().service();
             Files.writeString(workDir.resolve("hub-address"), hubAddress + "\n");
+            Files.writeString(workDir.resolve("server-urls"), String.join("\n", fabric.clientUrls()) + "\n");
             new DemoRollout(out, hubAddress, resolved, sitesDir()).run(deadline);
             out.printf("fleet up in %.1f s; logs in %s%n", (System.nanoTime() - t0) / 1e9, workDir.resolve("logs"));
+            out.printf("trust: every server in operator mode, trust root %s, credentials in %s%n",
+                    fabric.trust().dir(), workDir.resolve("creds"));
             if (once) {
                 stack.close();
                 return 0;
@@ -95,9 +99,11 @@ public final class UpCommand implements Callable<Integer> {
     private void startTiers(Stack stack, Fleet fleet, LocalFabric fabric, Instant deadline) throws Exception {
         Path logs = workDir.resolve("logs");
         List<String> fleetArg = fleetFile == null ? List.of() : List.of("--fleet", fleetFile.toAbsolutePath().toString());
+        Path creds = workDir.resolve("creds");
         stack.push(TierProcess.start("hub", logs, concat(List.of("hub", "--nats", fabric.hub().clientUrl(),
+                "--creds", writeCreds(fabric, new Identity.HubService(), creds.resolve("hub.creds")),
                 "--grpc-host", fleet.hub().host(), "--grpc-port", String.valueOf(fleet.hub().ports().service())), fleetArg)));
-        try (Connection hub = NatsClients.connect(NatsClients.options("cascade-up", fabric.hub().clientUrl()).build())) {
+        try (Connection hub = connectOperator(fabric)) {
             new Prober(hub).probe(Subjects.probeHub(), deadline);
         } catch (IllegalStateException e) {
             throw new IllegalStateException(e.getMessage() + "\n" + stack.diagnose(), e);
@@ -105,10 +111,18 @@ public final class UpCommand implements Callable<Integer> {
         for (RegionSpec r : fleet.regions()) {
             String relayUrl = fabric.relay(r.name()).clientUrl();
             stack.push(TierProcess.start("relay-" + r.name(), logs,
-                    concat(List.of("relay", "--region", r.name(), "--nats", relayUrl), fleetArg)));
+                    concat(List.of("relay", "--region", r.name(), "--nats", relayUrl, "--creds",
+                            writeCreds(fabric, new Identity.RelayService(r.name()), creds.resolve("relay-" + r.name() + ".creds"))),
+                            fleetArg)));
             if (!r.sites().isEmpty()) {
+                // each site its own user, as `cascade trust site` issues it
+                Path siteCreds = creds.resolve("sites-" + r.name());
+                for (SiteSpec site : r.sites()) {
+                    writeCreds(fabric, new Identity.Site(r.name(), site.name()), siteCreds.resolve(site.name() + ".creds"));
+                }
                 stack.push(TierProcess.start("edges-" + r.name(), logs,
                         concat(List.of("edge", "--fleet-region", r.name(), "--relay", relayUrl,
+                                "--creds-dir", siteCreds.toAbsolutePath().toString(),
                                 "--journal", workDir.resolve("journals").resolve(r.name()).toAbsolutePath().toString(),
                                 "--provider", "dir:" + sitesDir().toAbsolutePath()), fleetArg)));
             }
@@ -117,8 +131,18 @@ public final class UpCommand implements Callable<Integer> {
                 .map(t -> t.name() + " (pid " + t.pid() + ")").toList()));
     }
 
+    /** The operator's connection to the hub's server: it may probe every tier, nothing else. */
+    private static Connection connectOperator(LocalFabric fabric) throws java.io.IOException, InterruptedException {
+        return NatsClients.connect(NatsClients.options("cascade-up", fabric.hub().clientUrl(),
+                fabric.credentials(new Identity.Operator())).build());
+    }
+
+    private static String writeCreds(LocalFabric fabric, Identity identity, Path file) {
+        return fabric.credentials(identity).write(file).toAbsolutePath().toString();
+    }
+
     private void showCrossTierMessages(Stack stack, Fleet fleet, LocalFabric fabric, Instant deadline) throws Exception {
-        try (Connection hub = NatsClients.connect(NatsClients.options("cascade-up", fabric.hub().clientUrl()).build())) {
+        try (Connection hub = connectOperator(fabric)) {
             Prober prober = new Prober(hub);
             out.println("messages from the hub's nats-server to each tier and back:");
             show(stack, prober.probe(Subjects.probeHub(), deadline), "hub");

@@ -112,9 +112,12 @@ class EdgeCrashIT {
 
     static Process edge(Path journal, String provider, Path log) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
+        Path creds = FABRIC.credentials(new io.cascade.topology.trust.Identity.Site("eu", SITE))
+                .write(journal.resolveSibling(SITE + ".creds"));
         return new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-jar", Path.of("target/cascade.jar").toAbsolutePath().toString(),
                 "edge", "--site", SITE, "--region", "eu", "--labels", "tier=store,country=de",
-                "--relay", FABRIC.relay("eu").clientUrl(), "--journal", journal.toString(), "--provider", provider)
+                "--relay", FABRIC.relay("eu").clientUrl(), "--creds", creds.toString(),
+                "--journal", journal.toString(), "--provider", provider)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 

@@ -17,6 +17,7 @@ import io.cascade.relay.RelayConfig;
 import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.SiteSpec;
 import io.cascade.topology.testing.FabricExtension;
+import io.cascade.topology.trust.Identity;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ final class FleetHarness implements AutoCloseable {
         this.fabric = fabric;
         this.providers = providers;
         Fleet fleet = fabric.fleet();
-        hub = Hub.start(new HubConfig(fabric.hub().clientUrl(), "127.0.0.1", 0, fleet));
+        hub = Hub.start(new HubConfig(fabric.hub().clientUrl(), "127.0.0.1", 0, fleet, fabric.hubCredentials()));
         for (String region : fleet.regionNames()) {
             relays.put(region, startRelay(region));
         }
@@ -61,7 +62,7 @@ final class FleetHarness implements AutoCloseable {
     }
 
     Relay startRelay(String region) throws Exception {
-        return Relay.start(new RelayConfig(region, fabric.relay(region).clientUrl(), fabric.fleet()));
+        return Relay.start(new RelayConfig(region, fabric.relay(region).clientUrl(), fabric.fleet(), fabric.relayCredentials(region)));
     }
 
     SiteSpec site(String name) {
@@ -77,7 +78,8 @@ final class FleetHarness implements AutoCloseable {
         SiteSpec s = site(name);
         String region = regionOf(name);
         Path journal = journals.computeIfAbsent(name, n -> fabric.newDir("journal-" + n));
-        EdgeHost host = EdgeHost.start(List.of(new EdgeConfig(name, region, s.labels(), fabric.relay(region).clientUrl())),
+        EdgeHost host = EdgeHost.start(List.of(new EdgeConfig(name, region, s.labels(), fabric.relay(region).clientUrl(),
+                fabric.credentials(new Identity.Site(region, name)))),
                 FAST, journal, providers);
         edges.put(name, host);
         return host.edges().get(0);
@@ -89,7 +91,8 @@ final class FleetHarness implements AutoCloseable {
      */
     EdgeHost startRegionHost(String region, Function<String, Provider> providers) throws Exception {
         List<EdgeConfig> configs = fabric.fleet().requireRegion(region).sites().stream()
-                .map(s -> new EdgeConfig(s.name(), region, s.labels(), fabric.relay(region).clientUrl()))
+                .map(s -> new EdgeConfig(s.name(), region, s.labels(), fabric.relay(region).clientUrl(),
+                        fabric.credentials(new Identity.Site(region, s.name()))))
                 .toList();
         return EdgeHost.start(configs, FAST, fabric.newDir("journal-" + region), providers);
     }

@@ -61,7 +61,7 @@ class RollupIT {
         for (String region : FABRIC.fleet().regionNames()) {
             hosts.put(region, fleet.startRegionHost(region, site -> Providers.fromSpec("sim:seed=1")));
         }
-        hub = Nats.connect(FABRIC.hub().clientUrl());
+        hub = FABRIC.connectHub();
     }
 
     @AfterAll

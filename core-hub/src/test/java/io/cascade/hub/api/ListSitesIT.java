@@ -40,9 +40,9 @@ class ListSitesIT {
 
     @Test
     void sitesOfAllRegionsComeSortedByRegionThenSiteAcrossPages() throws Exception {
-        try (FakeRelay eu = FakeRelay.answering(FABRIC.relay("eu").clientUrl(), "eu", 2,
+        try (FakeRelay eu = FakeRelay.answering(FABRIC, "eu", 2,
                 "store-eu-0003", "gw-eu-0002", "store-eu-0001", "gw-eu-0001", "store-eu-0002");
-             FakeRelay us = FakeRelay.answering(FABRIC.relay("us").clientUrl(), "us", 2,
+             FakeRelay us = FakeRelay.answering(FABRIC, "us", 2,
                      "store-us-0002", "store-us-0001", "gw-us-0001")) {
             ListSitesRequest failedWeb = ListSitesRequest.newBuilder().setApp("web").setState(AppState.FAILED).build();
             awaitBothRegionsAnswer(failedWeb);
@@ -77,8 +77,8 @@ class ListSitesIT {
 
     @Test
     void aRegionWhoseRelayDoesNotAnswerIsLeftOut() throws Exception {
-        try (FakeRelay eu = FakeRelay.answering(FABRIC.relay("eu").clientUrl(), "eu", 100, EU.toArray(String[]::new));
-             FakeRelay us = FakeRelay.silent(FABRIC.relay("us").clientUrl(), "us")) {
+        try (FakeRelay eu = FakeRelay.answering(FABRIC, "eu", 100, EU.toArray(String[]::new));
+             FakeRelay us = FakeRelay.silent(FABRIC, "us")) {
             // until the relays' subscriptions reached the hub: eu answers, us was asked
             await().atMost(WAIT).until(() -> HUB.fleet().listSites(ListSitesRequest.getDefaultInstance()).getSitesCount()
                     == EU.size() && !us.requests().isEmpty());
@@ -111,7 +111,7 @@ class ListSitesIT {
 
     @Test
     void aPageTokenOnlyGoesWithTheFiltersItWasMadeFor() throws Exception {
-        try (FakeRelay eu = FakeRelay.answering(FABRIC.relay("eu").clientUrl(), "eu", 100, EU.toArray(String[]::new))) {
+        try (FakeRelay eu = FakeRelay.answering(FABRIC, "eu", 100, EU.toArray(String[]::new))) {
             ListSitesRequest euOnly = ListSitesRequest.newBuilder().setRegion("eu").setPageSize(2).build();
             String token = await().atMost(WAIT).until(() -> HUB.fleet().listSites(euOnly).getNextPageToken(), t -> !t.isEmpty());
 

@@ -6,7 +6,6 @@ import io.cascade.proto.ListSitesResponse;
 import io.cascade.proto.SiteEntry;
 import io.cascade.proto.SiteStatus;
 import io.cascade.topology.Subjects;
-import io.cascade.topology.client.NatsClients;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
@@ -28,24 +27,26 @@ public final class FakeRelay implements AutoCloseable {
     private final boolean silent;
     private final List<ListSitesRequest> requests = new CopyOnWriteArrayList<>();
 
-    private FakeRelay(String natsUrl, String region, List<String> sites, int maxPerReply, boolean silent) throws Exception {
+    private FakeRelay(io.cascade.topology.testing.FabricExtension fabric, String region, List<String> sites, int maxPerReply,
+                      boolean silent) throws Exception {
         this.sites = sites.stream().sorted(Comparator.naturalOrder()).map(site -> entry(region, site)).toList();
         this.maxPerReply = maxPerReply;
         this.silent = silent;
-        this.nats = NatsClients.connect(NatsClients.options("fake-relay-" + region, natsUrl).build());
+        this.nats = fabric.connectRelay(region); // as the region's relay service, on its server
         Dispatcher dispatcher = nats.createDispatcher(this::answer);
         dispatcher.subscribe(Subjects.query(region));
         nats.flush(java.time.Duration.ofSeconds(5));
     }
 
-    /** A relay of {@code region} at {@code natsUrl} that answers with {@code sites}. */
-    public static FakeRelay answering(String natsUrl, String region, int maxPerReply, String... sites) throws Exception {
-        return new FakeRelay(natsUrl, region, List.of(sites), maxPerReply, false);
+    /** A relay of {@code region} of {@code fabric} that answers with {@code sites}. */
+    public static FakeRelay answering(io.cascade.topology.testing.FabricExtension fabric, String region, int maxPerReply,
+                                      String... sites) throws Exception {
+        return new FakeRelay(fabric, region, List.of(sites), maxPerReply, false);
     }
 
-    /** A relay of {@code region} at {@code natsUrl} that takes requests and never answers. */
-    public static FakeRelay silent(String natsUrl, String region) throws Exception {
-        return new FakeRelay(natsUrl, region, List.of(), 1, true);
+    /** A relay of {@code region} of {@code fabric} that takes requests and never answers. */
+    public static FakeRelay silent(io.cascade.topology.testing.FabricExtension fabric, String region) throws Exception {
+        return new FakeRelay(fabric, region, List.of(), 1, true);
     }
 
     /** The requests received so far. */

@@ -13,7 +13,6 @@ import io.cascade.proto.Intent;
 import io.cascade.proto.PublishIntentRequest;
 import io.cascade.proto.PublishIntentResponse;
 import io.cascade.proto.SiteOverrideDoc;
-import io.cascade.topology.client.NatsClients;
 import io.cascade.topology.testing.FabricExtension;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -49,6 +48,7 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback {
     private Hub hub;
     private ManagedChannel channel;
     private Connection nats;
+    private Connection rollupWriter;
     private KeyValue intents;
     private KeyValue desired;
     private KeyValue rollup;
@@ -59,16 +59,23 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        hub = Hub.start(new HubConfig(fabric.hub().clientUrl(), "127.0.0.1", 0, fabric.fleet()), new HubMetrics(meters));
+        hub = Hub.start(new HubConfig(fabric.hub().clientUrl(), "127.0.0.1", 0, fabric.fleet(), fabric.hubCredentials()), new HubMetrics(meters));
         channel = NettyChannelBuilder.forAddress("127.0.0.1", hub.grpcPort()).usePlaintext().build();
-        nats = NatsClients.connect(NatsClients.options("hub-extension", fabric.hub().clientUrl()).build());
+        nats = fabric.connectHub();
         intents = nats.keyValue("intents");
         desired = nats.keyValue("desired");
-        rollup = nats.keyValue("rollup");
+        // the hub service's user may not write rollups (the relays do): a test tool stands in for them
+        rollupWriter = fabric.connectTool(fabric.hub(), "rollup-writer",
+                List.of("$JS.API.INFO", "$JS.API.STREAM.INFO.KV_rollup", "$JS.API.STREAM.MSG.GET.KV_rollup",
+                        "$JS.API.DIRECT.GET.KV_rollup.>", "$KV.rollup.*"), List.of());
+        rollup = rollupWriter.keyValue("rollup");
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        if (rollupWriter != null) {
+            rollupWriter.close();
+        }
         if (nats != null) {
             nats.close();
         }

@@ -165,6 +165,27 @@ public final class SiteRegistry {
     }
 
     /**
+     * Drops a site removed from the fleet: it leaves every count (targeted, states, on/offline) and
+     * the drill-down. Returns whether the site was known.
+     */
+    public synchronized boolean forget(String id) {
+        Site s = sites.remove(id);
+        if (s == null) {
+            return false;
+        }
+        for (String app : s.targeted.keySet()) {
+            aggregate.stand(app, s.online, s.apps.get(app), -1);
+            aggregate.member(app, s.targeted.get(app), -1);
+        }
+        if (s.online) {
+            online--;
+        }
+        siteChanges++;
+        LOG.info("region {} site {}: forgotten (removed from the fleet)", region, id);
+        return true;
+    }
+
+    /**
      * Loads records persisted before a restart: each site is known again, counted once, and
      * presumed online (seen now) until 3 of its heartbeats pass without a report.
      */

@@ -1,10 +1,13 @@
 package io.cascade.relay.status;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.cascade.proto.ForgetSiteReply;
+import io.cascade.proto.ForgetSiteRequest;
 import io.cascade.proto.SiteStatus;
 import io.cascade.proto.StatusAck;
 import io.cascade.relay.metrics.RelayMetrics;
 import io.cascade.topology.Subjects;
+import io.cascade.topology.logging.BoundedLog;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamApiException;
@@ -45,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class StatusIntake implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusIntake.class);
+    /** How often each kind of rejected report may write a line: a site sending garbage in a loop cannot fill a disk. */
+    static final Duration GARBAGE_LOG_INTERVAL = Duration.ofSeconds(10);
     static final int QUEUE_BOUND = 20_000;
     static final int BATCH = 512;
     static final Duration PERSIST_TIMEOUT = Duration.ofSeconds(5);
@@ -60,6 +65,7 @@ public final class StatusIntake implements AutoCloseable {
     private final AtomicLong stale = new AtomicLong();
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final BoundedLog garbage = BoundedLog.warnings(LOG, GARBAGE_LOG_INTERVAL);
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong persisted = new AtomicLong();
     private final AtomicLong persistFailures = new AtomicLong();
@@ -96,6 +102,7 @@ public final class StatusIntake implements AutoCloseable {
         worker.start();
         dispatcher = nats.createDispatcher(this::enqueue);
         dispatcher.subscribe(Subjects.statusAll(region), "cascade-relay-status-" + region);
+        dispatcher.subscribe(Subjects.forget(region));
     }
 
     private void enqueue(Message m) {
@@ -126,7 +133,50 @@ public final class StatusIntake implements AutoCloseable {
         }
     }
 
+    /** Reports in order; a forget request is taken after the reports queued before it. */
     private void handle(List<Message> batch) throws InterruptedException {
+        String forget = Subjects.forget(region);
+        int from = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.get(i).getSubject().equals(forget)) {
+                handleReports(batch.subList(from, i));
+                forget(batch.get(i));
+                from = i + 1;
+            }
+        }
+        handleReports(batch.subList(from, batch.size()));
+    }
+
+    /** Forgets a removed site: its record in the bucket, then its place in the registry, then replies. */
+    private void forget(Message m) {
+        ForgetSiteRequest request;
+        try {
+            request = ForgetSiteRequest.parseFrom(m.getData());
+        } catch (InvalidProtocolBufferException e) {
+            LOG.warn("region {}: malformed forget request ignored: {}", region, e.getMessage());
+            return;
+        }
+        if (!io.cascade.topology.DnsLabel.isValid(request.getSite())) {
+            LOG.warn("region {}: forget request for an invalid site name ignored", region);
+            return;
+        }
+        try {
+            store.delete(request.getSite());
+        } catch (IOException | JetStreamApiException e) {
+            LOG.warn("region {} site {}: status record not removed ({}); not forgotten, ask again", region,
+                    request.getSite(), e.toString());
+            return;
+        }
+        boolean known = sites.forget(request.getSite());
+        if (m.getReplyTo() != null) {
+            nats.publish(m.getReplyTo(), ForgetSiteReply.newBuilder().setKnown(known).setRegion(region).build().toByteArray());
+        }
+    }
+
+    private void handleReports(List<Message> batch) throws InterruptedException {
+        if (batch.isEmpty()) {
+            return;
+        }
         List<Pending> work = new ArrayList<>(batch.size());
         Map<String, SiteStatus> latest = new HashMap<>();
         for (Message m : batch) {
@@ -187,12 +237,14 @@ public final class StatusIntake implements AutoCloseable {
         try {
             report = SiteStatus.parseFrom(m.getData());
         } catch (InvalidProtocolBufferException e) {
-            LOG.warn("region {} site {}: malformed status report ignored: {}", region, token, e.getMessage());
+            garbage.warn("malformed status reports", "region " + region + " site " + token + ": malformed status report ignored ("
+                    + m.getData().length + " bytes): " + e.getMessage());
             return null;
         }
         Optional<String> problem = Admission.problem(region, token, report);
         if (problem.isPresent()) {
-            LOG.warn("region {}: status report on {} ignored: {}", region, subject, problem.get());
+            garbage.warn("inconsistent status reports", "region " + region + ": status report on " + subject + " ignored: "
+                    + problem.get());
             return null;
         }
         return report;

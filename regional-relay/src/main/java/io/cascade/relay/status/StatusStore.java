@@ -118,6 +118,11 @@ final class StatusStore {
         return out;
     }
 
+    /** Removes the site's record (a removed site is not loaded back after a restart). */
+    void delete(String site) throws IOException, JetStreamApiException {
+        kv.purge(site);
+    }
+
     /** Writes the site's record; completes when JetStream has stored it. */
     CompletableFuture<PublishAck> put(String site, SiteStatus record) {
         return js.publishAsync(subjectPrefix + site, record.toByteArray());

@@ -1,12 +1,14 @@
 package io.cascade.topology.client;
 
 import io.nats.client.Connection;
+import io.cascade.topology.trust.UserCredentials;
 import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -55,6 +57,19 @@ public final class NatsClients {
                 .scheduledExecutor(TIMERS)
                 .connectionListener(logging(name))
                 .errorListener(new ErrorListener() {});
+    }
+
+    /**
+     * {@link #options(String, String)} for the user {@code credentials}: it authenticates with its
+     * JWT and nkey on every (re)connect and receives replies under the inbox prefix its JWT allows.
+     */
+    public static Options.Builder options(String name, String url, UserCredentials credentials) {
+        return options(name, url).authHandler(credentials.authHandler()).inboxPrefix(credentials.inboxPrefix());
+    }
+
+    /** {@link #options(String, String, UserCredentials)} when there are credentials, else anonymous. */
+    public static Options.Builder options(String name, String url, Optional<UserCredentials> credentials) {
+        return credentials.map(c -> options(name, url, c)).orElseGet(() -> options(name, url));
     }
 
     /**

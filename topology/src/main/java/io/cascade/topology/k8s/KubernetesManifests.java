@@ -5,6 +5,10 @@ import io.cascade.topology.fleet.FleetFile;
 import io.cascade.topology.fleet.Ports;
 import io.cascade.topology.fleet.RegionSpec;
 import io.cascade.topology.natsconf.FabricConfigs;
+import io.cascade.topology.natsconf.NatsServerConfig;
+import io.cascade.topology.trust.Identity;
+import io.cascade.topology.trust.TrustRoot;
+import io.cascade.topology.trust.UserCredentials;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -16,6 +20,8 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -69,6 +75,13 @@ public final class KubernetesManifests {
     private static final String NATS_CONF_VOLUME = "nats-config";
     private static final String FLEET_VOLUME = "fleet";
     private static final String LISTEN_ALL = "0.0.0.0";
+    static final String TRUST_DIR = "/etc/cascade-trust";
+    private static final String TRUST_VOLUME = "trust";
+    static final String OPERATOR_JWT_KEY = "operator.jwt";
+    static final String SERVICE_CREDS_KEY = "service.creds";
+    static final String LEAF_CREDS_KEY = "leaf.creds";
+    static final String SYSTEM_LEAF_CREDS_KEY = "sysleaf.creds";
+    static final String SERVICE_CREDS = TRUST_DIR + "/" + SERVICE_CREDS_KEY;
 
     /**
      * StatefulSet pods carry the label {@code controller-revision-hash=<name>-<10-char hash>}, which
@@ -85,16 +98,17 @@ public final class KubernetesManifests {
      * @throws IllegalArgumentException when the fleet text in {@code options} describes another fleet
      *         (name or regions differ), or when a name would not be a valid Kubernetes name
      */
-    public static List<HasMetadata> build(Fleet fleet, ManifestOptions options) {
+    public static List<HasMetadata> build(Fleet fleet, ManifestOptions options, TrustRoot trust) {
         Objects.requireNonNull(fleet, "fleet");
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(trust, "trust");
         requireSameFleet(fleet, options.fleetText());
 
         List<HasMetadata> objects = new ArrayList<>();
         objects.add(fleetConfigMap(fleet, options));
-        objects.addAll(hub(fleet, options));
+        objects.addAll(hub(fleet, options, trust));
         for (RegionSpec region : fleet.regions()) {
-            objects.addAll(relay(fleet, region, options));
+            objects.addAll(relay(fleet, region, options, trust));
         }
         return List.copyOf(objects);
     }
@@ -116,18 +130,18 @@ public final class KubernetesManifests {
 
     // ---- the tiers -----------------------------------------------------------------------------
 
-    private static List<HasMetadata> hub(Fleet fleet, ManifestOptions o) {
+    private static List<HasMetadata> hub(Fleet fleet, ManifestOptions o, TrustRoot trust) {
         String name = FabricConfigs.hubServerName(fleet);
         requireWorkloadName(name, "the hub of fleet \"" + fleet.name() + "\"");
         Map<String, String> labels = labels(fleet, "hub", null);
         String advertise = serviceHost(name, o) + ":" + HUB_PORTS.leaf();
-        String natsConf = FabricConfigs.hub(fleet, HUB_PORTS, LISTEN_ALL, STORE_DIR, advertise).render();
+        String natsConf = FabricConfigs.hub(fleet, HUB_PORTS, LISTEN_ALL, STORE_DIR, advertise, auth(trust)).render();
 
         Container hub = new ContainerBuilder()
                 .withName("hub")
                 .withImage(o.cascadeImage())
                 .withArgs("hub", "--nats", localNats(HUB_PORTS), "--grpc-port", String.valueOf(HUB_PORTS.service()),
-                        "--fleet", FLEET_PATH)
+                        "--fleet", FLEET_PATH, "--creds", SERVICE_CREDS)
                 .addNewPort().withName("grpc").withContainerPort(HUB_PORTS.service()).withProtocol("TCP").endPort()
                 .withNewReadinessProbe()
                     .withNewGrpc().withPort(HUB_PORTS.service()).endGrpc()
@@ -137,6 +151,7 @@ public final class KubernetesManifests {
 
         return List.of(
                 natsConfigMap(name, labels, natsConf, o),
+                trustSecret(name, labels, o, trust, Map.of(SERVICE_CREDS_KEY, trust.issue(new Identity.HubService()))),
                 statefulSet(fleet, name, labels, natsConf, HUB_PORTS, hub, o),
                 service(name, labels, o,
                         servicePort("client", HUB_PORTS.client()),
@@ -144,23 +159,29 @@ public final class KubernetesManifests {
                         servicePort("grpc", HUB_PORTS.service())));
     }
 
-    private static List<HasMetadata> relay(Fleet fleet, RegionSpec region, ManifestOptions o) {
+    private static List<HasMetadata> relay(Fleet fleet, RegionSpec region, ManifestOptions o, TrustRoot trust) {
         String name = FabricConfigs.relayServerName(fleet, region.name());
         requireWorkloadName(name, "the relay of region \"" + region.name() + "\"");
         Map<String, String> labels = labels(fleet, "relay", region.name());
         String hubHost = serviceHost(FabricConfigs.hubServerName(fleet), o);
         String natsConf = FabricConfigs.relay(fleet, region, RELAY_PORTS, LISTEN_ALL, STORE_DIR,
-                List.of(FabricConfigs.leafUrl(hubHost, HUB_PORTS.leaf()))).render();
+                List.of(FabricConfigs.leafUrl(hubHost, HUB_PORTS.leaf())), auth(trust), TRUST_DIR + "/" + LEAF_CREDS_KEY,
+                TRUST_DIR + "/" + SYSTEM_LEAF_CREDS_KEY).render();
 
         Container relay = new ContainerBuilder()
                 .withName("relay")
                 .withImage(o.cascadeImage())
-                .withArgs("relay", "--region", region.name(), "--nats", localNats(RELAY_PORTS), "--fleet", FLEET_PATH)
+                .withArgs("relay", "--region", region.name(), "--nats", localNats(RELAY_PORTS), "--fleet", FLEET_PATH,
+                        "--creds", SERVICE_CREDS)
                 .addNewPort().withName("metrics").withContainerPort(RELAY_PORTS.service()).withProtocol("TCP").endPort()
                 .build();
 
         return List.of(
                 natsConfigMap(name, labels, natsConf, o),
+                trustSecret(name, labels, o, trust, Map.of(
+                        SERVICE_CREDS_KEY, trust.issue(new Identity.RelayService(region.name())),
+                        LEAF_CREDS_KEY, trust.issue(new Identity.RelayLeaf(region.name())),
+                        SYSTEM_LEAF_CREDS_KEY, trust.issue(new Identity.RelaySystemLeaf(region.name())))),
                 statefulSet(fleet, name, labels, natsConf, RELAY_PORTS, relay, o),
                 service(name, labels, o,
                         servicePort("client", RELAY_PORTS.client()),
@@ -186,9 +207,11 @@ public final class KubernetesManifests {
                 .withLivenessProbe(healthz(ports, 10, 30))
                 .addNewVolumeMount().withName(NATS_CONF_VOLUME).withMountPath(NATS_CONF_DIR).withReadOnly(true).endVolumeMount()
                 .addNewVolumeMount().withName(DATA_VOLUME).withMountPath(DATA_DIR).endVolumeMount()
+                .addNewVolumeMount().withName(TRUST_VOLUME).withMountPath(TRUST_DIR).withReadOnly(true).endVolumeMount()
                 .build();
         Container withFleet = new ContainerBuilder(service)
                 .addNewVolumeMount().withName(FLEET_VOLUME).withMountPath(FLEET_DIR).withReadOnly(true).endVolumeMount()
+                .addNewVolumeMount().withName(TRUST_VOLUME).withMountPath(TRUST_DIR).withReadOnly(true).endVolumeMount()
                 .build();
 
         return new StatefulSetBuilder()
@@ -209,6 +232,9 @@ public final class KubernetesManifests {
                             .endVolume()
                             .addNewVolume().withName(FLEET_VOLUME)
                                 .withNewConfigMap().withName(fleetConfigMapName(fleet)).endConfigMap()
+                            .endVolume()
+                            .addNewVolume().withName(TRUST_VOLUME)
+                                .withNewSecret().withSecretName(trustSecretName(name)).withDefaultMode(0400).endSecret()
                             .endVolume()
                         .endSpec()
                     .endTemplate()
@@ -238,6 +264,28 @@ public final class KubernetesManifests {
                 .withMetadata(metadata(natsConfigMapName(name), labels, o))
                 .addToData(NATS_CONF_KEY, natsConf)
                 .build();
+    }
+
+    /**
+     * A tier's credentials, mounted read-only at {@value #TRUST_DIR} in both containers: the
+     * operator JWT (public), the tier service's NATS user, and for a relay the leaf link's user.
+     */
+    private static Secret trustSecret(String name, Map<String, String> labels, ManifestOptions o, TrustRoot trust,
+                                      Map<String, UserCredentials> creds) {
+        SecretBuilder b = new SecretBuilder()
+                .withMetadata(metadata(trustSecretName(name), labels, o))
+                .withType("Opaque")
+                .addToStringData(OPERATOR_JWT_KEY, trust.operatorJwt());
+        new java.util.TreeMap<>(creds).forEach((k, c) -> b.addToStringData(k, c.render()));
+        return b.build();
+    }
+
+    private static NatsServerConfig.Auth auth(TrustRoot trust) {
+        return FabricConfigs.auth(trust, TRUST_DIR + "/" + OPERATOR_JWT_KEY, DATA_DIR + "/jwt");
+    }
+
+    static String trustSecretName(String workload) {
+        return workload + "-trust";
     }
 
     private static ConfigMap fleetConfigMap(Fleet fleet, ManifestOptions o) {

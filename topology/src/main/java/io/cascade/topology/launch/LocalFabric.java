@@ -4,6 +4,9 @@ import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.RegionSpec;
 import io.cascade.topology.natsconf.FabricConfigs;
 import io.cascade.topology.natsconf.NatsServerConfig;
+import io.cascade.topology.trust.Identity;
+import io.cascade.topology.trust.TrustRoot;
+import io.cascade.topology.trust.UserCredentials;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +26,8 @@ public final class LocalFabric implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalFabric.class);
     static final Duration SERVER_START = Duration.ofSeconds(20);
     static final Duration LEAF_LINKS = Duration.ofSeconds(30);
+    /** Each relay dials the hub twice: its fleet-account link and its system-account link. */
+    public static final int LEAF_LINKS_PER_RELAY = 2;
 
     /**
      * How relays reach the hub's leaf port: given the hub's leaf host:port, the host:port relays
@@ -38,20 +43,25 @@ public final class LocalFabric implements AutoCloseable {
     private final Fleet fleet;
     private final Path workDir;
     private final LeafRoute leafRoute;
+    private final TrustRoot trust;
+    private final List<String> leafExtras;
     private final List<NatsServerProcess> started = new ArrayList<>();
     private final Map<String, NatsServerProcess> relays = new LinkedHashMap<>();
     private NatsServerProcess hub;
     private boolean closed;
 
-    private LocalFabric(Fleet fleet, Path workDir, LeafRoute leafRoute) {
+    private LocalFabric(Fleet fleet, Path workDir, LeafRoute leafRoute, TrustRoot trust, List<String> leafExtras) {
+        this.leafExtras = List.copyOf(leafExtras);
         this.fleet = fleet;
         this.workDir = workDir.toAbsolutePath();
         this.leafRoute = leafRoute;
+        this.trust = trust;
     }
 
     /**
      * Starts the hub and the relays of {@code fleet} (ports left at 0 are picked free) under
-     * {@code workDir} and waits for the leaf links.
+     * {@code workDir} and waits for the leaf links. Every server runs in operator mode with the
+     * trust root in {@code workDir/trust} (made there when missing).
      */
     public static LocalFabric start(Fleet fleet, Path workDir) throws InterruptedException {
         return start(fleet, workDir, LeafRoute.DIRECT);
@@ -59,7 +69,26 @@ public final class LocalFabric implements AutoCloseable {
 
     /** As {@link #start(Fleet, Path)}, with relays reaching the hub through {@code leafRoute}. */
     public static LocalFabric start(Fleet fleet, Path workDir, LeafRoute leafRoute) throws InterruptedException {
-        LocalFabric fabric = new LocalFabric(fleet.resolvePorts(FreePorts::next), workDir, leafRoute);
+        return start(fleet, workDir, leafRoute, TrustRoot.loadOrInit(workDir.resolve("trust")));
+    }
+
+    /** As {@link #start(Fleet, Path, LeafRoute)}, trusting {@code trust}'s operator. */
+    public static LocalFabric start(Fleet fleet, Path workDir, LeafRoute leafRoute, TrustRoot trust) throws InterruptedException {
+        return start(fleet, workDir, leafRoute, trust, List.of());
+    }
+
+    /**
+     * As {@link #start(Fleet, Path)}, with the leaf links also carrying {@code benchSubjects} from
+     * the hub down to the relays: a benchmark's own raw traffic through the same topology. No
+     * Cascade subject is ever added this way; the tiers' leaf users stay as {@link Identity.RelayLeaf} makes them.
+     */
+    public static LocalFabric startCarrying(Fleet fleet, Path workDir, List<String> benchSubjects) throws InterruptedException {
+        return start(fleet, workDir, LeafRoute.DIRECT, TrustRoot.loadOrInit(workDir.resolve("trust")), benchSubjects);
+    }
+
+    private static LocalFabric start(Fleet fleet, Path workDir, LeafRoute leafRoute, TrustRoot trust, List<String> leafExtras)
+            throws InterruptedException {
+        LocalFabric fabric = new LocalFabric(fleet.resolvePorts(FreePorts::next), workDir, leafRoute, trust, leafExtras);
         try {
             fabric.startServers();
             fabric.awaitLeafLinks(LEAF_LINKS);
@@ -76,15 +105,32 @@ public final class LocalFabric implements AutoCloseable {
         Path hubDir = workDir.resolve("hub");
         String leafAddress = leafRoute.route(hubHost + ":" + hubPorts.leaf());
         NatsServerConfig hubConfig = FabricConfigs.hub(fleet, hubPorts, hubHost,
-                hubDir.resolve("jetstream").toString(), leafAddress);
+                hubDir.resolve("jetstream").toString(), leafAddress, auth(hubDir));
         hub = track(NatsServerProcess.start(hubConfig, hubDir, SERVER_START));
         for (RegionSpec region : fleet.regions()) {
             Path dir = workDir.resolve("relay-" + region.name());
+            Path leafCreds = trust.issue(leafUser(region.name())).write(dir.resolve("leaf.creds"));
+            Path sysLeafCreds = trust.issue(new Identity.RelaySystemLeaf(region.name())).write(dir.resolve("sysleaf.creds"));
             NatsServerConfig config = FabricConfigs.relay(fleet, region, region.ports(), region.host(),
                     dir.resolve("jetstream").toString(),
-                    List.of(java.net.URI.create("nats-leaf://" + leafAddress)));
+                    List.of(java.net.URI.create("nats-leaf://" + leafAddress)), auth(dir), leafCreds.toString(),
+                    sysLeafCreds.toString());
             relays.put(region.name(), track(NatsServerProcess.start(config, dir, SERVER_START)));
         }
+    }
+
+    private Identity leafUser(String region) {
+        Identity leaf = new Identity.RelayLeaf(region);
+        if (leafExtras.isEmpty()) {
+            return leaf;
+        }
+        List<String> subscribe = new ArrayList<>(leaf.subscribe());
+        subscribe.addAll(leafExtras);
+        return new Identity.Tool(leaf.name(), leaf.publish(), subscribe);
+    }
+
+    private NatsServerConfig.Auth auth(Path serverDir) {
+        return FabricConfigs.auth(trust, trust.operatorJwtFile().toString(), serverDir.resolve("jwt").toString());
     }
 
     private NatsServerProcess track(NatsServerProcess p) {
@@ -97,9 +143,9 @@ public final class LocalFabric implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long running = relays.values().stream().filter(NatsServerProcess::isAlive).count();
-            boolean up = hub.leafConnections() >= running;
+            boolean up = hub.leafConnections() >= LEAF_LINKS_PER_RELAY * running;
             for (NatsServerProcess relay : relays.values()) {
-                up &= !relay.isAlive() || relay.leafConnections() >= 1;
+                up &= !relay.isAlive() || relay.leafConnections() >= LEAF_LINKS_PER_RELAY;
             }
             if (up) {
                 LOG.info("leaf links up: hub has {} relay(s)", running);
@@ -107,10 +153,29 @@ public final class LocalFabric implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("leaf links not up within " + timeout + ": hub sees "
-                        + hub.leafConnections() + " of " + running + " relays; see logs under " + workDir);
+                        + hub.leafConnections() + " of " + LEAF_LINKS_PER_RELAY * running + " leaf links ("
+                        + LEAF_LINKS_PER_RELAY + " per relay); see logs under " + workDir);
             }
             Thread.sleep(50);
         }
+    }
+
+    /** The trust root every server of this fabric trusts. */
+    public TrustRoot trust() {
+        return trust;
+    }
+
+    /** New credentials for {@code identity}, e.g. a site's or a relay service's. */
+    public UserCredentials credentials(Identity identity) {
+        return trust.issue(identity);
+    }
+
+    /** Every server's client URL, hub first (where account updates are pushed). */
+    public List<String> clientUrls() {
+        List<String> urls = new ArrayList<>();
+        urls.add(hub.clientUrl());
+        relays.values().forEach(r -> urls.add(r.clientUrl()));
+        return urls;
     }
 
     /** The fleet with every port resolved. */

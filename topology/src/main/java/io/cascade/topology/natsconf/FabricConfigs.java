@@ -4,10 +4,11 @@ import io.cascade.topology.Subjects;
 import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.Ports;
 import io.cascade.topology.fleet.RegionSpec;
+import io.cascade.topology.trust.TrustRoot;
 import java.net.URI;
 import java.util.List;
 
-/** Builds the nats-server configs of a fleet's hub and relays. */
+/** Builds the nats-server configs of a fleet's hub and relays, every one in operator mode. */
 public final class FabricConfigs {
 
     private FabricConfigs() {}
@@ -21,6 +22,17 @@ public final class FabricConfigs {
     }
 
     /**
+     * Operator mode for a server of {@code trust}'s fleet.
+     *
+     * @param operatorJwtFile where the server finds the operator JWT
+     * @param resolverDir     where the server keeps the account JWTs (its own, like its store dir)
+     */
+    public static NatsServerConfig.Auth auth(TrustRoot trust, String operatorJwtFile, String resolverDir) {
+        return new NatsServerConfig.Auth(operatorJwtFile, trust.accountPublicKey(), trust.systemAccountPublicKey(),
+                trust.accountJwts(), resolverDir);
+    }
+
+    /**
      * The hub's server: JetStream domain {@code core}, leaf nodes listen and advertise {@code advertise}.
      *
      * @param ports       resolved ports (client, leaf, monitor)
@@ -28,21 +40,27 @@ public final class FabricConfigs {
      * @param storeDir    JetStream store directory
      * @param advertise   host:port relays are told to use for the leaf link
      */
-    public static NatsServerConfig hub(Fleet fleet, Ports ports, String listenHost, String storeDir, String advertise) {
+    public static NatsServerConfig hub(Fleet fleet, Ports ports, String listenHost, String storeDir, String advertise,
+                                       NatsServerConfig.Auth auth) {
         return new NatsServerConfig(hubServerName(fleet), listenHost, ports.client(), ports.monitor(),
                 Subjects.HUB_DOMAIN, storeDir, NatsServerConfig.DEFAULT_MAX_PAYLOAD,
-                new NatsServerConfig.LeafListen(ports.leaf(), advertise));
+                new NatsServerConfig.LeafListen(ports.leaf(), advertise), auth);
     }
 
     /**
-     * A relay's server: JetStream domain {@code region-<r>}, a leaf remote to the hub, and a leaf
-     * listener for edge sites that run their own leaf server.
+     * A relay's server: JetStream domain {@code region-<r>}, two leaf remotes to the hub (one that
+     * logs in as the region's leaf user, {@code leafCredsFile}, in the fleet account; one as its
+     * system leaf user, {@code systemLeafCredsFile}, in the system account), and a leaf listener
+     * for edge sites that run their own leaf server.
      */
     public static NatsServerConfig relay(Fleet fleet, RegionSpec region, Ports ports, String listenHost,
-                                         String storeDir, List<URI> hubLeafUrls) {
+                                         String storeDir, List<URI> hubLeafUrls, NatsServerConfig.Auth auth,
+                                         String leafCredsFile, String systemLeafCredsFile) {
         return new NatsServerConfig(relayServerName(fleet, region.name()), listenHost, ports.client(),
                 ports.monitor(), Subjects.relayDomain(region.name()), storeDir,
-                NatsServerConfig.DEFAULT_MAX_PAYLOAD, new NatsServerConfig.LeafRemote(hubLeafUrls, ports.leaf()));
+                NatsServerConfig.DEFAULT_MAX_PAYLOAD,
+                new NatsServerConfig.LeafRemote(hubLeafUrls, ports.leaf(), leafCredsFile, auth.fleetAccount(),
+                        systemLeafCredsFile, auth.systemAccount()), auth);
     }
 
     /** The hub's leaf URL as relays dial it. */

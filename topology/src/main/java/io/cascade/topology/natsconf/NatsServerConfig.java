@@ -1,7 +1,9 @@
 package io.cascade.topology.natsconf;
 
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,9 +18,10 @@ import java.util.Objects;
  * @param storeDir JetStream store directory; every server needs its own (2.9.10 does not lock it)
  * @param maxPayloadBytes largest message; desired docs carry two bundles, so this is above the 1 MiB default
  * @param leaf the leaf-node side of this server
+ * @param auth who the server trusts (operator mode)
  */
 public record NatsServerConfig(String serverName, String listenHost, int clientPort, int monitorPort,
-                               String jetStreamDomain, String storeDir, long maxPayloadBytes, Leaf leaf) {
+                               String jetStreamDomain, String storeDir, long maxPayloadBytes, Leaf leaf, Auth auth) {
 
     /** 8 MiB: a desired doc holds a stable and a candidate bundle of up to 1 MiB each, plus overhead. */
     public static final long DEFAULT_MAX_PAYLOAD = 8L * 1024 * 1024;
@@ -29,8 +32,34 @@ public record NatsServerConfig(String serverName, String listenHost, int clientP
         Objects.requireNonNull(jetStreamDomain, "jetStreamDomain");
         Objects.requireNonNull(storeDir, "storeDir");
         Objects.requireNonNull(leaf, "leaf");
+        Objects.requireNonNull(auth, "auth");
         if (clientPort <= 0 || monitorPort <= 0) {
             throw new IllegalArgumentException("client and monitor ports must be set, got " + clientPort + "/" + monitorPort);
+        }
+    }
+
+    /**
+     * Operator mode (decentralized JWT auth): the server trusts the operator's JWT, knows the
+     * system account, and resolves accounts from a directory it keeps ({@code full} resolver),
+     * preloaded with the accounts' JWTs; updates pushed to it later (revocations) are kept there.
+     *
+     * @param operatorJwtFile the operator JWT
+     * @param fleetAccount    the fleet account's public key (a relay's leaf link binds it)
+     * @param systemAccount   the system account's public key
+     * @param preload         account public key → account JWT
+     * @param resolverDir     where the server keeps the account JWTs it took
+     */
+    public record Auth(String operatorJwtFile, String fleetAccount, String systemAccount, Map<String, String> preload,
+                       String resolverDir) {
+        public Auth {
+            Objects.requireNonNull(operatorJwtFile, "operatorJwtFile");
+            Objects.requireNonNull(fleetAccount, "fleetAccount");
+            Objects.requireNonNull(systemAccount, "systemAccount");
+            Objects.requireNonNull(resolverDir, "resolverDir");
+            preload = Map.copyOf(new LinkedHashMap<>(preload));
+            if (!preload.containsKey(systemAccount) || !preload.containsKey(fleetAccount)) {
+                throw new IllegalArgumentException("the preload must hold the system and the fleet account's JWTs");
+            }
         }
     }
 
@@ -53,11 +82,21 @@ public record NatsServerConfig(String serverName, String listenHost, int clientP
     /**
      * Connects to the hub as a leaf node (a relay), and optionally accepts edge leaf servers.
      *
-     * @param hubUrls    the hub's leaf URLs ({@code nats-leaf://host:port})
-     * @param listenPort leaf listen port for edge sites that run their own leaf server; 0 = none
+     * @param hubUrls     the hub's leaf URLs ({@code nats-leaf://host:port})
+     * @param listenPort  leaf listen port for edge sites that run their own leaf server; 0 = none
+     * @param credsFile   the relay's leaf user at the hub ({@code .creds} file)
+     * @param account     the local account the link binds (the fleet account's public key)
+     * @param systemCredsFile the relay's system leaf user at the hub: a second link, bound to the
+     *                    system account, that carries account updates (revocations) down
+     * @param systemAccount the system account's public key
      */
-    public record LeafRemote(List<URI> hubUrls, int listenPort) implements Leaf {
+    public record LeafRemote(List<URI> hubUrls, int listenPort, String credsFile, String account,
+                             String systemCredsFile, String systemAccount) implements Leaf {
         public LeafRemote {
+            Objects.requireNonNull(credsFile, "credsFile");
+            Objects.requireNonNull(account, "account");
+            Objects.requireNonNull(systemCredsFile, "systemCredsFile");
+            Objects.requireNonNull(systemAccount, "systemAccount");
             hubUrls = List.copyOf(hubUrls);
             if (hubUrls.isEmpty()) {
                 throw new IllegalArgumentException("a leaf remote needs at least one hub URL");
@@ -87,13 +126,26 @@ public record NatsServerConfig(String serverName, String listenHost, int clientP
                 if (r.listenPort() > 0) {
                     b.append("  listen: ").append(quote(listenHost + ":" + r.listenPort())).append('\n');
                 }
+                String urls = String.join(", ", r.hubUrls().stream().map(u -> quote(u.toString())).toList());
                 b.append("  remotes: [\n");
-                b.append("    { urls: [");
-                b.append(String.join(", ", r.hubUrls().stream().map(u -> quote(u.toString())).toList()));
-                b.append("] }\n");
+                b.append("    { urls: [").append(urls).append("], credentials: ").append(quote(r.credsFile()));
+                b.append(", account: ").append(quote(r.account())).append(" }\n");
+                b.append("    { urls: [").append(urls).append("], credentials: ").append(quote(r.systemCredsFile()));
+                b.append(", account: ").append(quote(r.systemAccount())).append(" }\n");
                 b.append("  ]\n");
             }
         }
+        b.append("}\n");
+        b.append("operator: ").append(quote(auth.operatorJwtFile())).append('\n');
+        b.append("system_account: ").append(quote(auth.systemAccount())).append('\n');
+        b.append("resolver {\n");
+        b.append("  type: full\n");
+        b.append("  dir: ").append(quote(auth.resolverDir())).append('\n');
+        b.append("  allow_delete: false\n");
+        b.append("}\n");
+        b.append("resolver_preload {\n");
+        auth.preload().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
+                b.append("  ").append(e.getKey()).append(": ").append(quote(e.getValue())).append('\n'));
         b.append("}\n");
         return b.toString();
     }

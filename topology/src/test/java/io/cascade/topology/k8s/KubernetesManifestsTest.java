@@ -15,12 +15,15 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.util.LinkedHashMap;
+import io.cascade.topology.testing.TestTrust;
+import io.cascade.topology.trust.UserCredentials;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -41,8 +44,25 @@ class KubernetesManifestsTest {
         assertThat(names(demo.all(Service.class))).containsExactly("demo-hub", "demo-relay-eu", "demo-relay-us");
         assertThat(names(demo.all(ConfigMap.class)))
                 .containsExactly("demo-fleet", "demo-hub-nats", "demo-relay-eu-nats", "demo-relay-us-nats");
-        assertThat(demo.objects()).hasSize(10)
+        assertThat(names(demo.all(Secret.class))).containsExactly("demo-hub-trust", "demo-relay-eu-trust", "demo-relay-us-trust");
+        assertThat(demo.objects()).hasSize(13)
                 .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo("cascade"));
+    }
+
+    @Test
+    void eachTierSecretHoldsItsOwnCredentialsAndNoPrivateKeyOfTheTrustRoot() {
+        Secret hub = demo.get(Secret.class, "demo-hub-trust");
+        assertThat(hub.getStringData()).containsOnlyKeys("operator.jwt", "service.creds");
+        assertThat(hub.getStringData().get("service.creds")).contains("-----BEGIN USER NKEY SEED-----");
+        for (String r : REGIONS) {
+            Secret relay = demo.get(Secret.class, "demo-relay-" + r + "-trust");
+            assertThat(relay.getStringData()).containsOnlyKeys("operator.jwt", "service.creds", "leaf.creds", "sysleaf.creds");
+            assertThat(UserCredentials.parse(relay.getStringData().get("service.creds"), "secret").name()).isEqualTo("relay-" + r);
+            assertThat(UserCredentials.parse(relay.getStringData().get("leaf.creds"), "secret").name()).isEqualTo("leaf-" + r);
+            assertThat(UserCredentials.parse(relay.getStringData().get("sysleaf.creds"), "secret").name()).isEqualTo("sysleaf-" + r);
+        }
+        // only user seeds (SU...) ship; the operator's and the account's seeds (SO..., SA...) never leave the trust dir
+        assertThat(demo.yaml()).doesNotContainPattern("\\bS[OA][A-Z2-7]{50,}");
     }
 
     @Test
@@ -63,7 +83,7 @@ class KubernetesManifestsTest {
     @Test
     void hubConfigIsFabricConfigsRenderingWithTheServiceAsLeafAdvertise() {
         String expected = FabricConfigs.hub(fleet, new Ports(4222, 7422, 8222, 7443), "0.0.0.0", "/data/jetstream",
-                "demo-hub.cascade.svc:7422").render();
+                "demo-hub.cascade.svc:7422", FabricConfigs.auth(TestTrust.shared(), "/etc/cascade-trust/operator.jwt", "/data/jwt")).render();
 
         assertThat(demo.natsConf("demo-hub"))
                 .isEqualTo(expected)
@@ -76,7 +96,9 @@ class KubernetesManifestsTest {
     void eachRelayConfigHasItsDomainAndALeafRemoteToTheHubService() {
         for (String r : REGIONS) {
             String expected = FabricConfigs.relay(fleet, fleet.requireRegion(r), new Ports(4222, 7422, 8222, 9090),
-                    "0.0.0.0", "/data/jetstream", List.of(FabricConfigs.leafUrl("demo-hub.cascade.svc", 7422))).render();
+                    "0.0.0.0", "/data/jetstream", List.of(FabricConfigs.leafUrl("demo-hub.cascade.svc", 7422)),
+                    FabricConfigs.auth(TestTrust.shared(), "/etc/cascade-trust/operator.jwt", "/data/jwt"),
+                    "/etc/cascade-trust/leaf.creds", "/etc/cascade-trust/sysleaf.creds").render();
 
             assertThat(demo.natsConf("demo-relay-" + r))
                     .isEqualTo(expected)
@@ -95,7 +117,7 @@ class KubernetesManifestsTest {
         Container service = container(hub, "hub");
         assertThat(service.getImage()).isEqualTo("ghcr.io/cascade/cascade:0.1.0");
         assertThat(service.getArgs()).containsExactly("hub", "--nats", "nats://127.0.0.1:4222", "--grpc-port", "7443",
-                "--fleet", "/etc/cascade/fleet.yaml");
+                "--fleet", "/etc/cascade/fleet.yaml", "--creds", "/etc/cascade-trust/service.creds");
         assertThat(ports(service)).containsExactly(entry("grpc", 7443));
         assertThat(service.getReadinessProbe().getGrpc().getPort()).isEqualTo(7443);
         assertFleetMounted(hub, service);
@@ -112,7 +134,7 @@ class KubernetesManifestsTest {
             Container service = container(relay, "relay");
             assertThat(service.getImage()).isEqualTo("ghcr.io/cascade/cascade:0.1.0");
             assertThat(service.getArgs()).containsExactly("relay", "--region", r, "--nats", "nats://127.0.0.1:4222",
-                    "--fleet", "/etc/cascade/fleet.yaml");
+                    "--fleet", "/etc/cascade/fleet.yaml", "--creds", "/etc/cascade-trust/service.creds");
             assertThat(ports(service)).containsExactly(entry("metrics", 9090));
             assertFleetMounted(relay, service);
         }
@@ -243,7 +265,7 @@ class KubernetesManifestsTest {
     @Test
     void aFleetTextOfAnotherFleetIsRefused() {
         String other = fleetText.replace("name: demo", "name: prod");
-        assertThatThrownBy(() -> KubernetesManifests.build(fleet, ManifestOptions.defaults(other)))
+        assertThatThrownBy(() -> KubernetesManifests.build(fleet, ManifestOptions.defaults(other), TestTrust.shared()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("fleetText describes fleet \"prod\"")
                 .hasMessageContaining("built for fleet \"demo\"");
@@ -254,7 +276,7 @@ class KubernetesManifestsTest {
         String longRegion = "r".repeat(45);
         String text = "name: demo\nregions:\n  - name: " + longRegion + "\n";
         Fleet longFleet = FleetFile.parse(text, "test");
-        assertThatThrownBy(() -> KubernetesManifests.build(longFleet, ManifestOptions.defaults(text)))
+        assertThatThrownBy(() -> KubernetesManifests.build(longFleet, ManifestOptions.defaults(text), TestTrust.shared()))
                 .hasMessageContaining("demo-relay-" + longRegion)
                 .hasMessageContaining("at most 52");
     }
@@ -270,7 +292,8 @@ class KubernetesManifestsTest {
             assertThat(probe.getHttpGet().getPath()).isEqualTo("/healthz");
             assertThat(probe.getHttpGet().getPort().getIntVal()).isEqualTo(8222);
         }
-        assertThat(mounts(nats)).containsExactly(entry("nats-config", "/etc/nats"), entry("data", "/data"));
+        assertThat(mounts(nats)).containsExactly(entry("nats-config", "/etc/nats"), entry("data", "/data"),
+                entry("trust", "/etc/cascade-trust"));
         assertThat(volume(sts, "nats-config").getConfigMap().getName()).isEqualTo(configMap);
 
         PersistentVolumeClaim data = sts.getSpec().getVolumeClaimTemplates().getFirst();
@@ -281,7 +304,9 @@ class KubernetesManifestsTest {
     }
 
     private static void assertFleetMounted(StatefulSet sts, Container service) {
-        assertThat(mounts(service)).containsExactly(entry("fleet", "/etc/cascade"));
+        assertThat(mounts(service)).containsExactly(entry("fleet", "/etc/cascade"), entry("trust", "/etc/cascade-trust"));
+        assertThat(volume(sts, "trust").getSecret().getSecretName()).isEqualTo(sts.getMetadata().getName() + "-trust");
+        assertThat(volume(sts, "trust").getSecret().getDefaultMode()).isEqualTo(0400);
         assertThat(volume(sts, "fleet").getConfigMap().getName()).isEqualTo("demo-fleet");
         assertThat(sts.getSpec().getTemplate().getSpec().getContainers()).extracting(Container::getName)
                 .containsExactly("nats", service.getName());

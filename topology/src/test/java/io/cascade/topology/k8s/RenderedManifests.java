@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import io.cascade.topology.testing.TestTrust;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -35,7 +36,7 @@ record RenderedManifests(String yaml, List<HasMetadata> objects) {
     }
 
     static RenderedManifests of(Fleet fleet, ManifestOptions options) {
-        String yaml = KubernetesManifests.toYaml(KubernetesManifests.build(fleet, options));
+        String yaml = KubernetesManifests.toYaml(KubernetesManifests.build(fleet, options, TestTrust.shared()));
         List<HasMetadata> objects = Arrays.stream(DOCUMENT_START.split(yaml))
                 .filter(doc -> !doc.isBlank())
                 .map(doc -> Serialization.unmarshal(doc, HasMetadata.class))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cascade.topology.launch.NatsServerBinary;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,8 +30,16 @@ class RenderedManifestsIT {
         assertThat(natsConfigs).extracting(cm -> cm.getMetadata().getName())
                 .containsExactly("demo-hub-nats", "demo-relay-eu-nats", "demo-relay-us-nats");
 
+        RenderedManifests demo = RenderedManifests.demo();
         for (ConfigMap cm : natsConfigs) {
-            Check check = check(cm.getData().get("nats.conf"), cm.getMetadata().getName());
+            // the pod mounts the tier's Secret at /etc/cascade-trust; here a directory stands in for the mount
+            String workload = cm.getMetadata().getName().replaceFirst("-nats$", "");
+            Path mount = Files.createDirectories(dir.resolve(workload + "-trust"));
+            for (var file : demo.get(Secret.class, KubernetesManifests.trustSecretName(workload)).getStringData().entrySet()) {
+                Files.writeString(mount.resolve(file.getKey()), file.getValue());
+            }
+            String conf = cm.getData().get("nats.conf").replace(KubernetesManifests.TRUST_DIR + "/", mount + "/");
+            Check check = check(conf, cm.getMetadata().getName());
             assertThat(check.exitCode).as(cm.getMetadata().getName() + ": " + check.output).isZero();
             assertThat(check.output).contains("is valid");
         }

@@ -28,7 +28,7 @@ class LocalFabricIT {
     void startsEveryServerInItsOwnDirAndStopsThemAll() throws Exception {
         List<Long> pids = new ArrayList<>();
         try (LocalFabric fabric = LocalFabric.start(Fleets.demo(), dir)) {
-            assertThat(fabric.hub().leafConnections()).isEqualTo(2);
+            assertThat(fabric.hub().leafConnections()).isEqualTo(2 * LocalFabric.LEAF_LINKS_PER_RELAY);
             pids.add(fabric.hub().pid());
             fabric.relays().values().forEach(r -> pids.add(r.pid()));
             assertThat(dir.resolve("hub/nats.conf")).exists();
@@ -77,7 +77,7 @@ class LocalFabricIT {
             assertThat(eu.isAlive()).isFalse();
             eu.restart(Duration.ofSeconds(20));
             fabric.awaitLeafLinks(Duration.ofSeconds(30));
-            assertThat(fabric.hub().leafConnections()).isEqualTo(2);
+            assertThat(fabric.hub().leafConnections()).isEqualTo(2 * LocalFabric.LEAF_LINKS_PER_RELAY);
             assertThat(eu.monitor("/varz").path("server_name").asText()).isEqualTo("demo-relay-eu");
         }
     }

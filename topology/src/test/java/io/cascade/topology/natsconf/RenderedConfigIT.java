@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import io.cascade.topology.testing.TestTrust;
+import io.cascade.topology.trust.Identity;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,11 +28,15 @@ class RenderedConfigIT {
     void hubAndRelayConfigsAreAcceptedByNatsServer() throws Exception {
         Fleet fleet = Fleets.demo().resolvePorts(FreePorts::next);
         List<NatsServerConfig> configs = new ArrayList<>();
+        Path leafCreds = TestTrust.shared().issue(new Identity.RelayLeaf("eu")).write(dir.resolve("leaf.creds"));
+        Path sysLeafCreds = TestTrust.shared().issue(new Identity.RelaySystemLeaf("eu")).write(dir.resolve("sysleaf.creds"));
         var hub = fleet.hub().ports();
-        configs.add(FabricConfigs.hub(fleet, hub, "127.0.0.1", dir.resolve("hub").toString(), "hub.example:7422"));
+        configs.add(FabricConfigs.hub(fleet, hub, "127.0.0.1", dir.resolve("hub").toString(), "hub.example:7422",
+                TestTrust.auth(dir.resolve("hub-jwt").toString())));
         for (RegionSpec r : fleet.regions()) {
             configs.add(FabricConfigs.relay(fleet, r, r.ports(), "0.0.0.0", dir.resolve(r.name()).toString(),
-                    List.of(FabricConfigs.leafUrl("127.0.0.1", hub.leaf()))));
+                    List.of(FabricConfigs.leafUrl("127.0.0.1", hub.leaf())), TestTrust.auth(dir.resolve(r.name() + "-jwt").toString()),
+                    leafCreds.toString(), sysLeafCreds.toString()));
         }
         for (NatsServerConfig c : configs) {
             Check check = check(c.render(), c.serverName());
@@ -42,7 +48,8 @@ class RenderedConfigIT {
     @Test
     void theCheckItselfRejectsABrokenConfig() throws Exception {
         String broken = FabricConfigs.hub(Fleets.demo().resolvePorts(FreePorts::next),
-                        Fleets.demo().resolvePorts(FreePorts::next).hub().ports(), "127.0.0.1", "/tmp/x", "h:1")
+                        Fleets.demo().resolvePorts(FreePorts::next).hub().ports(), "127.0.0.1", "/tmp/x", "h:1",
+                        TestTrust.auth("/tmp/x-jwt"))
                 .render().replace("store_dir", "store_dirx");
         Check check = check(broken, "broken");
         assertThat(check.exitCode).isNotZero();

@@ -1,10 +1,15 @@
 package io.cascade.topology.testing;
 
+import io.cascade.topology.client.NatsClients;
 import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.FleetFile;
 import io.cascade.topology.fleet.Fleets;
 import io.cascade.topology.launch.LocalFabric;
 import io.cascade.topology.launch.NatsServerProcess;
+import io.cascade.topology.trust.Identity;
+import io.cascade.topology.trust.UserCredentials;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -84,8 +89,8 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
             leafProxy.close();
         }
         if (dir != null) {
-            if (context.getExecutionException().isPresent()) {
-                System.err.println("fabric of failed test kept in " + dir);
+            if (context.getExecutionException().isPresent() || Boolean.getBoolean("cascade.keepFabric")) {
+                System.err.println("fabric kept in " + dir + " (servers' logs in */nats.log)");
             } else {
                 deleteRecursively(dir);
             }
@@ -115,6 +120,65 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
 
     public NatsServerProcess relay(String region) {
         return fabric.relay(region);
+    }
+
+    /** New credentials for {@code identity} from the fabric's trust root. */
+    public UserCredentials credentials(Identity identity) {
+        return fabric.credentials(identity);
+    }
+
+    /**
+     * A connection to {@code server} as {@code identity} (new credentials each time), with the
+     * fleet's client conventions; fails at once when the server refuses it.
+     */
+    public Connection connect(NatsServerProcess server, Identity identity) throws IOException, InterruptedException {
+        return Nats.connect(NatsClients.options("test-" + identity.name(), server.clientUrl(), credentials(identity)).build());
+    }
+
+    /**
+     * A connection to {@code server} as a test tool that may publish and subscribe exactly the
+     * given subjects (an observer of a region's deltas, a stand-in for several edges).
+     */
+    public Connection connectTool(NatsServerProcess server, String name, java.util.List<String> publish,
+                                  java.util.List<String> subscribe) throws IOException, InterruptedException {
+        return connect(server, new Identity.Tool(name, publish, subscribe));
+    }
+
+    /**
+     * A stand-in for every site of {@code region} on its relay's server: publishes any of its sites'
+     * status and sync requests and the region's queries; receives every delta subject (so a test can
+     * see that another region's never arrive) and the region's beacon.
+     */
+    public Connection connectRegionEdges(String region) throws IOException, InterruptedException {
+        return connectTool(relay(region), "edges-" + region,
+                java.util.List.of(io.cascade.topology.Subjects.statusAll(region), io.cascade.topology.Subjects.syncAll(region),
+                        io.cascade.topology.Subjects.query(region)),
+                java.util.List.of("cascade.d.>", io.cascade.topology.Subjects.beacon(region)));
+    }
+
+    /** Credentials for the hub service, as a tier's config takes them. */
+    public java.util.Optional<UserCredentials> hubCredentials() {
+        return java.util.Optional.of(credentials(new Identity.HubService()));
+    }
+
+    /** Credentials for a region's relay service, as a tier's config takes them. */
+    public java.util.Optional<UserCredentials> relayCredentials(String region) {
+        return java.util.Optional.of(credentials(new Identity.RelayService(region)));
+    }
+
+    /** A connection to the hub's server as the hub service. */
+    public Connection connectHub() throws IOException, InterruptedException {
+        return connect(hub(), new Identity.HubService());
+    }
+
+    /** A connection to a region's relay server as its relay service. */
+    public Connection connectRelay(String region) throws IOException, InterruptedException {
+        return connect(relay(region), new Identity.RelayService(region));
+    }
+
+    /** A connection to a region's relay server as the site {@code site} of that region. */
+    public Connection connectSite(String region, String site) throws IOException, InterruptedException {
+        return connect(relay(region), new Identity.Site(region, site));
     }
 
     /** A fresh directory for the test's own files (journals, configs), removed with the fabric's. */
