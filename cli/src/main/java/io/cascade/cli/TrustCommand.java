@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -105,19 +106,13 @@ public final class TrustCommand implements Runnable {
         @Option(names = "--public-key", paramLabel = "U...", description = "The site's own public nkey: print only its user JWT.")
         String publicKey;
 
-        @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Write to FILE (0600) instead of printing.")
-        Path out;
-
-        @Option(names = "--dir", defaultValue = DEFAULT_DIR, description = "The trust root (default: ${DEFAULT-VALUE}).")
-        Path dir;
-
-        @Spec
-        picocli.CommandLine.Model.CommandSpec spec;
+        @Mixin
+        Issuing issuing;
 
         @Override
         public Integer call() throws Exception {
             String region = where.region != null ? where.region : regionOf(site, Fleets.loadOrDemo(where.fleetFile));
-            emit(spec, load(dir), new Identity.Site(region, site), publicKey, out);
+            issuing.emit(new Identity.Site(region, site), publicKey);
             return 0;
         }
 
@@ -132,62 +127,72 @@ public final class TrustCommand implements Runnable {
     /** {@code cascade trust service hub|relay|leaf|operator}: a tier's or an operator's credentials. */
     @Command(name = "service", mixinStandardHelpOptions = true,
             description = "Issue credentials for a tier: hub, relay (the relay service), leaf (a relay's link to the hub), "
+                    + "sysleaf (a relay's system-account link to the hub, for account updates), "
                     + "or operator (probes and site removal).")
     static final class Service implements Callable<Integer> {
-        enum Kind { hub, relay, leaf, operator }
+        enum Kind { hub, relay, leaf, sysleaf, operator }
 
         @Parameters(index = "0", paramLabel = "KIND", description = "${COMPLETION-CANDIDATES}")
         Kind kind;
 
-        @Option(names = "--region", description = "The region, for relay and leaf.")
+        @Option(names = "--region", description = "The region, for relay, leaf and sysleaf.")
         String region;
 
+        @Mixin
+        Issuing issuing;
+
+        @Override
+        public Integer call() throws Exception {
+            boolean perRegion = kind == Kind.relay || kind == Kind.leaf || kind == Kind.sysleaf;
+            if (perRegion == (region == null)) {
+                throw new IllegalArgumentException(perRegion
+                        ? kind + " credentials are per region: add --region R" : "--region is only for relay, leaf and sysleaf");
+            }
+            Identity identity = switch (kind) {
+                case hub -> new Identity.HubService();
+                case relay -> new Identity.RelayService(region);
+                case leaf -> new Identity.RelayLeaf(region);
+                case sysleaf -> new Identity.RelaySystemLeaf(region);
+                case operator -> new Identity.Operator();
+            };
+            issuing.emit(identity, null);
+            return 0;
+        }
+    }
+
+    /** Where issued credentials go ({@code -o}, else stdout) and which trust root issues them ({@code --dir}). */
+    static final class Issuing {
         @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Write to FILE (0600) instead of printing.")
         Path out;
 
         @Option(names = "--dir", defaultValue = DEFAULT_DIR, description = "The trust root (default: ${DEFAULT-VALUE}).")
         Path dir;
 
-        @Spec
+        @Spec(Spec.Target.MIXEE)
         picocli.CommandLine.Model.CommandSpec spec;
 
-        @Override
-        public Integer call() throws Exception {
-            if ((kind == Kind.relay || kind == Kind.leaf) == (region == null)) {
-                throw new IllegalArgumentException(kind == Kind.relay || kind == Kind.leaf
-                        ? kind + " credentials are per region: add --region R" : "--region is only for relay and leaf");
+        /** Issues {@code identity}'s credentials, or only its JWT for {@code publicKey} when that is set. */
+        void emit(Identity identity, String publicKey) throws java.io.IOException {
+            TrustRoot trust = load(dir);
+            PrintWriter stdout = spec.commandLine().getOut();
+            if (publicKey != null) {
+                String jwt = trust.issueJwt(identity, publicKey);
+                if (out == null) {
+                    stdout.println(jwt);
+                } else {
+                    Files.createDirectories(out.toAbsolutePath().getParent());
+                    Files.writeString(out, jwt + "\n");
+                    stdout.println("wrote the user JWT of " + identity.name() + " to " + out);
+                }
+                return;
             }
-            Identity identity = switch (kind) {
-                case hub -> new Identity.HubService();
-                case relay -> new Identity.RelayService(region);
-                case leaf -> new Identity.RelayLeaf(region);
-                case operator -> new Identity.Operator();
-            };
-            emit(spec, load(dir), identity, null, out);
-            return 0;
-        }
-    }
-
-    private static void emit(picocli.CommandLine.Model.CommandSpec spec, TrustRoot trust, Identity identity,
-                             String publicKey, Path out) throws java.io.IOException {
-        PrintWriter stdout = spec.commandLine().getOut();
-        if (publicKey != null) {
-            String jwt = trust.issueJwt(identity, publicKey);
+            UserCredentials creds = trust.issue(identity);
             if (out == null) {
-                stdout.println(jwt);
+                stdout.print(creds.render());
             } else {
-                Files.createDirectories(out.toAbsolutePath().getParent());
-                Files.writeString(out, jwt + "\n");
-                stdout.println("wrote the user JWT of " + identity.name() + " to " + out);
+                creds.write(out);
+                stdout.println("wrote credentials of " + identity.name() + " to " + out + " (0600)");
             }
-            return;
-        }
-        UserCredentials creds = trust.issue(identity);
-        if (out == null) {
-            stdout.print(creds.render());
-        } else {
-            creds.write(out);
-            stdout.println("wrote credentials of " + identity.name() + " to " + out + " (0600)");
         }
     }
 }

@@ -136,6 +136,30 @@ class CascadeCommandTest {
         assertThat(badKey.err()).contains("not a public user nkey");
     }
 
+    @Test
+    void trustServiceIssuesEachTiersUserAndWantsARegionExactlyForTheRelaysOnes() throws Exception {
+        Path trust = dir.resolve("t");
+        run("trust", "init", "--dir", trust.toString());
+        for (String[] kind : new String[][] {{"hub", null, "hub"}, {"operator", null, "operator"}, {"relay", "eu", "relay-eu"},
+                {"leaf", "eu", "leaf-eu"}, {"sysleaf", "eu", "sysleaf-eu"}}) {
+            Path out = dir.resolve(kind[0] + ".creds");
+            Run r = kind[1] == null
+                    ? run("trust", "service", kind[0], "-o", out.toString(), "--dir", trust.toString())
+                    : run("trust", "service", kind[0], "--region", kind[1], "-o", out.toString(), "--dir", trust.toString());
+            assertThat(r.exitCode()).as(kind[0] + ": " + r.err()).isZero();
+            assertThat(io.cascade.topology.trust.UserCredentials.read(out).name()).isEqualTo(kind[2]);
+        }
+        Run noRegion = run("trust", "service", "sysleaf", "--dir", trust.toString());
+        assertThat(noRegion.exitCode()).isEqualTo(CommandMain.BAD_INPUT);
+        assertThat(noRegion.err()).contains("sysleaf credentials are per region: add --region R");
+        Run extra = run("trust", "service", "hub", "--region", "eu", "--dir", trust.toString());
+        assertThat(extra.exitCode()).isEqualTo(CommandMain.BAD_INPUT);
+        assertThat(extra.err()).contains("--region is only for relay, leaf and sysleaf");
+        Run noRoot = run("trust", "service", "hub", "--dir", dir.resolve("none").toString());
+        assertThat(noRoot.exitCode()).isEqualTo(CommandMain.BAD_INPUT);
+        assertThat(noRoot.err()).contains("no trust root in", "cascade trust init");
+    }
+
     private Path writeDemoFleet() throws Exception {
         Path f = dir.resolve("demo.yaml");
         Files.writeString(f, io.cascade.topology.fleet.Fleets.demoText());

@@ -92,10 +92,10 @@ public sealed interface Identity {
 
         @Override
         public List<String> publish() {
-            return List.of("cascade.d." + region + ".>", Subjects.beacon(region),
-                    "$JS.API.>", "$KV." + Subjects.KV_STATUS + ".>", "$JS.ACK.>", "$JS.FC.>",
-                    Subjects.HUB_JS_API + ".>", RelayLeaf.rollupSubject(region),
-                    "_INBOX.>");
+            List<String> subjects = new java.util.ArrayList<>(List.of("cascade.d." + region + ".>", Subjects.beacon(region),
+                    "$JS.API.>", "$KV." + Subjects.KV_STATUS + ".>", "$JS.ACK.>", "$JS.FC.>", "_INBOX.>"));
+            subjects.addAll(RelayLeaf.hubRollupSubjects(region)); // at the hub: its own rollup only, as its leaf allows
+            return List.copyOf(subjects);
         }
 
         @Override
@@ -125,6 +125,18 @@ public sealed interface Identity {
             return "$KV." + Subjects.KV_ROLLUP + "." + region;
         }
 
+        /**
+         * What a relay sends into the hub's JetStream domain for its rollup: bind the bucket, read
+         * its own last rollup, put its own key (a KV put in another domain goes out on
+         * {@code $JS.core.API.$KV.<bucket>.<key>}, so this names that exact subject).
+         */
+        static List<String> hubRollupSubjects(String region) {
+            String api = Subjects.HUB_JS_API;
+            return List.of(api + ".STREAM.INFO.KV_" + Subjects.KV_ROLLUP,
+                    api + ".DIRECT.GET.KV_" + Subjects.KV_ROLLUP + "." + rollupSubject(region),
+                    api + "." + rollupSubject(region));
+        }
+
         @Override
         public String name() {
             return "leaf-" + region;
@@ -133,14 +145,14 @@ public sealed interface Identity {
         @Override
         public List<String> publish() {
             String api = Subjects.HUB_JS_API;
-            return List.of(
+            List<String> subjects = new java.util.ArrayList<>(List.of(
                     api + ".CONSUMER.CREATE.KV_" + Subjects.KV_DESIRED + ".*." + Subjects.desiredRegionFilter(region),
                     api + ".STREAM.INFO.KV_" + Subjects.KV_DESIRED,
-                    api + ".STREAM.INFO.KV_" + Subjects.KV_ROLLUP,
-                    api + ".DIRECT.GET.KV_" + Subjects.KV_ROLLUP + "." + rollupSubject(region),
-                    rollupSubject(region), api + "." + rollupSubject(region),
+                    rollupSubject(region),
                     "$JS.FC.>", "$JS.ACK.KV_" + Subjects.KV_DESIRED + ".>",
-                    HubService.INBOX + ".>", Operator.INBOX + ".>");
+                    HubService.INBOX + ".>", Operator.INBOX + ".>"));
+            subjects.addAll(hubRollupSubjects(region));
+            return List.copyOf(subjects);
         }
 
         @Override
