@@ -53,6 +53,11 @@ public final class RelayMetrics {
         return registry;
     }
 
+    /** The refusals of one intake ({@code status}, {@code sync}, {@code query}), logged to {@code log} at a bounded rate. */
+    public Rejects rejects(String intake, org.slf4j.Logger log) {
+        return new Rejects(registry, intake, log);
+    }
+
     /**
      * The fan-out's meters.
      *

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.cascade.proto.ListSitesRequest;
 import io.cascade.proto.ListSitesResponse;
 import io.cascade.relay.metrics.RelayMetrics;
+import io.cascade.relay.metrics.Rejects;
 import io.cascade.relay.status.SiteRegistry;
 import io.cascade.topology.Subjects;
 import io.nats.client.Connection;
@@ -34,6 +35,7 @@ public final class QueryService implements AutoCloseable {
     private final ThreadPoolExecutor worker;
     private final AtomicLong answered = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final Rejects rejects;
     private Dispatcher dispatcher;
     private boolean closed;
 
@@ -43,6 +45,7 @@ public final class QueryService implements AutoCloseable {
         this.region = sites.region();
         this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE_BOUND),
                 Thread.ofPlatform().name("query-" + region).daemon().factory(), new ThreadPoolExecutor.AbortPolicy());
+        this.rejects = metrics.rejects("query", LOG);
         metrics.watchQueries(answered::get, dropped::get, this::queueDepth);
     }
 
@@ -74,7 +77,8 @@ public final class QueryService implements AutoCloseable {
         try {
             req = ListSitesRequest.parseFrom(m.getData());
         } catch (InvalidProtocolBufferException e) {
-            LOG.warn("region {}: malformed ListSites request ignored: {}", region, e.getMessage());
+            rejects.reject("malformed", "region " + region + ": malformed ListSites request ignored (" + m.getData().length
+                    + " bytes): " + e.getMessage());
             return;
         }
         ListSitesResponse page = SitePages.answer(sites, req);

@@ -7,7 +7,7 @@ import io.cascade.proto.SiteStatus;
 import io.cascade.proto.StatusAck;
 import io.cascade.relay.metrics.RelayMetrics;
 import io.cascade.topology.Subjects;
-import io.cascade.topology.logging.BoundedLog;
+import io.cascade.relay.metrics.Rejects;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamApiException;
@@ -48,8 +48,6 @@ import org.slf4j.LoggerFactory;
 public final class StatusIntake implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusIntake.class);
-    /** How often each kind of rejected report may write a line: a site sending garbage in a loop cannot fill a disk. */
-    static final Duration GARBAGE_LOG_INTERVAL = Duration.ofSeconds(10);
     static final int QUEUE_BOUND = 20_000;
     static final int BATCH = 512;
     static final Duration PERSIST_TIMEOUT = Duration.ofSeconds(5);
@@ -64,8 +62,7 @@ public final class StatusIntake implements AutoCloseable {
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong stale = new AtomicLong();
     private final AtomicLong acked = new AtomicLong();
-    private final AtomicLong rejected = new AtomicLong();
-    private final BoundedLog garbage = BoundedLog.warnings(LOG, GARBAGE_LOG_INTERVAL);
+    private final Rejects rejects;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong persisted = new AtomicLong();
     private final AtomicLong persistFailures = new AtomicLong();
@@ -82,7 +79,8 @@ public final class StatusIntake implements AutoCloseable {
         this.sites = sites;
         this.region = sites.region();
         this.worker = Thread.ofPlatform().name("status-" + region).daemon().unstarted(this::loop);
-        metrics.watchStatus(received::get, stale::get, acked::get, rejected::get, dropped::get, queue::size);
+        this.rejects = metrics.rejects("status", LOG);
+        metrics.watchStatus(received::get, stale::get, acked::get, rejects::total, dropped::get, queue::size);
     }
 
     /** Opens (or creates) the status bucket, loads it into the registry, then starts taking reports. */
@@ -183,7 +181,6 @@ public final class StatusIntake implements AutoCloseable {
             received.incrementAndGet();
             SiteStatus report = parse(m);
             if (report == null) {
-                rejected.incrementAndGet();
                 continue;
             }
             SiteStatus previous = latest.containsKey(report.getSite()) ? latest.get(report.getSite())
@@ -237,13 +234,13 @@ public final class StatusIntake implements AutoCloseable {
         try {
             report = SiteStatus.parseFrom(m.getData());
         } catch (InvalidProtocolBufferException e) {
-            garbage.warn("malformed status reports", "region " + region + " site " + token + ": malformed status report ignored ("
+            rejects.reject("malformed", "region " + region + " site " + token + ": malformed status report ignored ("
                     + m.getData().length + " bytes): " + e.getMessage());
             return null;
         }
         Optional<String> problem = Admission.problem(region, token, report);
         if (problem.isPresent()) {
-            garbage.warn("inconsistent status reports", "region " + region + ": status report on " + subject + " ignored: "
+            rejects.reject("inconsistent", "region " + region + ": status report on " + subject + " ignored: "
                     + problem.get());
             return null;
         }
@@ -278,7 +275,7 @@ public final class StatusIntake implements AutoCloseable {
 
     /** Reports ignored as malformed or naming another site or region. */
     public long rejected() {
-        return rejected.get();
+        return rejects.total();
     }
 
     /** Reports dropped because the queue was full. */

@@ -9,6 +9,7 @@ import io.cascade.relay.fanout.DesiredView;
 import io.cascade.relay.fanout.DocFields;
 import io.cascade.relay.fanout.Fanout;
 import io.cascade.relay.metrics.RelayMetrics;
+import io.cascade.relay.metrics.Rejects;
 import io.cascade.topology.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
@@ -50,11 +51,13 @@ public final class SyncService implements AutoCloseable {
     private final AtomicLong entriesSent = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final RelayMetrics metrics;
+    private final Rejects rejects;
     private Dispatcher dispatcher;
 
     public SyncService(Connection nats, DesiredView view, Fanout fanout, RelayMetrics metrics) {
         this.nats = nats;
         this.metrics = metrics;
+        this.rejects = metrics.rejects("sync", LOG);
         this.view = view;
         this.fanout = fanout;
         this.region = view.region();
@@ -85,12 +88,14 @@ public final class SyncService implements AutoCloseable {
         try {
             req = SyncRequest.parseFrom(m.getData());
         } catch (InvalidProtocolBufferException e) {
-            LOG.warn("region {}: malformed sync request on {}: {}", region, m.getSubject(), e.getMessage());
+            rejects.reject("malformed", "region " + region + ": malformed sync request on " + m.getSubject() + " ("
+                    + m.getData().length + " bytes): " + e.getMessage());
             return;
         }
         String site = m.getSubject().substring(m.getSubject().lastIndexOf('.') + 1);
         if (!site.equals(req.getSite())) {
-            LOG.warn("region {}: sync request on {} names site {}; ignored", region, m.getSubject(), req.getSite());
+            rejects.reject("another site", "region " + region + ": sync request on " + m.getSubject() + " names site "
+                    + req.getSite() + "; ignored");
             return;
         }
         try {
