@@ -1,95 +1,81 @@
 package io.cascade.cli;
 
-import io.cascade.proto.ForgetSiteReply;
-import io.cascade.proto.ForgetSiteRequest;
-import io.cascade.topology.Subjects;
-import io.cascade.topology.client.NatsClients;
+import io.cascade.cli.intent.FleetClient;
+import io.cascade.proto.RemoveSiteRequest;
+import io.cascade.proto.RemoveSiteResponse;
+import io.cascade.topology.DnsLabel;
 import io.cascade.topology.trust.AccountUpdates;
-import io.cascade.topology.trust.Identity;
 import io.cascade.topology.trust.TrustRoot;
-import io.nats.client.Connection;
-import io.nats.client.Message;
-import io.nats.client.Nats;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code cascade sites remove SITE}: revokes every credential issued to the site, pushes the
- * revocation to every nats-server of the fleet (a server closes the site's open connection at
- * once and refuses its next connect, no restart), then tells the site's relay to forget it.
+ * revocation to the fleet's nats-servers (the hub's reaches every relay through its system leaf
+ * link; a server closes the site's open connection at once and refuses its next connect, no
+ * restart), then has the hub drop the site from its site set and its relay forget it.
  */
 @Command(name = "remove", mixinStandardHelpOptions = true,
-        description = "Remove a site: revoke its credentials on every nats-server (open connections are closed), "
-                + "then make its relay forget it (registry, status, rollup).")
+        description = "Remove a site: revoke its credentials on the nats-servers (its open connection is closed), "
+                + "drop it from the hub's site set and make its relay forget it (registry, status, rollup).")
 public final class SitesRemoveCommand implements Callable<Integer> {
-
-    static final Duration FORGET_TIMEOUT = Duration.ofSeconds(5);
 
     @Parameters(index = "0", paramLabel = "SITE", description = "The site to remove.")
     String site;
 
-    @Option(names = "--region", required = true, description = "The site's region.")
-    String region;
+    @Option(names = "--reason", description = "Why, for the audit log.", defaultValue = "")
+    String reason;
 
     @Option(names = "--servers", split = ",", paramLabel = "URL",
-            description = "Every nats-server of the fleet (hub first), comma-separated; default: those of the "
-                    + "local fleet of `cascade up` (.cascade/up/server-urls).")
+            description = "nats-servers to push the revocation to, hub first (the hub alone reaches every relay); default: "
+                    + "those of the local fleet of `cascade up` (.cascade/up/server-urls).")
     List<String> servers;
 
     @Option(names = "--trust-dir", description = "The trust root that issued the site's credentials; default: "
-            + TrustCommand.DEFAULT_DIR + ", or the local fleet's when `cascade up` runs.")
+            + "the local fleet's when `cascade up` runs, else " + TrustCommand.DEFAULT_DIR + ".")
     Path trustDir;
+
+    @Mixin
+    FleetClient hub;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        new Identity.Site(region, site); // validates both names
+        if (!DnsLabel.isValid(site)) {
+            throw new IllegalArgumentException("SITE: \"" + site + "\" is not a site name (a DNS label)");
+        }
         List<String> urls = servers != null ? servers : UpFiles.servers();
         TrustRoot trust = TrustCommand.load(trustDir != null ? trustDir : UpFiles.trustDir());
         PrintWriter out = spec.commandLine().getOut();
 
-        TrustRoot.Revocation revoked = trust.revoke(new Identity.Site(region, site).name());
-        out.printf("revoked %d credential(s) of site %s%n", revoked.keys().size(), site);
-        boolean everywhere = true;
+        TrustRoot.Revocation revoked = trust.revoke("site-" + site);
+        out.printf("revoked %d credential(s) of site %s (account JWT kept in %s)%n", revoked.keys().size(), site, trust.dir());
+        boolean pushed = false;
         for (AccountUpdates.Result r : AccountUpdates.push(trust, revoked.accountJwt(), urls)) {
             out.printf("  %-28s %s%n", r.server(), r.applied() ? "applied" : "NOT applied: " + r.message());
-            everywhere &= r.applied();
+            pushed |= r.applied();
         }
 
-        boolean forgotten = forget(urls.get(0), trust, out);
-        if (!everywhere) {
-            out.println("some servers did not take the revocation: run this again when they are reachable");
+        RemoveSiteResponse removed = hub.call(s -> s.removeSite(RemoveSiteRequest.newBuilder().setSite(site)
+                .setReason(reason).build()));
+        out.printf("hub: site %s (region %s) removed from the site set%n", removed.getSite(), removed.getRegion());
+        out.printf("relay %s: %s%n", removed.getRegion(), removed.getRelayForgot() ? "forgot the site"
+                : "did not confirm it forgot the site; it counts it as offline until asked again");
+        if (!pushed) {
+            out.println("no server took the revocation: run this again when the hub's nats-server is reachable");
         }
-        return everywhere && forgotten ? 0 : 1;
-    }
-
-    /** Asks the site's relay, through the hub, to forget it. */
-    private boolean forget(String hubUrl, TrustRoot trust, PrintWriter out) throws Exception {
-        var options = NatsClients.options("cascade-sites-remove", hubUrl, trust.issue(new Identity.Operator()))
-                .maxReconnects(0).build();
-        try (Connection hub = Nats.connect(options)) {
-            Message reply = hub.request(Subjects.forget(region),
-                    ForgetSiteRequest.newBuilder().setSite(site).build().toByteArray(), FORGET_TIMEOUT);
-            if (reply == null) {
-                out.printf("relay %s did not answer within %s: the site is revoked but still listed; run this again "
-                        + "when the relay is up%n", region, FORGET_TIMEOUT);
-                return false;
-            }
-            ForgetSiteReply answer = ForgetSiteReply.parseFrom(reply.getData());
-            out.printf("relay %s %s site %s%n", answer.getRegion(), answer.getKnown() ? "forgot" : "did not know", site);
-            return true;
-        }
+        return pushed && removed.getRelayForgot() ? 0 : 1;
     }
 
     /** Where {@code cascade up} leaves the local fleet's server list and trust root. */

@@ -7,6 +7,8 @@ import io.cascade.hub.metrics.HubMetrics;
 import io.cascade.hub.rollout.RolloutController;
 import io.cascade.hub.rollup.Rollups;
 import io.cascade.hub.rollup.SiteQuery;
+import io.cascade.hub.sites.SiteRemover;
+import io.cascade.hub.sites.SiteSet;
 import io.cascade.proto.ProbeReply;
 import io.cascade.topology.Subjects;
 import io.cascade.topology.client.NatsClients;
@@ -60,6 +62,7 @@ public final class Hub implements AutoCloseable {
     private final HubConfig config;
     private final Connection nats;
     private final Rollups rollups;
+    private final SiteSet siteSet;
     private final RolloutController controller;
     private final ProbeResponder probe;
     private final HealthStatusManager health;
@@ -69,9 +72,10 @@ public final class Hub implements AutoCloseable {
     private final ScheduledExecutorService streams;
     private boolean closed;
 
-    private Hub(HubConfig config, Connection nats, Rollups rollups, RolloutController controller, ProbeResponder probe, HealthStatusManager health,
-                FleetApi api, Server grpc, ExecutorService calls, ScheduledExecutorService streams) {
+    private Hub(HubConfig config, Connection nats, Rollups rollups, SiteSet siteSet, RolloutController controller, ProbeResponder probe,
+                HealthStatusManager health, FleetApi api, Server grpc, ExecutorService calls, ScheduledExecutorService streams) {
         this.config = config;
+        this.siteSet = siteSet;
         this.nats = nats;
         this.rollups = rollups;
         this.controller = controller;
@@ -111,8 +115,16 @@ public final class Hub implements AutoCloseable {
                     "Cascade desired docs: <region>.app.<app> and <region>.site.<site>.<app>, mirrored by the relays");
             KeyValue rollupBucket = bucket(nats, Subjects.KV_ROLLUP, 1,
                     "Cascade region rollups: key <region>, written by that region's relay");
+            KeyValue sitesBucket = bucket(nats, Subjects.KV_SITES, 1,
+                    "Cascade's live site set: key <site> (region, labels, identity), removed.<site> (removed by an operator)");
+            SiteSet siteSet;
+            try {
+                siteSet = SiteSet.open(sitesBucket, config.fleet(), Clock.systemUTC());
+            } catch (JetStreamApiException e) {
+                throw new IllegalStateException("cannot read KV " + Subjects.KV_SITES + " in the hub's JetStream: " + e.getMessage(), e);
+            }
             DesiredDocs desired = new DesiredDocs(desiredBucket, nats.jetStreamManagement(), config.fleet());
-            Intents intents = new Intents(intentsBucket, nats.jetStream(), config.fleet(), nats.getMaxPayload(), desired);
+            Intents intents = new Intents(intentsBucket, nats.jetStream(), config.fleet(), siteSet, nats.getMaxPayload(), desired);
             try {
                 rollups = Rollups.start(nats, rollupBucket, desiredBucket, Clock.systemUTC(), metrics);
             } catch (JetStreamApiException e) {
@@ -131,7 +143,8 @@ public final class Hub implements AutoCloseable {
             probe = ProbeResponder.start(nats, ProbeReply.Tier.HUB, "", "", "hub " + config.fleet().name(),
                     List.of(Subjects.probeHub()));
             HealthStatusManager health = new HealthStatusManager();
-            FleetApi api = new FleetApi(intents, rollups, sites, controller, streams, metrics);
+            FleetApi api = new FleetApi(intents, rollups, sites, new SiteRemover(nats, siteSet, SiteRemover.RELAY_TIMEOUT),
+                    controller, streams, metrics);
             Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
                     .executor(calls)
                     .addService(api)
@@ -146,7 +159,7 @@ public final class Hub implements AutoCloseable {
             health.setStatus("", ServingStatus.SERVING);
             LOG.info("hub of fleet {} serving gRPC on {}:{}, NATS {}", config.fleet().name(), config.grpcHost(),
                     grpc.getPort(), config.natsUrl());
-            return new Hub(config, nats, rollups, controller, probe, health, api, grpc, calls, streams);
+            return new Hub(config, nats, rollups, siteSet, controller, probe, health, api, grpc, calls, streams);
         } catch (RuntimeException | IOException | InterruptedException e) {
             if (controller != null) {
                 controller.close();
@@ -190,6 +203,11 @@ public final class Hub implements AutoCloseable {
             throw new IllegalStateException("cannot create KV bucket " + name + " in the hub's JetStream: " + e.getMessage(), e);
         }
         return nats.keyValue(name);
+    }
+
+    /** The fleet's live site set. */
+    public SiteSet sites() {
+        return siteSet;
     }
 
     /** The port the gRPC server listens on (the configured one, or the one picked for port 0). */

@@ -39,17 +39,18 @@ class WireContractTest {
 
     assertThat(types)
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                "PublishIntent", MethodType.UNARY,
-                "GetIntent", MethodType.UNARY,
-                "ListIntents", MethodType.UNARY,
-                "WithdrawIntent", MethodType.UNARY,
-                "GetRollup", MethodType.UNARY,
-                "WatchRollup", MethodType.SERVER_STREAMING,
-                "ListSites", MethodType.UNARY,
-                "PauseRollout", MethodType.UNARY,
-                "ResumeRollout", MethodType.UNARY,
-                "RollbackRollout", MethodType.UNARY));
+            Map.ofEntries(
+                Map.entry("PublishIntent", MethodType.UNARY),
+                Map.entry("GetIntent", MethodType.UNARY),
+                Map.entry("ListIntents", MethodType.UNARY),
+                Map.entry("WithdrawIntent", MethodType.UNARY),
+                Map.entry("GetRollup", MethodType.UNARY),
+                Map.entry("WatchRollup", MethodType.SERVER_STREAMING),
+                Map.entry("ListSites", MethodType.UNARY),
+                Map.entry("PauseRollout", MethodType.UNARY),
+                Map.entry("ResumeRollout", MethodType.UNARY),
+                Map.entry("RollbackRollout", MethodType.UNARY),
+                Map.entry("RemoveSite", MethodType.UNARY)));
   }
 
   @Test

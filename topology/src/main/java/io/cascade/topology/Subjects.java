@@ -29,6 +29,8 @@ public final class Subjects {
     public static final String KV_DESIRED = "desired";
     /** Hub: one region rollup per key. */
     public static final String KV_ROLLUP = "rollup";
+    /** Hub: the fleet's live site set (key: the site; {@code removed.<site>}: an operator removed it). */
+    public static final String KV_SITES = "sites";
     /** Relay: the latest status of each of its sites. */
     public static final String KV_STATUS = "status";
 

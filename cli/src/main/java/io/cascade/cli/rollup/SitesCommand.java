@@ -60,12 +60,19 @@ public final class SitesCommand implements Callable<Integer> {
             }
             ListSitesResponse page = client.call(s -> s.listSites(req.build()));
             for (SiteEntry e : page.getSitesList()) {
+                boolean shown = false;
                 for (AppStatus a : e.getStatus().getAppsList()) {
                     if ((app == null || app.equals(a.getApp())) && (state == null || state == a.getState())
                             && (revision == null || revision == a.getIntentRevision())) {
                         out.printf("%-20s %-8s %-7s %-20s %9d %-9s %s%n", e.getStatus().getSite(), e.getStatus().getRegion(),
                                 e.getOnline() ? "yes" : "no", a.getApp(), a.getIntentRevision(), a.getState(), a.getMessage());
+                        shown = true;
                     }
+                }
+                if (!shown && app == null && state == null && revision == null) {
+                    // a site that runs no app yet is still one of the fleet's sites
+                    out.printf("%-20s %-8s %-7s %-20s %9s %-9s %s%n", e.getStatus().getSite(), e.getStatus().getRegion(),
+                            e.getOnline() ? "yes" : "no", "-", "-", "-", "");
                 }
             }
             token = page.getNextPageToken();

@@ -2,6 +2,8 @@ package io.cascade.hub.api;
 
 import com.google.protobuf.Timestamp;
 import io.cascade.hub.intent.IntentException;
+import io.cascade.hub.sites.SiteException;
+import io.cascade.hub.sites.SiteRemover;
 import io.cascade.hub.intent.IntentPage;
 import io.cascade.hub.intent.Intents;
 import io.cascade.hub.intent.Publication;
@@ -23,6 +25,8 @@ import io.cascade.proto.ListIntentsRequest;
 import io.cascade.proto.ListIntentsResponse;
 import io.cascade.proto.ListSitesRequest;
 import io.cascade.proto.ListSitesResponse;
+import io.cascade.proto.RemoveSiteRequest;
+import io.cascade.proto.RemoveSiteResponse;
 import io.cascade.proto.PublishIntentRequest;
 import io.cascade.proto.PublishIntentResponse;
 import io.cascade.proto.WatchRollupRequest;
@@ -57,6 +61,7 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
     private final Intents intents;
     private final Rollups rollups;
     private final SiteQuery sites;
+    private final SiteRemover removals;
     private final RolloutController rollouts;
     private final ScheduledExecutorService streamScheduler;
     private final HubMetrics metrics;
@@ -66,8 +71,9 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
      * @param streamScheduler sends the WatchRollup streams' messages; one thread is enough, as sends
      *                        never block (a stream whose client does not keep up is skipped)
      */
-    public FleetApi(Intents intents, Rollups rollups, SiteQuery sites, RolloutController rollouts,
+    public FleetApi(Intents intents, Rollups rollups, SiteQuery sites, SiteRemover removals, RolloutController rollouts,
                     ScheduledExecutorService streamScheduler, HubMetrics metrics) {
+        this.removals = Objects.requireNonNull(removals, "removals");
         this.intents = Objects.requireNonNull(intents, "intents");
         this.rollups = Objects.requireNonNull(rollups, "rollups");
         this.sites = Objects.requireNonNull(sites, "sites");
@@ -180,6 +186,11 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
         answer("RollbackRollout", response, () -> rollouts.rollback(request.getApp()));
     }
 
+    @Override
+    public void removeSite(RemoveSiteRequest request, StreamObserver<RemoveSiteResponse> response) {
+        answer("RemoveSite", response, () -> removals.remove(request.getSite(), request.getReason()));
+    }
+
     /**
      * Ends every open WatchRollup stream normally. The hub calls it while shutting down, after the server
      * stopped taking calls, so that the server's drain does not wait for streams that never end.
@@ -197,6 +208,9 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
             fail(method, response, status(e), e);
             return;
         } catch (RollupException e) {
+            fail(method, response, status(e), e);
+            return;
+        } catch (SiteException e) {
             fail(method, response, status(e), e);
             return;
         } catch (InterruptedException e) {
@@ -229,6 +243,15 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
         };
     }
 
+    /** The one place where site-set errors become gRPC status codes. */
+    private static Status status(SiteException e) {
+        return switch (e.reason()) {
+            case INVALID -> Status.INVALID_ARGUMENT;
+            case NOT_FOUND -> Status.NOT_FOUND;
+            case UNAVAILABLE -> Status.UNAVAILABLE;
+        };
+    }
+
     /** The one place where intent errors become gRPC status codes. */
     private static Status status(IntentException e) {
         return switch (e.reason()) {
@@ -243,6 +266,6 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
 
     @FunctionalInterface
     private interface Call<T> {
-        T run() throws IntentException, RollupException, InterruptedException;
+        T run() throws IntentException, RollupException, SiteException, InterruptedException;
     }
 }

@@ -11,6 +11,7 @@ import io.cascade.proto.RolloutPolicy;
 import io.cascade.proto.SiteOverride;
 import io.cascade.proto.Target;
 import io.cascade.proto.Wave;
+import io.cascade.hub.sites.SiteLookup;
 import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.RegionSpec;
 import io.cascade.topology.fleet.SiteSpec;
@@ -54,23 +55,20 @@ final class IntentValidator {
     private static final Pattern VALUE_KEY = Pattern.compile("[A-Za-z0-9_.-]+");
     private static final String FILE_KIND = "File";
 
-    private final Map<String, Set<String>> sitesByRegion = new LinkedHashMap<>();
-    private final Map<String, String> regionOfSite = new HashMap<>();
+    private final Set<String> regions = new java.util.LinkedHashSet<>();
+    private final SiteLookup sites;
     private final long maxIntentBytes;
 
     /**
-     * @param fleet          the regions and sites an intent may name
+     * @param fleet          the regions an intent may name
+     * @param sites          the sites an intent may name (the hub's live site set)
      * @param maxIntentBytes the largest serialized intent the hub's nats-server takes (its max_payload)
      */
-    IntentValidator(Fleet fleet, long maxIntentBytes) {
+    IntentValidator(Fleet fleet, SiteLookup sites, long maxIntentBytes) {
         for (RegionSpec region : fleet.regions()) {
-            Set<String> sites = new TreeSet<>();
-            for (SiteSpec site : region.sites()) {
-                sites.add(site.name());
-                regionOfSite.put(site.name(), region.name());
-            }
-            sitesByRegion.put(region.name(), sites);
+            regions.add(region.name());
         }
+        this.sites = java.util.Objects.requireNonNull(sites, "sites");
         this.maxIntentBytes = maxIntentBytes;
     }
 
@@ -209,15 +207,15 @@ final class IntentValidator {
         for (int i = 0; i < target.getRegionsCount(); i++) {
             String region = target.getRegions(i);
             String at = "target.regions[" + i + "]";
-            if (!sitesByRegion.containsKey(region)) {
-                problems.add(at, "unknown region " + quote(region) + "; the fleet has regions " + sitesByRegion.keySet());
+            if (!regions.contains(region)) {
+                problems.add(at, "unknown region " + quote(region) + "; the fleet has regions " + regions);
             }
             Integer first = seen.putIfAbsent(region, i);
             if (first != null) {
                 problems.add(at, "duplicate region " + quote(region) + " (same as target.regions[" + first + "])");
             }
         }
-        return target.getRegionsCount() == 0 ? List.copyOf(sitesByRegion.keySet()) : target.getRegionsList();
+        return target.getRegionsCount() == 0 ? List.copyOf(regions) : target.getRegionsList();
     }
 
     /** Converts the selector to the topology's, whose constructors apply the Kubernetes rules. */
@@ -280,19 +278,18 @@ final class IntentValidator {
             String at = "overrides[" + i + "]";
             String region = override.getRegion();
             String site = override.getSite();
-            Set<String> sites = sitesByRegion.get(region);
+            boolean knownRegion = regions.contains(region);
             if (region.isEmpty()) {
                 problems.add(at + ".region", "required: the region of the site");
-            } else if (sites == null) {
-                problems.add(at + ".region", "unknown region " + quote(region) + "; the fleet has regions "
-                        + sitesByRegion.keySet());
+            } else if (!knownRegion) {
+                problems.add(at + ".region", "unknown region " + quote(region) + "; the fleet has regions " + regions);
             } else if (!targeted.contains(region)) {
                 problems.add(at + ".region", "region " + quote(region) + " is not targeted: target.regions is " + targeted);
             }
             if (site.isEmpty()) {
                 problems.add(at + ".site", "required: the site's id");
-            } else if (sites != null && !sites.contains(site)) {
-                String home = regionOfSite.get(site);
+            } else if (knownRegion && !sites.regionOf(site).equals(Optional.of(region))) {
+                String home = sites.regionOf(site).orElse(null);
                 problems.add(at + ".site", "site " + quote(site) + " is not in region " + quote(region)
                         + (home == null ? "; the fleet has no such site" : "; it is in region " + quote(home)));
             }

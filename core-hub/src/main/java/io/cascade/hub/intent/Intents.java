@@ -45,13 +45,15 @@ public final class Intents {
     /**
      * @param bucket         KV {@code intents} of the hub's JetStream
      * @param jetStream      the same JetStream (for the delete marker whose revision a withdrawal returns)
-     * @param fleet          the regions and sites intents may name
+     * @param fleet          the regions intents may name
+     * @param sites          the sites intents may name (the hub's live site set)
      * @param maxIntentBytes the largest message the hub's nats-server takes (its max_payload)
      * @param desired        the next step: renders stored intents into desired docs
      */
-    public Intents(KeyValue bucket, JetStream jetStream, Fleet fleet, long maxIntentBytes, DesiredState desired) {
+    public Intents(KeyValue bucket, JetStream jetStream, Fleet fleet, io.cascade.hub.sites.SiteLookup sites, long maxIntentBytes,
+                   DesiredState desired) {
         this.store = new IntentStore(Objects.requireNonNull(bucket, "bucket"), Objects.requireNonNull(jetStream, "jetStream"));
-        this.validator = new IntentValidator(Objects.requireNonNull(fleet, "fleet"), maxIntentBytes);
+        this.validator = new IntentValidator(Objects.requireNonNull(fleet, "fleet"), sites, maxIntentBytes);
         this.desired = Objects.requireNonNull(desired, "desired");
         for (int i = 0; i < LOCK_STRIPES; i++) {
             locks[i] = new ReentrantLock();

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class IntentValidatorTest {
 
-    private final IntentValidator validator = new IntentValidator(Fleets.demo(), 8L * 1024 * 1024);
+    private final IntentValidator validator = new IntentValidator(Fleets.demo(), io.cascade.hub.sites.SiteLookup.of(Fleets.demo()), 8L * 1024 * 1024);
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.cascade.hub.testing.SampleIntents#invalid")
@@ -95,7 +95,7 @@ class IntentValidatorTest {
 
     @Test
     void anIntentOverTheServersMaxPayloadIsRejected() {
-        IntentValidator small = new IntentValidator(Fleets.demo(), 1000);
+        IntentValidator small = new IntentValidator(Fleets.demo(), io.cascade.hub.sites.SiteLookup.of(Fleets.demo()), 1000);
         Intent intent = SampleIntents.valid("web").setBundle(Bundle.newBuilder().setVersion("1")
                 .addResources(SampleIntents.manifest("ConfigMap", null, "settings", "x".repeat(2000)))).build();
         assertThatThrownBy(() -> small.validate(intent)).hasMessageStartingWith("intent: serialized size is ")

@@ -207,8 +207,9 @@ public sealed interface Identity {
 
     /**
      * The hub service on the hub's nats-server: the JetStream API of its own domain (its buckets,
-     * their watches and reads), writes to the intents and desired buckets, the drill-down query to
-     * each relay; receives its probe and its own replies, and answers the probe. It writes no
+     * their watches and reads), writes to the intents, desired and sites buckets, the drill-down
+     * query to each relay and the request that a relay forget a removed site; receives its probe
+     * and its own replies, and answers the probe. It writes no
      * rollup (the relays do) and reaches no site subject.
      */
     record HubService() implements Identity {
@@ -222,7 +223,7 @@ public sealed interface Identity {
         @Override
         public List<String> publish() {
             return List.of("$JS.API.>", "$KV." + Subjects.KV_INTENTS + ".>", "$KV." + Subjects.KV_DESIRED + ".>",
-                    "$JS.FC.>", "$JS.ACK.>", Subjects.query("*"));
+                    "$KV." + Subjects.KV_SITES + ".>", "$JS.FC.>", "$JS.ACK.>", Subjects.query("*"), Subjects.forget("*"));
         }
 
         @Override

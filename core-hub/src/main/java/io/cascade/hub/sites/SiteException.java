@@ -1,0 +1,37 @@
+package io.cascade.hub.sites;
+
+import java.io.Serial;
+import java.util.Objects;
+
+/** Why a site-set call failed, with a message a person can act on; mapped to a gRPC status in one place. */
+public final class SiteException extends Exception {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    /** What kind of failure. */
+    public enum Reason {
+        /** The request is malformed; the message names the field. */
+        INVALID,
+        /** The set holds no such site. */
+        NOT_FOUND,
+        /** The hub's JetStream did not answer; retrying is safe. */
+        UNAVAILABLE
+    }
+
+    private final Reason reason;
+
+    public SiteException(Reason reason, String message) {
+        super(message);
+        this.reason = Objects.requireNonNull(reason, "reason");
+    }
+
+    public SiteException(Reason reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = Objects.requireNonNull(reason, "reason");
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}
