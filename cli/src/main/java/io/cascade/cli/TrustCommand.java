@@ -9,6 +9,7 @@ import io.cascade.topology.trust.UserCredentials;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "trust", mixinStandardHelpOptions = true,
         description = "The fleet's trust root and the credentials it issues (NATS operator mode).",
-        subcommands = {TrustCommand.Init.class, TrustCommand.Site.class, TrustCommand.Service.class})
+        subcommands = {TrustCommand.Init.class, TrustCommand.Site.class, TrustCommand.Service.class, TrustCommand.ServerCert.class,
+                TrustCommand.Operator.class, TrustCommand.RevokeOperator.class})
 public final class TrustCommand implements Runnable {
 
     /** Where the trust root lives unless {@code --dir} says otherwise. */
@@ -43,6 +45,126 @@ public final class TrustCommand implements Runnable {
         return TrustRoot.load(dir);
     }
 
+    static final String HUB_GRPC_CERT = "hub-grpc.crt";
+    static final String HUB_GRPC_KEY = "hub-grpc.key";
+
+    /** The names a hub's gRPC certificate carries: its host and localhost. */
+    static List<String> hubNames(String host) {
+        return host.equals("localhost") || host.equals("0.0.0.0") ? List.of("localhost", "127.0.0.1") : List.of(host, "localhost");
+    }
+
+    /** {@code cascade trust operator NAME --role R}: a bearer token for the hub's operator API. */
+    @Command(name = "operator", mixinStandardHelpOptions = true,
+            description = "Issue an operator credential (a signed bearer token) for the hub's API: read-only (intents, rollups, "
+                    + "sites, watches) or publisher (also publish, withdraw, rollout control, removing sites, revoking credentials).")
+    static final class Operator implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "NAME", description = "Who holds it (a person or a pipeline); shown as requested_by.")
+        String name;
+
+        @Option(names = "--role", required = true, description = "read-only or publisher.")
+        String role;
+
+        @Option(names = "--ttl", defaultValue = "30d", converter = io.cascade.topology.launch.DurationConverter.class,
+                description = "How long it is valid (default: ${DEFAULT-VALUE}).")
+        java.time.Duration ttl;
+
+        @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Write the token to FILE (0600) instead of printing it.")
+        Path out;
+
+        @Option(names = "--cert", paramLabel = "FILE", description = "Issue a client certificate from the fleet CA instead "
+                + "of a token (CN=NAME, OU=role), written to FILE; its key goes to --key.")
+        Path cert;
+
+        @Option(names = "--key", paramLabel = "FILE", description = "With --cert: where its private key goes (0600).")
+        Path key;
+
+        @Option(names = "--dir", defaultValue = DEFAULT_DIR, description = "The trust root (default: ${DEFAULT-VALUE}).")
+        Path dir;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            io.cascade.topology.trust.OperatorTokens.Role r = io.cascade.topology.trust.OperatorTokens.Role.parse(role);
+            PrintWriter stdout = spec.commandLine().getOut();
+            if ((cert == null) != (key == null) || (cert != null && out != null)) {
+                throw new IllegalArgumentException("a client certificate takes --cert FILE and --key FILE (and no -o)");
+            }
+            if (cert != null) {
+                String id = load(dir).issueOperatorCertificate(name, r, ttl, cert, key);
+                stdout.println("wrote the " + r.label() + " client certificate of " + name + " to " + cert + " and its key to "
+                        + key + " (0600); credential id " + id + " (revoke with `cascade trust revoke-operator " + id + "`)");
+                return 0;
+            }
+            String token = load(dir).issueOperatorToken(name, r, ttl);
+            String id = io.cascade.topology.trust.OperatorTokens.idOf(token);
+            if (out == null) {
+                stdout.println(token);
+            } else {
+                Files.writeString(out, token + "\n");
+                Files.setPosixFilePermissions(out, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                stdout.println("wrote the " + r.label() + " credential of " + name + " to " + out + " (0600); pass it with "
+                        + "--credential " + out + " or CASCADE_CREDENTIAL");
+            }
+            spec.commandLine().getErr().println("credential id " + id + " (" + r.label() + ", valid " + ttl.toDays() + " d; "
+                    + "revoke with `cascade trust revoke-operator " + id + "`)");
+            return 0;
+        }
+    }
+
+    /** {@code cascade trust revoke-operator ID}: the hub refuses that credential from now on. */
+    @Command(name = "revoke-operator", mixinStandardHelpOptions = true,
+            description = "Revoke an operator credential by its id (printed when it was issued); needs a publisher credential.")
+    static final class RevokeOperator implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "ID", description = "The credential's id.")
+        String id;
+
+        @Option(names = "--reason", defaultValue = "", description = "Why, for the audit log.")
+        String reason;
+
+        @Mixin
+        io.cascade.cli.intent.FleetClient hub;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            hub.call(s -> s.revokeCredential(io.cascade.proto.RevokeCredentialRequest.newBuilder().setId(id).setReason(reason).build()));
+            spec.commandLine().getOut().println("credential " + id + " revoked: the hub refuses it from now on");
+            return 0;
+        }
+    }
+
+    /** {@code cascade trust server-cert}: a TLS server certificate from the fleet CA. */
+    @Command(name = "server-cert", mixinStandardHelpOptions = true,
+            description = "Issue a TLS server certificate (PEM, key PKCS#8 0600) signed by the fleet CA, e.g. for the hub's gRPC API.")
+    static final class ServerCert implements Callable<Integer> {
+        @Option(names = "--name", required = true, split = ",", paramLabel = "HOST",
+                description = "Host names and IP addresses it is valid for (the first is its common name).")
+        List<String> names;
+
+        @Option(names = "--cert", required = true, paramLabel = "FILE", description = "Where to write the certificate.")
+        Path cert;
+
+        @Option(names = "--key", required = true, paramLabel = "FILE", description = "Where to write its private key (0600).")
+        Path key;
+
+        @Option(names = "--dir", defaultValue = DEFAULT_DIR, description = "The trust root (default: ${DEFAULT-VALUE}).")
+        Path dir;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            load(dir).issueServerCertificate(names, cert, key);
+            spec.commandLine().getOut().println("wrote " + cert + " and " + key + " for " + names);
+            return 0;
+        }
+    }
+
     /** {@code cascade trust init}: a new operator, accounts and signing key; never replaces one. */
     @Command(name = "init", mixinStandardHelpOptions = true,
             description = "Make the trust root: operator, system and fleet accounts, the account signing key (files 0600). "
@@ -50,6 +172,10 @@ public final class TrustCommand implements Runnable {
     static final class Init implements Callable<Integer> {
         @Option(names = "--dir", defaultValue = DEFAULT_DIR, description = "Where to keep it (default: ${DEFAULT-VALUE}).")
         Path dir;
+
+        @Option(names = "--fleet", description = "Fleet file whose hub host names the hub's gRPC certificate "
+                + "(with localhost); default: the bundled demo fleet.")
+        Path fleetFile;
 
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
@@ -63,6 +189,14 @@ public final class TrustCommand implements Runnable {
             TrustRoot root = TrustRoot.init(dir);
             PrintWriter out = spec.commandLine().getOut();
             Path d = root.dir();
+            List<String> hubNames = hubNames(Fleets.loadOrDemo(fleetFile).hub().host());
+            root.issueServerCertificate(hubNames, d.resolve(HUB_GRPC_CERT), d.resolve(HUB_GRPC_KEY));
+            String apiKey = root.apiPublicKey();
+            try {
+                Files.writeString(d.resolve("api.pub"), apiKey + "\n");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
             out.println("trust root in " + d + " (key and JWT files 0600)");
             out.println("  operator " + root.operatorPublicKey() + " (servers trust " + root.operatorJwtFile() + ")");
             out.println("  account  " + root.accountPublicKey() + " (" + TrustRoot.ACCOUNT_NAME + ", JetStream on)");
@@ -76,6 +210,12 @@ public final class TrustCommand implements Runnable {
             out.println("  system.nk             SECRET, keep offline: the system account's key; issues the relays' system leaf users");
             out.println("  account-signing.nk    SECRET, online where credentials are issued: signs every user JWT");
             out.println("  users/<name>.keys     the public keys issued to each identity (what a revocation revokes)");
+            out.println("  api-signing.nk        SECRET, where operator credentials are issued: signs API tokens");
+            out.println("  api.pub               public: " + apiKey + ", what the hub verifies them with (`cascade hub --api-key`)");
+            out.println("  ca.crt                public: the fleet CA; operators' tools trust it for the hub's gRPC API (--ca)");
+            out.println("  ca.key                SECRET, keep offline: signs server certificates");
+            out.println("  " + HUB_GRPC_CERT + "          the hub's gRPC certificate for " + hubNames + " (`cascade hub --tls-cert`)");
+            out.println("  " + HUB_GRPC_KEY + "          SECRET, on the hub only: its key (`cascade hub --tls-key`)");
             out.println("next: `cascade trust site SITE --region R -o SITE.creds` for each site; "
                     + "`cascade topology render --trust-dir " + dir + "` for the servers' configs");
             return 0;

@@ -98,7 +98,8 @@ class CascadeCommandTest {
         Path junk = Files.writeString(dir.resolve("junk.creds"), "not creds\n");
         for (String[] args : new String[][] {
                 {"relay", "--region", "eu", "--nats", "nats://127.0.0.1:1", "--creds", missing.toString()},
-                {"hub", "--nats", "nats://127.0.0.1:1", "--creds", junk.toString()},
+                {"hub", "--nats", "nats://127.0.0.1:1", "--creds", junk.toString(), "--tls-cert", "x.crt", "--tls-key", "x.key",
+                        "--client-ca", "ca.crt", "--api-key", "api.pub"},
                 {"edge", "--site", "s-1", "--region", "eu", "--relay", "nats://127.0.0.1:1", "--journal",
                         dir.resolve("j").toString(), "--creds", missing.toString()}}) {
             Run r = run(args);

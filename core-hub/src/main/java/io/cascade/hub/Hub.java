@@ -7,13 +7,19 @@ import io.cascade.hub.metrics.HubMetrics;
 import io.cascade.hub.rollout.RolloutController;
 import io.cascade.hub.rollup.Rollups;
 import io.cascade.hub.rollup.SiteQuery;
+import io.cascade.hub.api.CallerAuth;
+import io.cascade.hub.api.CredentialRevocations;
 import io.cascade.hub.sites.SiteRemover;
+import io.cascade.topology.trust.OperatorTokens;
 import io.cascade.hub.sites.SiteSet;
 import io.cascade.proto.ProbeReply;
 import io.cascade.topology.Subjects;
 import io.cascade.topology.client.NatsClients;
 import io.cascade.topology.probe.ProbeResponder;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -123,6 +129,14 @@ public final class Hub implements AutoCloseable {
             } catch (JetStreamApiException e) {
                 throw new IllegalStateException("cannot read KV " + Subjects.KV_SITES + " in the hub's JetStream: " + e.getMessage(), e);
             }
+            KeyValue credentialsBucket = bucket(nats, Subjects.KV_CREDENTIALS, 1,
+                    "Cascade operator credentials: revoked.<id> for each revoked API token");
+            CredentialRevocations revocations;
+            try {
+                revocations = CredentialRevocations.open(credentialsBucket, Clock.systemUTC());
+            } catch (JetStreamApiException e) {
+                throw new IllegalStateException("cannot read KV " + Subjects.KV_CREDENTIALS + ": " + e.getMessage(), e);
+            }
             DesiredDocs desired = new DesiredDocs(desiredBucket, nats.jetStreamManagement(), config.fleet());
             Intents intents = new Intents(intentsBucket, nats.jetStream(), config.fleet(), siteSet, nats.getMaxPayload(), desired);
             try {
@@ -144,12 +158,25 @@ public final class Hub implements AutoCloseable {
                     List.of(Subjects.probeHub()));
             HealthStatusManager health = new HealthStatusManager();
             FleetApi api = new FleetApi(intents, rollups, sites, new SiteRemover(nats, siteSet, SiteRemover.RELAY_TIMEOUT),
-                    controller, streams, metrics);
-            Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
+                    revocations, controller, streams, metrics);
+            CallerAuth auth = new CallerAuth(new OperatorTokens.Verifier(config.apiKey()), revocations::isRevoked, Clock.systemUTC());
+            ServerCredentials tls;
+            try {
+                // client certificates are optional: a caller presents one from the fleet CA or a bearer token
+                tls = TlsServerCredentials.newBuilder()
+                        .keyManager(config.tls().certFile().toFile(), config.tls().keyFile().toFile())
+                        .trustManager(config.clientCa().toFile())
+                        .clientAuth(TlsServerCredentials.ClientAuth.OPTIONAL)
+                        .build();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("the hub's TLS certificate " + config.tls().certFile() + " or key "
+                        + config.tls().keyFile() + " cannot be used: " + e.getMessage(), e);
+            }
+            Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()), tls)
                     .executor(calls)
-                    .addService(api)
-                    .addService(health.getHealthService())
-                    .addService(ProtoReflectionServiceV1.newInstance())
+                    .addService(ServerInterceptors.intercept(api, auth))
+                    .addService(health.getHealthService()) // open: load balancers and probes carry no credential
+                    .addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), auth))
                     .build();
             try {
                 grpc.start();

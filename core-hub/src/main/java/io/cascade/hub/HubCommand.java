@@ -8,6 +8,7 @@ import io.cascade.topology.launch.Daemon;
 import io.cascade.topology.metrics.MetricsOptions;
 import io.cascade.topology.metrics.ProcessRegistry;
 import io.cascade.topology.trust.CredentialsOption;
+import io.cascade.topology.trust.ServerCertificate;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,16 +35,45 @@ public final class HubCommand implements Callable<Integer> {
     @Mixin
     CredentialsOption creds;
 
+    @Option(names = "--tls-cert", required = true, paramLabel = "FILE",
+            description = "The gRPC endpoint's certificate chain (PEM), e.g. from `cascade trust init`; the API is served over TLS only.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", required = true, paramLabel = "FILE", description = "Its private key (PEM, PKCS#8).")
+    Path tlsKey;
+
+    @Option(names = "--client-ca", required = true, paramLabel = "FILE",
+            description = "The fleet CA's certificate (ca.crt): operators may authenticate with client certificates it signed.")
+    Path clientCa;
+
+    @Option(names = "--api-key", required = true, paramLabel = "KEY|FILE",
+            description = "The public key operator tokens are verified with (`cascade trust init` prints it and writes api.pub), "
+                    + "or a file holding it.")
+    String apiKey;
+
     @Mixin
     MetricsOptions metrics;
 
     @Override
     public Integer call() throws Exception {
         Fleet fleet = Fleets.loadOrDemo(fleetFile);
-        HubConfig config = new HubConfig(natsUrl, grpcHost, grpcPort, fleet, creds.read());
+        HubConfig config = new HubConfig(natsUrl, grpcHost, grpcPort, fleet, creds.read(), new ServerCertificate(tlsCert, tlsKey),
+                apiKey(apiKey), clientCa);
         ProcessRegistry meters = metrics.open(ProcessRegistry.Tier.HUB, null);
         Daemon.startAndRun("hub", meters, () -> Hub.start(config, new HubMetrics(meters.registry())));
         return 0;
+    }
+
+    /** {@code --api-key}: the key itself, or a file that holds it. */
+    static String apiKey(String value) throws java.io.IOException {
+        Path file = Path.of(value);
+        if (java.nio.file.Files.isRegularFile(file)) {
+            return java.nio.file.Files.readString(file).trim();
+        }
+        if (value.length() == 56 && value.startsWith("A")) {
+            return value;
+        }
+        throw new IllegalArgumentException("--api-key " + value + ": neither a public key (A..., 56 characters) nor a readable file");
     }
 
     public static void main(String[] args) {

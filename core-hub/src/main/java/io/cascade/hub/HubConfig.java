@@ -1,6 +1,7 @@
 package io.cascade.hub;
 
 import io.cascade.topology.fleet.Fleet;
+import io.cascade.topology.trust.ServerCertificate;
 import io.cascade.topology.trust.UserCredentials;
 import java.net.URI;
 import java.util.Objects;
@@ -14,10 +15,21 @@ import java.util.Optional;
  * @param grpcPort port the FleetService listens on
  * @param fleet    the fleet's shape: regions and sites
  * @param credentials the hub service's user on its nats-server; empty: anonymous (a server without operator mode)
+ * @param tls      the gRPC endpoint's certificate and key: the FleetService is served over TLS only
+ * @param apiKey   the public key operator tokens are verified with (the trust root's API signing key)
+ * @param clientCa the fleet CA's certificate: operators' client certificates are checked against it
  */
-public record HubConfig(String natsUrl, String grpcHost, int grpcPort, Fleet fleet, Optional<UserCredentials> credentials) {
+public record HubConfig(String natsUrl, String grpcHost, int grpcPort, Fleet fleet, Optional<UserCredentials> credentials,
+                        ServerCertificate tls, String apiKey, java.nio.file.Path clientCa) {
 
     public HubConfig {
+        Objects.requireNonNull(clientCa, "clientCa");
+        if (!java.nio.file.Files.isReadable(clientCa)) {
+            throw new IllegalArgumentException("--client-ca " + clientCa + ": no such readable file (the fleet CA's ca.crt)");
+        }
+        Objects.requireNonNull(apiKey, "apiKey: callers are authenticated with tokens verified by this key");
+        new io.cascade.topology.trust.OperatorTokens.Verifier(apiKey); // a malformed key fails here, at start
+        Objects.requireNonNull(tls, "tls: the hub serves its API over TLS only");
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(fleet, "fleet");
         Objects.requireNonNull(grpcHost, "grpcHost");

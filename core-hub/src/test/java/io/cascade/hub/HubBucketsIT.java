@@ -8,7 +8,6 @@ import io.cascade.proto.GetIntentRequest;
 import io.cascade.proto.PublishIntentRequest;
 import io.cascade.topology.testing.FabricExtension;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.nats.client.Connection;
 import io.nats.client.KeyValueManagement;
 import io.nats.client.api.KeyValueConfiguration;
@@ -31,7 +30,7 @@ class HubBucketsIT {
             // an intents bucket left by an older hub with a shorter history
             buckets.create(KeyValueConfiguration.builder().name("intents").maxHistoryPerKey(5)
                     .storageType(StorageType.File).build());
-            HubConfig config = new HubConfig(FABRIC.hub().clientUrl(), "127.0.0.1", 0, FABRIC.fleet(), FABRIC.hubCredentials());
+            HubConfig config = io.cascade.hub.testing.HubExtension.config(FABRIC);
 
             long revision;
             try (Hub hub = Hub.start(config)) {
@@ -63,7 +62,7 @@ class HubBucketsIT {
 
     private static <T> T call(Hub hub, java.util.function.Function<FleetServiceGrpc.FleetServiceBlockingStub, T> call)
             throws InterruptedException {
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", hub.grpcPort()).usePlaintext().build();
+        ManagedChannel channel = io.cascade.hub.testing.HubExtension.channel(FABRIC, hub.grpcPort());
         try {
             return call.apply(FleetServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS));
         } finally {

@@ -50,7 +50,8 @@ class WireContractTest {
                 Map.entry("PauseRollout", MethodType.UNARY),
                 Map.entry("ResumeRollout", MethodType.UNARY),
                 Map.entry("RollbackRollout", MethodType.UNARY),
-                Map.entry("RemoveSite", MethodType.UNARY)));
+                Map.entry("RemoveSite", MethodType.UNARY),
+                Map.entry("RevokeCredential", MethodType.UNARY)));
   }
 
   @Test

@@ -31,6 +31,8 @@ public final class Subjects {
     public static final String KV_ROLLUP = "rollup";
     /** Hub: the fleet's live site set (key: the site; {@code removed.<site>}: an operator removed it). */
     public static final String KV_SITES = "sites";
+    /** Hub: revoked operator credentials (key {@code revoked.<id>}). */
+    public static final String KV_CREDENTIALS = "credentials";
     /** Relay: the latest status of each of its sites. */
     public static final String KV_STATUS = "status";
 

@@ -18,6 +18,7 @@ import io.cascade.topology.fleet.FleetFile;
 import io.cascade.topology.fleet.SiteSpec;
 import io.cascade.topology.launch.LocalFabric;
 import io.cascade.topology.trust.Identity;
+import io.cascade.topology.trust.ServerCertificate;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
@@ -80,9 +81,13 @@ public final class BenchFleet implements AutoCloseable {
         LocalFabric fabric = LocalFabric.startCarrying(fleet(sites), workDir.resolve("fabric"), io.cascade.bench.raw.RawFanout.SUBJECTS);
         Hub hub = null;
         try {
+            Path tls = Files.createDirectories(workDir.resolve("hub-grpc-tls"));
+            fabric.trust().issueServerCertificate(List.of("127.0.0.1", "localhost"), tls.resolve("hub.crt"), tls.resolve("hub.key"));
             hub = Hub.start(new HubConfig(fabric.hub().clientUrl(), "127.0.0.1", 0, fabric.fleet(),
-                    Optional.of(fabric.credentials(new Identity.HubService()))));
-            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", hub.grpcPort()).usePlaintext().build();
+                    Optional.of(fabric.credentials(new Identity.HubService())),
+                    new ServerCertificate(tls.resolve("hub.crt"), tls.resolve("hub.key")), fabric.trust().apiPublicKey(),
+                    fabric.trust().caCertFile()));
+            ManagedChannel channel = channel(hub.grpcPort(), fabric.trust().caCertFile(), operatorToken(fabric));
             BenchFleet fleet = new BenchFleet(fabric, hub, channel, workDir);
             try {
                 for (String region : REGIONS) {
@@ -205,6 +210,25 @@ public final class BenchFleet implements AutoCloseable {
             hub.close();
         } finally {
             fabric.close();
+        }
+    }
+
+    /** The bench's publisher credential for its own hub. */
+    public static String operatorToken(io.cascade.topology.launch.LocalFabric fabric) {
+        return fabric.trust().issueOperatorToken("bench", io.cascade.topology.trust.OperatorTokens.Role.PUBLISHER,
+                java.time.Duration.ofDays(1));
+    }
+
+    /** A channel to a local hub's gRPC port over TLS, trusting the fabric's CA ({@code ca}), calling with {@code token}. */
+    public static ManagedChannel channel(int grpcPort, Path ca, String token) {
+        try {
+            io.grpc.Metadata headers = new io.grpc.Metadata();
+            headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+            return NettyChannelBuilder.forAddress("127.0.0.1", grpcPort,
+                    io.grpc.TlsChannelCredentials.newBuilder().trustManager(ca.toFile()).build())
+                    .intercept(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers)).build();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the fabric's CA " + ca, e);
         }
     }
 }

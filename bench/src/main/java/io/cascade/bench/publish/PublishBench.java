@@ -67,7 +67,8 @@ final class PublishBench {
     private Level level(HubState state, String tag, int clients, int publishes)
             throws IOException, InterruptedException, JetStreamApiException {
         Outcome<Sample> outcome;
-        try (PublishClients c = PublishClients.connect(fleet.hub().grpcPort(), clients, settings.deadline())) {
+        try (PublishClients c = PublishClients.connect(fleet.hub().grpcPort(), fleet.fabric().trust().caCertFile(),
+                BenchFleet.operatorToken(fleet.fabric()), clients, settings.deadline())) {
             outcome = c.publish(publishes, apps, tag, settings.padBytes(), () -> new Sample(fleet.cpu(), state.snapshot()));
         }
         Verification v = state.verify(outcome.before().hub(), outcome.after().hub(), outcome);

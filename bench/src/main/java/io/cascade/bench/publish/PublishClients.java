@@ -1,5 +1,6 @@
 package io.cascade.bench.publish;
 
+import io.cascade.bench.fleet.BenchFleet;
 import io.cascade.bench.fleet.BenchIntents;
 import io.cascade.proto.FleetServiceGrpc;
 import io.cascade.proto.FleetServiceGrpc.FleetServiceBlockingStub;
@@ -8,7 +9,6 @@ import io.cascade.proto.PublishIntentRequest;
 import io.cascade.proto.PublishIntentResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,11 +45,11 @@ final class PublishClients implements AutoCloseable {
      * Opens {@code count} channels to the hub's gRPC port and makes one ListIntents call on each, so every
      * connection is up (TCP, HTTP/2 settings) before anything is timed.
      */
-    static PublishClients connect(int grpcPort, int count, Duration deadline) {
+    static PublishClients connect(int grpcPort, java.nio.file.Path ca, String token, int count, Duration deadline) {
         PublishClients clients = new PublishClients(deadline);
         try {
             for (int c = 0; c < count; c++) {
-                ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+                ManagedChannel channel = BenchFleet.channel(grpcPort, ca, token);
                 clients.channels.add(channel);
                 FleetServiceBlockingStub stub = FleetServiceGrpc.newBlockingStub(channel);
                 stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)

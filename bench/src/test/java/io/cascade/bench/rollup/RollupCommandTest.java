@@ -33,7 +33,7 @@ class RollupCommandTest {
 
         BenchCli duration = run("rollup", "--duration", "soon", "--out", dir.toString());
         assertThat(duration.exitCode()).isNotZero();
-        assertThat(duration.err()).contains("expected a duration such as 500ms, 60s or 2m");
+        assertThat(duration.err()).contains("expected a duration such as 500ms, 60s, 2m, 12h or 30d");
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.cascade.cli.intent;
 import io.cascade.proto.FleetServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Option;
 
@@ -14,6 +13,14 @@ public final class FleetClient {
             + HubAddress.DEFAULT + ").")
     String hub;
 
+    @Option(names = "--ca", paramLabel = "FILE", description = "The fleet CA's certificate the hub's is checked against "
+            + "(default: $CASCADE_CA, or the running `cascade up`'s).")
+    java.nio.file.Path ca;
+
+    @Option(names = "--credential", paramLabel = "FILE", description = "The operator token to call the hub with, from "
+            + "`cascade trust operator` (default: $CASCADE_CREDENTIAL, or the running `cascade up`'s).")
+    java.nio.file.Path credential;
+
     /**
      * Opens a server stream with {@code open} and hands its iterator to {@code consume}, with no
      * deadline (a watch lasts as long as the user wants); gRPC errors are reported as in {@link #call}.
@@ -21,7 +28,7 @@ public final class FleetClient {
     public <M, T> T stream(java.util.function.Function<FleetServiceGrpc.FleetServiceBlockingStub, java.util.Iterator<M>> open,
                            java.util.function.Function<java.util.Iterator<M>, T> consume) throws InterruptedException {
         String target = HubAddress.resolve(hub);
-        ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+        ManagedChannel channel = HubAddress.channel(target, HubAddress.ca(ca), HubAddress.credential(credential));
         try {
             return consume.apply(open.apply(FleetServiceGrpc.newBlockingStub(channel)));
         } catch (StatusRuntimeException e) {
@@ -42,7 +49,7 @@ public final class FleetClient {
     /** Runs {@code call} against the hub; a gRPC error becomes a message naming its status. */
     public <T> T call(java.util.function.Function<FleetServiceGrpc.FleetServiceBlockingStub, T> call) throws InterruptedException {
         String target = HubAddress.resolve(hub);
-        ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+        ManagedChannel channel = HubAddress.channel(target, HubAddress.ca(ca), HubAddress.credential(credential));
         try {
             return call.apply(FleetServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS));
         } catch (StatusRuntimeException e) {

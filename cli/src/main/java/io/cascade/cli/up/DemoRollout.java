@@ -15,7 +15,6 @@ import io.cascade.topology.targeting.Target;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -41,11 +40,15 @@ final class DemoRollout {
 
     private final PrintStream out;
     private final String hubAddress;
+    private final Path ca;
+    private final String token;
     private final Fleet fleet;
     private final Path sitesDir;
 
-    DemoRollout(PrintStream out, String hubAddress, Fleet fleet, Path sitesDir) {
+    DemoRollout(PrintStream out, String hubAddress, Path ca, String token, Fleet fleet, Path sitesDir) {
         this.out = out;
+        this.ca = ca;
+        this.token = token;
         this.hubAddress = hubAddress;
         this.fleet = fleet;
         this.sitesDir = sitesDir;
@@ -57,7 +60,7 @@ final class DemoRollout {
         List<SiteSpec> targeted = fleet.regions().stream()
                 .flatMap(r -> r.sites().stream().filter(s -> target.matches(r.name(), s.labels())))
                 .toList();
-        ManagedChannel channel = NettyChannelBuilder.forTarget(hubAddress).usePlaintext().build();
+        ManagedChannel channel = io.cascade.cli.intent.HubAddress.channel(hubAddress, ca, java.util.Optional.of(token));
         try {
             long t0 = System.nanoTime();
             PublishIntentResponse r = publish(FleetServiceGrpc.newBlockingStub(channel), intent, deadline);

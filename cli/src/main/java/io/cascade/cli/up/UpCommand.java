@@ -11,6 +11,7 @@ import io.cascade.topology.launch.DurationConverter;
 import io.cascade.topology.launch.LocalFabric;
 import io.cascade.topology.launch.NatsServerProcess;
 import io.cascade.topology.trust.Identity;
+import io.cascade.topology.trust.OperatorTokens;
 import io.nats.client.Connection;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -75,10 +76,19 @@ public final class UpCommand implements Callable<Integer> {
             String hubAddress = resolved.hub().host() + ":" + resolved.hub().ports().service();
             Files.writeString(workDir.resolve("hub-address"), hubAddress + "\n");
             Files.writeString(workDir.resolve("server-urls"), String.join("\n", fabric.clientUrls()) + "\n");
-            new DemoRollout(out, hubAddress, resolved, sitesDir()).run(deadline);
+            // the local operator: a publisher credential in the state directory, found by the cascade commands run here
+            String token = fabric.trust().issueOperatorToken("local-operator", OperatorTokens.Role.PUBLISHER, Duration.ofDays(30));
+            Path credential = workDir.resolve("operator.credential");
+            Files.writeString(credential, token + "\n");
+            Files.setPosixFilePermissions(credential, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            new DemoRollout(out, hubAddress, fabric.trust().caCertFile(), token, resolved, sitesDir()).run(deadline);
             out.printf("fleet up in %.1f s; logs in %s%n", (System.nanoTime() - t0) / 1e9, workDir.resolve("logs"));
             out.printf("trust: every server in operator mode, trust root %s, credentials in %s%n",
                     fabric.trust().dir(), workDir.resolve("creds"));
+            out.printf("gRPC API: %s over TLS, CA %s, a publisher credential in %s (the cascade commands run here find "
+                    + "all three by themselves; elsewhere pass --hub %s --ca %s --credential %s)%n", hubAddress,
+                    fabric.trust().caCertFile(), workDir.resolve("operator.credential"), hubAddress, fabric.trust().caCertFile(),
+                    workDir.resolve("operator.credential"));
             if (once) {
                 stack.close();
                 return 0;
@@ -100,8 +110,13 @@ public final class UpCommand implements Callable<Integer> {
         Path logs = workDir.resolve("logs");
         List<String> fleetArg = fleetFile == null ? List.of() : List.of("--fleet", fleetFile.toAbsolutePath().toString());
         Path creds = workDir.resolve("creds");
+        Path grpcCert = creds.resolve("hub-grpc.crt");
+        Path grpcKey = creds.resolve("hub-grpc.key");
+        fabric.trust().issueServerCertificate(List.of(fleet.hub().host(), "localhost"), grpcCert, grpcKey);
         stack.push(TierProcess.start("hub", logs, concat(List.of("hub", "--nats", fabric.hub().clientUrl(),
                 "--creds", writeCreds(fabric, new Identity.HubService(), creds.resolve("hub.creds")),
+                "--tls-cert", grpcCert.toAbsolutePath().toString(), "--tls-key", grpcKey.toAbsolutePath().toString(),
+                "--api-key", fabric.trust().apiPublicKey(), "--client-ca", fabric.trust().caCertFile().toString(),
                 "--grpc-host", fleet.hub().host(), "--grpc-port", String.valueOf(fleet.hub().ports().service())), fleetArg)));
         try (Connection hub = connectOperator(fabric)) {
             new Prober(hub).probe(Subjects.probeHub(), deadline);

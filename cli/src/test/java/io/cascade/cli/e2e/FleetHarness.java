@@ -19,7 +19,6 @@ import io.cascade.topology.fleet.SiteSpec;
 import io.cascade.topology.testing.FabricExtension;
 import io.cascade.topology.trust.Identity;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +45,8 @@ final class FleetHarness implements AutoCloseable {
     final Map<String, EdgeHost> edges = new HashMap<>();
     final Map<String, Path> journals = new HashMap<>();
     final ManagedChannel channel;
+    /** A publisher credential for the cascade commands under test ({@code --credential}). */
+    final Path credentialFile;
     final FleetServiceGrpc.FleetServiceBlockingStub fleetService;
     private final Function<String, Provider> providers;
 
@@ -53,11 +54,14 @@ final class FleetHarness implements AutoCloseable {
         this.fabric = fabric;
         this.providers = providers;
         Fleet fleet = fabric.fleet();
-        hub = Hub.start(new HubConfig(fabric.hub().clientUrl(), "127.0.0.1", 0, fleet, fabric.hubCredentials()));
+        hub = Hub.start(new HubConfig(fabric.hub().clientUrl(), "127.0.0.1", 0, fleet, fabric.hubCredentials(),
+                fabric.hubCertificate(), fabric.apiKey(), fabric.caFile()));
+        String token = fabric.operatorToken("harness", io.cascade.topology.trust.OperatorTokens.Role.PUBLISHER);
+        credentialFile = java.nio.file.Files.writeString(fabric.newDir("operator").resolve("publisher.credential"), token);
         for (String region : fleet.regionNames()) {
             relays.put(region, startRelay(region));
         }
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", hub.grpcPort()).usePlaintext().build();
+        channel = io.cascade.cli.intent.HubAddress.channel("127.0.0.1:" + hub.grpcPort(), fabric.caFile(), java.util.Optional.of(token));
         fleetService = FleetServiceGrpc.newBlockingStub(channel);
     }
 

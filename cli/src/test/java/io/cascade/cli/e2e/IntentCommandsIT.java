@@ -52,10 +52,14 @@ class IntentCommandsIT {
         StringWriter err = new StringWriter();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
-        String[] all = new String[args.length + 2];
+        String[] all = new String[args.length + 6];
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--hub";
         all[args.length + 1] = "127.0.0.1:" + fleet.hub.grpcPort();
+        all[args.length + 2] = "--ca";
+        all[args.length + 3] = FABRIC.caFile().toString();
+        all[args.length + 4] = "--credential";
+        all[args.length + 5] = fleet.credentialFile.toString();
         return new Run(cli.execute(all), out.toString(), err.toString());
     }
 

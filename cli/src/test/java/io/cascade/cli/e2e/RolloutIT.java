@@ -166,7 +166,8 @@ class RolloutIT {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--hub", "127.0.0.1:" + fleet.hub.grpcPort()));
+        all.addAll(List.of("--hub", "127.0.0.1:" + fleet.hub.grpcPort(), "--ca", FABRIC.caFile().toString(),
+                "--credential", fleet.credentialFile.toString()));
         int code = cli.execute(all.toArray(String[]::new));
         return new Run(code, out.toString(), err.toString());
     }

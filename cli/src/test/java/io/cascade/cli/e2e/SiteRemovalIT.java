@@ -122,7 +122,8 @@ class SiteRemovalIT {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--hub", "127.0.0.1:" + fleet.hub.grpcPort()));
+        all.addAll(List.of("--hub", "127.0.0.1:" + fleet.hub.grpcPort(), "--ca", FABRIC.caFile().toString(),
+                "--credential", fleet.credentialFile.toString()));
         return new Run(cli.execute(all.toArray(String[]::new)), out.toString(), err.toString());
     }
 }

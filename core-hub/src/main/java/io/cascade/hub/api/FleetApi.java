@@ -25,7 +25,11 @@ import io.cascade.proto.ListIntentsRequest;
 import io.cascade.proto.ListIntentsResponse;
 import io.cascade.proto.ListSitesRequest;
 import io.cascade.proto.ListSitesResponse;
+import io.cascade.proto.Intent;
 import io.cascade.proto.RemoveSiteRequest;
+import io.cascade.proto.RevokeCredentialRequest;
+import io.cascade.proto.RevokeCredentialResponse;
+import io.cascade.topology.trust.OperatorTokens;
 import io.cascade.proto.RemoveSiteResponse;
 import io.cascade.proto.PublishIntentRequest;
 import io.cascade.proto.PublishIntentResponse;
@@ -62,6 +66,7 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
     private final Rollups rollups;
     private final SiteQuery sites;
     private final SiteRemover removals;
+    private final CredentialRevocations revocations;
     private final RolloutController rollouts;
     private final ScheduledExecutorService streamScheduler;
     private final HubMetrics metrics;
@@ -71,9 +76,10 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
      * @param streamScheduler sends the WatchRollup streams' messages; one thread is enough, as sends
      *                        never block (a stream whose client does not keep up is skipped)
      */
-    public FleetApi(Intents intents, Rollups rollups, SiteQuery sites, SiteRemover removals, RolloutController rollouts,
-                    ScheduledExecutorService streamScheduler, HubMetrics metrics) {
+    public FleetApi(Intents intents, Rollups rollups, SiteQuery sites, SiteRemover removals, CredentialRevocations revocations,
+                    RolloutController rollouts, ScheduledExecutorService streamScheduler, HubMetrics metrics) {
         this.removals = Objects.requireNonNull(removals, "removals");
+        this.revocations = Objects.requireNonNull(revocations, "revocations");
         this.intents = Objects.requireNonNull(intents, "intents");
         this.rollups = Objects.requireNonNull(rollups, "rollups");
         this.sites = Objects.requireNonNull(sites, "sites");
@@ -93,7 +99,11 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
             long start = System.nanoTime();
             Publication publication;
             try {
-                publication = intents.publish(request.getIntent());
+                // the audit trail names the authenticated caller; a requested_by sent by the client is not trusted
+                OperatorTokens.Claims caller = CallerAuth.CALLER.get();
+                Intent sent = request.getIntent();
+                publication = intents.publish(sent.toBuilder().setMetadata(sent.getMetadata().toBuilder()
+                        .setRequestedBy(caller == null ? "" : caller.name())).build());
             } catch (IntentException e) {
                 metrics.publishRefused(e.reason() == IntentException.Reason.INVALID);
                 throw e;
@@ -184,6 +194,15 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
     @Override
     public void rollbackRollout(RolloutControlRequest request, StreamObserver<RolloutControlResponse> response) {
         answer("RollbackRollout", response, () -> rollouts.rollback(request.getApp()));
+    }
+
+    @Override
+    public void revokeCredential(RevokeCredentialRequest request, StreamObserver<RevokeCredentialResponse> response) {
+        answer("RevokeCredential", response, () -> {
+            OperatorTokens.Claims caller = CallerAuth.CALLER.get();
+            revocations.revoke(request.getId(), request.getReason(), caller == null ? "?" : caller.name());
+            return RevokeCredentialResponse.newBuilder().setId(request.getId()).build();
+        });
     }
 
     @Override

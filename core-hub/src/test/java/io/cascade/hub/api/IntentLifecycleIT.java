@@ -133,7 +133,7 @@ class IntentLifecycleIT {
         assertThat(all).filteredOn(s -> s.getApp().equals("list-a")).singleElement().satisfies(summary -> {
             assertThat(summary.getBundleVersion()).isEqualTo("1.0.0");
             assertThat(summary.getDescription()).isEqualTo("web front");
-            assertThat(summary.getRequestedBy()).isEqualTo("ci");
+            assertThat(summary.getRequestedBy()).as("the authenticated caller, not the \"ci\" the intent named").isEqualTo("test");
             assertThat(summary.getIntentRevision()).isPositive();
             assertThat(summary.getPublishedAt().getSeconds()).isPositive();
         });

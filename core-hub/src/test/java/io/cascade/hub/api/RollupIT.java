@@ -23,7 +23,6 @@ import io.cascade.proto.WatchRollupResponse;
 import io.cascade.topology.testing.FabricExtension;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.time.Duration;
@@ -145,7 +144,7 @@ class RollupIT {
         awaitRollup("roll-watch", r -> sequences(r).getFirst() == first);
         int subscribersBefore = HUB.hub().rollups().subscribers();
 
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", HUB.hub().grpcPort()).usePlaintext().build();
+        ManagedChannel channel = HubExtension.channel(FABRIC, HUB.hub().grpcPort());
         try {
             Watcher watcher = new Watcher();
             FleetServiceGrpc.newStub(channel).watchRollup(WatchRollupRequest.newBuilder().setApp("roll-watch").build(), watcher);

@@ -59,8 +59,8 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        hub = Hub.start(new HubConfig(fabric.hub().clientUrl(), "127.0.0.1", 0, fabric.fleet(), fabric.hubCredentials()), new HubMetrics(meters));
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", hub.grpcPort()).usePlaintext().build();
+        hub = Hub.start(config(fabric), new HubMetrics(meters));
+        channel = channel(fabric, hub.grpcPort());
         nats = fabric.connectHub();
         intents = nats.keyValue("intents");
         desired = nats.keyValue("desired");
@@ -85,6 +85,38 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback {
         if (hub != null) {
             hub.close();
         }
+    }
+
+    /** A hub's configuration on {@code fabric}: its server, any free gRPC port, its credentials and TLS certificate. */
+    public static HubConfig config(FabricExtension fabric) {
+        return new HubConfig(fabric.hub().clientUrl(), "127.0.0.1", 0, fabric.fleet(), fabric.hubCredentials(),
+                fabric.hubCertificate(), fabric.apiKey(), fabric.caFile());
+    }
+
+    /** A channel to the hub's gRPC port over TLS, trusting the fabric's CA, calling as a publisher named "test". */
+    public static ManagedChannel channel(FabricExtension fabric, int port) {
+        return channel(fabric, port, fabric.operatorToken("test", io.cascade.topology.trust.OperatorTokens.Role.PUBLISHER));
+    }
+
+    /** A channel to the hub's gRPC port over TLS whose calls carry {@code token} (none when null). */
+    public static ManagedChannel channel(FabricExtension fabric, int port, String token) {
+        try {
+            NettyChannelBuilder b = NettyChannelBuilder.forAddress("127.0.0.1", port,
+                    io.grpc.TlsChannelCredentials.newBuilder().trustManager(fabric.caFile().toFile()).build());
+            if (token != null) {
+                b.intercept(bearer(token));
+            }
+            return b.build();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the fabric's CA " + fabric.caFile(), e);
+        }
+    }
+
+    /** Adds {@code authorization: Bearer <token>} to every call. */
+    public static io.grpc.ClientInterceptor bearer(String token) {
+        io.grpc.Metadata headers = new io.grpc.Metadata();
+        headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        return io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers);
     }
 
     /** A FleetService client whose calls must answer within 30 s from now. */

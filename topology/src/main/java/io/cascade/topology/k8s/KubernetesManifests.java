@@ -81,6 +81,10 @@ public final class KubernetesManifests {
     static final String SERVICE_CREDS_KEY = "service.creds";
     static final String LEAF_CREDS_KEY = "leaf.creds";
     static final String SYSTEM_LEAF_CREDS_KEY = "sysleaf.creds";
+    static final String GRPC_CERT_KEY = "grpc.crt";
+    static final String GRPC_KEY_KEY = "grpc.key";
+    static final String CA_KEY = "ca.crt";
+    static final String API_KEY_KEY = "api.pub";
     static final String SERVICE_CREDS = TRUST_DIR + "/" + SERVICE_CREDS_KEY;
 
     /**
@@ -141,17 +145,21 @@ public final class KubernetesManifests {
                 .withName("hub")
                 .withImage(o.cascadeImage())
                 .withArgs("hub", "--nats", localNats(HUB_PORTS), "--grpc-port", String.valueOf(HUB_PORTS.service()),
-                        "--fleet", FLEET_PATH, "--creds", SERVICE_CREDS)
+                        "--fleet", FLEET_PATH, "--creds", SERVICE_CREDS,
+                        "--tls-cert", TRUST_DIR + "/" + GRPC_CERT_KEY, "--tls-key", TRUST_DIR + "/" + GRPC_KEY_KEY,
+                        "--client-ca", TRUST_DIR + "/" + CA_KEY, "--api-key", TRUST_DIR + "/" + API_KEY_KEY)
                 .addNewPort().withName("grpc").withContainerPort(HUB_PORTS.service()).withProtocol("TCP").endPort()
+                // the kubelet's gRPC probe speaks no TLS, and the API is served over TLS only: ready once it listens
                 .withNewReadinessProbe()
-                    .withNewGrpc().withPort(HUB_PORTS.service()).endGrpc()
+                    .withNewTcpSocket().withNewPort(HUB_PORTS.service()).endTcpSocket()
                     .withPeriodSeconds(5)
                 .endReadinessProbe()
                 .build();
 
         return List.of(
                 natsConfigMap(name, labels, natsConf, o),
-                trustSecret(name, labels, o, trust, Map.of(SERVICE_CREDS_KEY, trust.issue(new Identity.HubService()))),
+                withGrpcCertificate(trustSecret(name, labels, o, trust, Map.of(SERVICE_CREDS_KEY, trust.issue(new Identity.HubService()))),
+                        trust, List.of(serviceHost(name, o), name, "localhost")),
                 statefulSet(fleet, name, labels, natsConf, HUB_PORTS, hub, o),
                 service(name, labels, o,
                         servicePort("client", HUB_PORTS.client()),
@@ -282,6 +290,28 @@ public final class KubernetesManifests {
 
     private static NatsServerConfig.Auth auth(TrustRoot trust) {
         return FabricConfigs.auth(trust, TRUST_DIR + "/" + OPERATOR_JWT_KEY, DATA_DIR + "/jwt");
+    }
+
+    /** Adds the hub's gRPC certificate for {@code names}, signed by the fleet CA, to its Secret. */
+    private static Secret withGrpcCertificate(Secret secret, TrustRoot trust, List<String> names) {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cascade-grpc-cert");
+            try {
+                trust.issueServerCertificate(names, dir.resolve("c"), dir.resolve("k"));
+                secret.getStringData().put(GRPC_CERT_KEY, java.nio.file.Files.readString(dir.resolve("c")));
+                secret.getStringData().put(GRPC_KEY_KEY, java.nio.file.Files.readString(dir.resolve("k")));
+                secret.getStringData().put(CA_KEY, java.nio.file.Files.readString(trust.caCertFile()));
+                secret.getStringData().put(API_KEY_KEY, trust.apiPublicKey() + "\n");
+                return secret;
+            } finally {
+                for (String f : new String[] {"c", "k"}) {
+                    java.nio.file.Files.deleteIfExists(dir.resolve(f));
+                }
+                java.nio.file.Files.deleteIfExists(dir);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot issue the hub's gRPC certificate: " + e.getMessage(), e);
+        }
     }
 
     static String trustSecretName(String workload) {

@@ -23,9 +23,15 @@ public final class DurationConverter implements ITypeConverter<Duration> {
             if (v.endsWith("m")) {
                 return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
             }
+            if (v.endsWith("h")) {
+                return Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
+            }
+            if (v.endsWith("d")) {
+                return Duration.ofDays(Long.parseLong(v.substring(0, v.length() - 1)));
+            }
         } catch (NumberFormatException e) {
             // fall through to the message below
         }
-        throw new TypeConversionException("expected a duration such as 500ms, 60s or 2m, got \"" + value + "\"");
+        throw new TypeConversionException("expected a duration such as 500ms, 60s, 2m, 12h or 30d, got \"" + value + "\"");
     }
 }

@@ -68,6 +68,7 @@ public final class TrustRoot {
             PrivateFiles.create(abs.resolve(OPERATOR + ".jwt"), root.signOperator());
             PrivateFiles.create(abs.resolve(SYSTEM + ".jwt"), root.signSystemAccount());
             PrivateFiles.create(abs.resolve(ACCOUNT + ".jwt"), root.signAccount(Map.of()));
+            Certificates.createCa(abs);
             return root;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot make the trust root's keys: " + e.getMessage(), e);
@@ -91,6 +92,65 @@ public final class TrustRoot {
 
     public Path dir() {
         return dir;
+    }
+
+    /** The fleet CA's certificate (PEM): what a client trusts to reach the hub's gRPC API. */
+    public Path caCertFile() {
+        return dir.resolve(Certificates.CA_CERT);
+    }
+
+    /**
+     * Issues a server certificate for {@code names} (host names and IP addresses; the first is its
+     * common name) signed by the fleet CA, into {@code certFile} and {@code keyFile} (0600). A trust
+     * root made before the CA existed gets its CA now.
+     */
+    public synchronized void issueServerCertificate(List<String> names, Path certFile, Path keyFile) {
+        if (!Files.exists(dir.resolve(Certificates.CA_KEY))) {
+            Certificates.createCa(dir);
+        }
+        Certificates.issueServer(dir, names, certFile, keyFile);
+    }
+
+    static final String API_SIGNING = "api-signing";
+
+    /**
+     * A bearer token for the hub's operator API, for {@code name} with {@code role}, valid for
+     * {@code ttl}, signed with the API signing key (made on first use, {@code api-signing.nk}, 0600).
+     */
+    public synchronized String issueOperatorToken(String name, OperatorTokens.Role role, java.time.Duration ttl) {
+        return OperatorTokens.issue(apiSigningKey(), name, role, ttl, java.time.Instant.now());
+    }
+
+    /**
+     * A client certificate for an operator of the hub's API ({@code CN=name, OU=role}), signed by
+     * the fleet CA: the alternative to a token. Returns the credential's id ({@code cert-<serial>}).
+     */
+    public synchronized String issueOperatorCertificate(String name, OperatorTokens.Role role, java.time.Duration ttl,
+                                                        Path certFile, Path keyFile) {
+        if (!name.matches("[A-Za-z0-9._@-]{1,64}")) {
+            throw new IllegalArgumentException("an operator's name is 1-64 of letters, digits, . _ @ -, got \"" + name + "\"");
+        }
+        if (!Files.exists(dir.resolve(Certificates.CA_KEY))) {
+            Certificates.createCa(dir);
+        }
+        return OperatorTokens.CERT_ID_PREFIX + Certificates.issueClient(dir, name, role.label(), ttl, certFile, keyFile);
+    }
+
+    /** The API signing key's public half: what the hub verifies operator tokens with. */
+    public synchronized String apiPublicKey() {
+        return publicKey(apiSigningKey());
+    }
+
+    private NKey apiSigningKey() {
+        Path f = dir.resolve(API_SIGNING + ".nk");
+        if (!Files.exists(f)) {
+            try {
+                PrivateFiles.create(f, new String(NKey.createAccount(RANDOM).getSeed()));
+            } catch (GeneralSecurityException | IOException e) {
+                throw new IllegalStateException("cannot make the API signing key: " + e.getMessage(), e);
+            }
+        }
+        return seed(dir, API_SIGNING);
     }
 
     /** The operator JWT file, which every server's config names ({@code operator:}). */

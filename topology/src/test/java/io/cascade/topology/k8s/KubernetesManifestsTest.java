@@ -50,9 +50,14 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void eachTierSecretHoldsItsOwnCredentialsAndNoPrivateKeyOfTheTrustRoot() {
+    void eachTierSecretHoldsItsOwnCredentialsAndNoPrivateKeyOfTheTrustRoot() throws Exception {
         Secret hub = demo.get(Secret.class, "demo-hub-trust");
-        assertThat(hub.getStringData()).containsOnlyKeys("operator.jwt", "service.creds");
+        assertThat(hub.getStringData()).containsOnlyKeys("operator.jwt", "service.creds", "grpc.crt", "grpc.key", "ca.crt", "api.pub");
+        var grpc = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(hub.getStringData().get("grpc.crt").getBytes()));
+        assertThat(grpc.getSubjectAlternativeNames().stream().map(n -> String.valueOf(n.get(1))).toList())
+                .contains("demo-hub.cascade.svc", "demo-hub", "localhost");
+        assertThat(grpc.getIssuerX500Principal().getName()).isEqualTo("CN=Cascade fleet CA");
         assertThat(hub.getStringData().get("service.creds")).contains("-----BEGIN USER NKEY SEED-----");
         for (String r : REGIONS) {
             Secret relay = demo.get(Secret.class, "demo-relay-" + r + "-trust");
@@ -117,9 +122,11 @@ class KubernetesManifestsTest {
         Container service = container(hub, "hub");
         assertThat(service.getImage()).isEqualTo("ghcr.io/cascade/cascade:0.1.0");
         assertThat(service.getArgs()).containsExactly("hub", "--nats", "nats://127.0.0.1:4222", "--grpc-port", "7443",
-                "--fleet", "/etc/cascade/fleet.yaml", "--creds", "/etc/cascade-trust/service.creds");
+                "--fleet", "/etc/cascade/fleet.yaml", "--creds", "/etc/cascade-trust/service.creds",
+                "--tls-cert", "/etc/cascade-trust/grpc.crt", "--tls-key", "/etc/cascade-trust/grpc.key",
+                "--client-ca", "/etc/cascade-trust/ca.crt", "--api-key", "/etc/cascade-trust/api.pub");
         assertThat(ports(service)).containsExactly(entry("grpc", 7443));
-        assertThat(service.getReadinessProbe().getGrpc().getPort()).isEqualTo(7443);
+        assertThat(service.getReadinessProbe().getTcpSocket().getPort().getIntVal()).isEqualTo(7443);
         assertFleetMounted(hub, service);
     }
 

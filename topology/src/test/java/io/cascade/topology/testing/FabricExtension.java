@@ -36,6 +36,7 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
     private final boolean proxied;
     private Path dir;
     private LocalFabric fabric;
+    private io.cascade.topology.trust.ServerCertificate hubCertificate;
     private TcpProxy leafProxy;
 
     private FabricExtension(Fleet fleet, boolean proxied) {
@@ -154,6 +155,31 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
                 java.util.List.of(io.cascade.topology.Subjects.statusAll(region), io.cascade.topology.Subjects.syncAll(region),
                         io.cascade.topology.Subjects.query(region)),
                 java.util.List.of("cascade.d.>", io.cascade.topology.Subjects.beacon(region)));
+    }
+
+    /** The hub's gRPC certificate for 127.0.0.1 and localhost, signed by the fabric's CA (made once per fabric). */
+    public synchronized io.cascade.topology.trust.ServerCertificate hubCertificate() {
+        if (hubCertificate == null) {
+            Path d = newDir("hub-grpc-tls");
+            fabric.trust().issueServerCertificate(java.util.List.of("localhost", "127.0.0.1"), d.resolve("hub.crt"), d.resolve("hub.key"));
+            hubCertificate = new io.cascade.topology.trust.ServerCertificate(d.resolve("hub.crt"), d.resolve("hub.key"));
+        }
+        return hubCertificate;
+    }
+
+    /** The public key the fabric's hub verifies operator tokens with. */
+    public String apiKey() {
+        return fabric.trust().apiPublicKey();
+    }
+
+    /** A token for the hub's operator API with {@code role}, valid for an hour. */
+    public String operatorToken(String name, io.cascade.topology.trust.OperatorTokens.Role role) {
+        return fabric.trust().issueOperatorToken(name, role, java.time.Duration.ofHours(1));
+    }
+
+    /** The fabric CA's certificate: what a gRPC client trusts to reach the hub. */
+    public Path caFile() {
+        return fabric.trust().caCertFile();
     }
 
     /** Credentials for the hub service, as a tier's config takes them. */
