@@ -75,7 +75,8 @@ public final class TopologyCommand implements Runnable {
             write("operator.jwt", trust.operatorJwt());
             var hub = fleet.hub();
             write("hub.conf", FabricConfigs.hub(fleet, hub.ports(), hub.host(), dataDir + "/hub",
-                    hub.host() + ":" + hub.ports().leaf(), auth(trust, dir, dataDir + "/hub")).render());
+                    hub.host() + ":" + hub.ports().leaf(), auth(trust, dir, dataDir + "/hub"),
+                    leafTls(trust, dir, "hub", List.of(hub.host(), "localhost"))).render());
             for (RegionSpec r : fleet.regions()) {
                 Path leafCreds = trust.issue(new Identity.RelayLeaf(r.name())).write(dir.resolve("leaf-" + r.name() + ".creds"));
                 Path sysLeafCreds = trust.issue(new Identity.RelaySystemLeaf(r.name()))
@@ -83,9 +84,20 @@ public final class TopologyCommand implements Runnable {
                 System.out.println("wrote " + leafCreds + " and " + sysLeafCreds + " (0600: the relay's two logins at the hub)");
                 write("relay-" + r.name() + ".conf", FabricConfigs.relay(fleet, r, r.ports(), r.host(),
                         dataDir + "/relay-" + r.name(), List.of(FabricConfigs.leafUrl(hub.host(), hub.ports().leaf())),
-                        auth(trust, dir, dataDir + "/relay-" + r.name()), leafCreds.toString(), sysLeafCreds.toString()).render());
+                        auth(trust, dir, dataDir + "/relay-" + r.name()), leafCreds.toString(), sysLeafCreds.toString(),
+                        leafTls(trust, dir, "relay-" + r.name(), List.of(r.host(), "localhost"))).render());
             }
             return 0;
+        }
+
+        /** The leaf links' certificate of one server ({@code <server>-leaf.crt/.key}, 0600) and the CA beside them. */
+        private static NatsServerConfig.Tls leafTls(TrustRoot trust, Path dir, String server, List<String> names)
+                throws java.io.IOException {
+            Path cert = dir.resolve(server + "-leaf.crt");
+            Path key = dir.resolve(server + "-leaf.key");
+            trust.issueServerCertificate(names.stream().distinct().toList(), cert, key);
+            Files.copy(trust.caCertFile(), dir.resolve("ca.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return new NatsServerConfig.Tls(cert.toString(), key.toString(), dir.resolve("ca.crt").toString());
         }
 
         private static NatsServerConfig.Auth auth(TrustRoot trust, Path dir, String serverData) {

@@ -85,6 +85,8 @@ public final class KubernetesManifests {
     static final String GRPC_KEY_KEY = "grpc.key";
     static final String CA_KEY = "ca.crt";
     static final String API_KEY_KEY = "api.pub";
+    static final String LEAF_TLS_CERT_KEY = "leaf-tls.crt";
+    static final String LEAF_TLS_KEY_KEY = "leaf-tls.key";
     static final String SERVICE_CREDS = TRUST_DIR + "/" + SERVICE_CREDS_KEY;
 
     /**
@@ -139,7 +141,9 @@ public final class KubernetesManifests {
         requireWorkloadName(name, "the hub of fleet \"" + fleet.name() + "\"");
         Map<String, String> labels = labels(fleet, "hub", null);
         String advertise = serviceHost(name, o) + ":" + HUB_PORTS.leaf();
-        String natsConf = FabricConfigs.hub(fleet, HUB_PORTS, LISTEN_ALL, STORE_DIR, advertise, auth(trust)).render();
+        // the hub's certificate serves its gRPC API and its leaf listener (relays dial the Service name)
+        String natsConf = FabricConfigs.hub(fleet, HUB_PORTS, LISTEN_ALL, STORE_DIR, advertise, auth(trust),
+                mountedTls(GRPC_CERT_KEY, GRPC_KEY_KEY)).render();
 
         Container hub = new ContainerBuilder()
                 .withName("hub")
@@ -158,8 +162,9 @@ public final class KubernetesManifests {
 
         return List.of(
                 natsConfigMap(name, labels, natsConf, o),
-                withGrpcCertificate(trustSecret(name, labels, o, trust, Map.of(SERVICE_CREDS_KEY, trust.issue(new Identity.HubService()))),
-                        trust, List.of(serviceHost(name, o), name, "localhost")),
+                withApiKey(withCertificate(trustSecret(name, labels, o, trust, Map.of(SERVICE_CREDS_KEY,
+                        trust.issue(new Identity.HubService()))), trust, List.of(serviceHost(name, o), name, "localhost"),
+                        GRPC_CERT_KEY, GRPC_KEY_KEY), trust),
                 statefulSet(fleet, name, labels, natsConf, HUB_PORTS, hub, o),
                 service(name, labels, o,
                         servicePort("client", HUB_PORTS.client()),
@@ -174,7 +179,7 @@ public final class KubernetesManifests {
         String hubHost = serviceHost(FabricConfigs.hubServerName(fleet), o);
         String natsConf = FabricConfigs.relay(fleet, region, RELAY_PORTS, LISTEN_ALL, STORE_DIR,
                 List.of(FabricConfigs.leafUrl(hubHost, HUB_PORTS.leaf())), auth(trust), TRUST_DIR + "/" + LEAF_CREDS_KEY,
-                TRUST_DIR + "/" + SYSTEM_LEAF_CREDS_KEY).render();
+                TRUST_DIR + "/" + SYSTEM_LEAF_CREDS_KEY, mountedTls(LEAF_TLS_CERT_KEY, LEAF_TLS_KEY_KEY)).render();
 
         Container relay = new ContainerBuilder()
                 .withName("relay")
@@ -186,10 +191,11 @@ public final class KubernetesManifests {
 
         return List.of(
                 natsConfigMap(name, labels, natsConf, o),
-                trustSecret(name, labels, o, trust, Map.of(
+                withCertificate(trustSecret(name, labels, o, trust, Map.of(
                         SERVICE_CREDS_KEY, trust.issue(new Identity.RelayService(region.name())),
                         LEAF_CREDS_KEY, trust.issue(new Identity.RelayLeaf(region.name())),
-                        SYSTEM_LEAF_CREDS_KEY, trust.issue(new Identity.RelaySystemLeaf(region.name())))),
+                        SYSTEM_LEAF_CREDS_KEY, trust.issue(new Identity.RelaySystemLeaf(region.name())))), trust, List.of(serviceHost(name, o), name, "localhost"),
+                        LEAF_TLS_CERT_KEY, LEAF_TLS_KEY_KEY),
                 statefulSet(fleet, name, labels, natsConf, RELAY_PORTS, relay, o),
                 service(name, labels, o,
                         servicePort("client", RELAY_PORTS.client()),
@@ -292,16 +298,15 @@ public final class KubernetesManifests {
         return FabricConfigs.auth(trust, TRUST_DIR + "/" + OPERATOR_JWT_KEY, DATA_DIR + "/jwt");
     }
 
-    /** Adds the hub's gRPC certificate for {@code names}, signed by the fleet CA, to its Secret. */
-    private static Secret withGrpcCertificate(Secret secret, TrustRoot trust, List<String> names) {
+    /** A certificate from the fleet CA for {@code names}, its key and the CA, added to a Secret under the given keys. */
+    private static Secret withCertificate(Secret secret, TrustRoot trust, List<String> names, String certKey, String keyKey) {
         try {
-            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cascade-grpc-cert");
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cascade-cert");
             try {
                 trust.issueServerCertificate(names, dir.resolve("c"), dir.resolve("k"));
-                secret.getStringData().put(GRPC_CERT_KEY, java.nio.file.Files.readString(dir.resolve("c")));
-                secret.getStringData().put(GRPC_KEY_KEY, java.nio.file.Files.readString(dir.resolve("k")));
+                secret.getStringData().put(certKey, java.nio.file.Files.readString(dir.resolve("c")));
+                secret.getStringData().put(keyKey, java.nio.file.Files.readString(dir.resolve("k")));
                 secret.getStringData().put(CA_KEY, java.nio.file.Files.readString(trust.caCertFile()));
-                secret.getStringData().put(API_KEY_KEY, trust.apiPublicKey() + "\n");
                 return secret;
             } finally {
                 for (String f : new String[] {"c", "k"}) {
@@ -310,8 +315,19 @@ public final class KubernetesManifests {
                 java.nio.file.Files.deleteIfExists(dir);
             }
         } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot issue the hub's gRPC certificate: " + e.getMessage(), e);
+            throw new java.io.UncheckedIOException("cannot issue a certificate for " + names + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The public key the hub verifies operator tokens with, added to its Secret. */
+    private static Secret withApiKey(Secret secret, TrustRoot trust) {
+        secret.getStringData().put(API_KEY_KEY, trust.apiPublicKey() + "\n");
+        return secret;
+    }
+
+    /** TLS files as a pod sees them in its mounted trust Secret. */
+    private static NatsServerConfig.Tls mountedTls(String certKey, String keyKey) {
+        return new NatsServerConfig.Tls(TRUST_DIR + "/" + certKey, TRUST_DIR + "/" + keyKey, TRUST_DIR + "/" + CA_KEY);
     }
 
     static String trustSecretName(String workload) {

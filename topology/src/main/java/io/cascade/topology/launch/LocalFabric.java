@@ -105,7 +105,8 @@ public final class LocalFabric implements AutoCloseable {
         Path hubDir = workDir.resolve("hub");
         String leafAddress = leafRoute.route(hubHost + ":" + hubPorts.leaf());
         NatsServerConfig hubConfig = FabricConfigs.hub(fleet, hubPorts, hubHost,
-                hubDir.resolve("jetstream").toString(), leafAddress, auth(hubDir));
+                hubDir.resolve("jetstream").toString(), leafAddress, auth(hubDir),
+                leafTls(hubDir, List.of(hubHost, "localhost", "127.0.0.1")));
         hub = track(NatsServerProcess.start(hubConfig, hubDir, SERVER_START));
         for (RegionSpec region : fleet.regions()) {
             Path dir = workDir.resolve("relay-" + region.name());
@@ -114,7 +115,7 @@ public final class LocalFabric implements AutoCloseable {
             NatsServerConfig config = FabricConfigs.relay(fleet, region, region.ports(), region.host(),
                     dir.resolve("jetstream").toString(),
                     List.of(java.net.URI.create("nats-leaf://" + leafAddress)), auth(dir), leafCreds.toString(),
-                    sysLeafCreds.toString());
+                    sysLeafCreds.toString(), leafTls(dir, List.of(region.host(), "localhost")));
             relays.put(region.name(), track(NatsServerProcess.start(config, dir, SERVER_START)));
         }
     }
@@ -127,6 +128,14 @@ public final class LocalFabric implements AutoCloseable {
         List<String> subscribe = new ArrayList<>(leaf.subscribe());
         subscribe.addAll(leafExtras);
         return new Identity.Tool(leaf.name(), leaf.publish(), subscribe);
+    }
+
+    /** A certificate from the fleet CA for a server's leaf links, valid for {@code names}. */
+    private NatsServerConfig.Tls leafTls(Path serverDir, List<String> names) {
+        Path cert = serverDir.resolve("leaf-tls.crt");
+        Path key = serverDir.resolve("leaf-tls.key");
+        trust.issueServerCertificate(names.stream().distinct().toList(), cert, key);
+        return new NatsServerConfig.Tls(cert.toString(), key.toString(), trust.caCertFile().toString());
     }
 
     private NatsServerConfig.Auth auth(Path serverDir) {

@@ -41,10 +41,10 @@ public final class FabricConfigs {
      * @param advertise   host:port relays are told to use for the leaf link
      */
     public static NatsServerConfig hub(Fleet fleet, Ports ports, String listenHost, String storeDir, String advertise,
-                                       NatsServerConfig.Auth auth) {
+                                       NatsServerConfig.Auth auth, NatsServerConfig.Tls leafTls) {
         return new NatsServerConfig(hubServerName(fleet), listenHost, ports.client(), ports.monitor(),
                 Subjects.HUB_DOMAIN, storeDir, NatsServerConfig.DEFAULT_MAX_PAYLOAD,
-                new NatsServerConfig.LeafListen(ports.leaf(), advertise), auth);
+                new NatsServerConfig.LeafListen(ports.leaf(), advertise, leafTls), auth);
     }
 
     /**
@@ -55,12 +55,12 @@ public final class FabricConfigs {
      */
     public static NatsServerConfig relay(Fleet fleet, RegionSpec region, Ports ports, String listenHost,
                                          String storeDir, List<URI> hubLeafUrls, NatsServerConfig.Auth auth,
-                                         String leafCredsFile, String systemLeafCredsFile) {
+                                         String leafCredsFile, String systemLeafCredsFile, NatsServerConfig.Tls leafTls) {
         return new NatsServerConfig(relayServerName(fleet, region.name()), listenHost, ports.client(),
                 ports.monitor(), Subjects.relayDomain(region.name()), storeDir,
                 NatsServerConfig.DEFAULT_MAX_PAYLOAD,
                 new NatsServerConfig.LeafRemote(hubLeafUrls, ports.leaf(), leafCredsFile, auth.fleetAccount(),
-                        systemLeafCredsFile, auth.systemAccount()), auth);
+                        systemLeafCredsFile, auth.systemAccount(), leafTls), auth);
     }
 
     /** The hub's leaf URL as relays dial it. */

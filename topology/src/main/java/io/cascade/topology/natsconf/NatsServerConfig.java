@@ -67,15 +67,45 @@ public record NatsServerConfig(String serverName, String listenHost, int clientP
     public sealed interface Leaf {}
 
     /**
+     * TLS of a leaf link, with certificates from the fleet CA: the hub's listener presents its
+     * certificate and requires one from each relay ({@code verify}); a relay presents its own and
+     * checks the hub's against the CA and the host name it dials.
+     *
+     * @param certFile this server's certificate (PEM)
+     * @param keyFile  its private key (PEM, PKCS#8)
+     * @param caFile   the fleet CA that the other side's certificate must chain to
+     */
+    public record Tls(String certFile, String keyFile, String caFile) {
+        public Tls {
+            Objects.requireNonNull(certFile, "certFile");
+            Objects.requireNonNull(keyFile, "keyFile");
+            Objects.requireNonNull(caFile, "caFile");
+        }
+
+        /** The {@code tls { ... }} block, indented by {@code indent}; {@code verify}: require the peer's certificate. */
+        String render(String indent, boolean verify) {
+            return indent + "tls {\n"
+                    + indent + "  cert_file: " + quote(certFile) + "\n"
+                    + indent + "  key_file: " + quote(keyFile) + "\n"
+                    + indent + "  ca_file: " + quote(caFile) + "\n"
+                    + (verify ? indent + "  verify: true\n" : "")
+                    + indent + "  timeout: 5\n"
+                    + indent + "}\n";
+        }
+    }
+
+    /**
      * Accepts leaf connections (the hub).
      *
      * @param port      leaf listen port
      * @param advertise host:port announced to remotes; set explicitly because 2.9.10 otherwise
      *                  advertises the hub's own leaf URL, letting relays route around a proxy
+     * @param tls       the listener's certificate; relays must present one from the same CA
      */
-    public record LeafListen(int port, String advertise) implements Leaf {
+    public record LeafListen(int port, String advertise, Tls tls) implements Leaf {
         public LeafListen {
             Objects.requireNonNull(advertise, "advertise");
+            Objects.requireNonNull(tls, "tls: leaf links cross networks we do not control");
         }
     }
 
@@ -89,10 +119,12 @@ public record NatsServerConfig(String serverName, String listenHost, int clientP
      * @param systemCredsFile the relay's system leaf user at the hub: a second link, bound to the
      *                    system account, that carries account updates (revocations) down
      * @param systemAccount the system account's public key
+     * @param tls         the relay's certificate on both links, and the CA the hub's must chain to
      */
     public record LeafRemote(List<URI> hubUrls, int listenPort, String credsFile, String account,
-                             String systemCredsFile, String systemAccount) implements Leaf {
+                             String systemCredsFile, String systemAccount, Tls tls) implements Leaf {
         public LeafRemote {
+            Objects.requireNonNull(tls, "tls: leaf links cross networks we do not control");
             Objects.requireNonNull(credsFile, "credsFile");
             Objects.requireNonNull(account, "account");
             Objects.requireNonNull(systemCredsFile, "systemCredsFile");
@@ -121,6 +153,7 @@ public record NatsServerConfig(String serverName, String listenHost, int clientP
             case LeafListen l -> {
                 b.append("  listen: ").append(quote(listenHost + ":" + l.port())).append('\n');
                 b.append("  advertise: ").append(quote(l.advertise())).append('\n');
+                b.append(l.tls().render("  ", true));
             }
             case LeafRemote r -> {
                 if (r.listenPort() > 0) {
@@ -128,10 +161,14 @@ public record NatsServerConfig(String serverName, String listenHost, int clientP
                 }
                 String urls = String.join(", ", r.hubUrls().stream().map(u -> quote(u.toString())).toList());
                 b.append("  remotes: [\n");
-                b.append("    { urls: [").append(urls).append("], credentials: ").append(quote(r.credsFile()));
-                b.append(", account: ").append(quote(r.account())).append(" }\n");
-                b.append("    { urls: [").append(urls).append("], credentials: ").append(quote(r.systemCredsFile()));
-                b.append(", account: ").append(quote(r.systemAccount())).append(" }\n");
+                for (String[] link : new String[][] {{r.credsFile(), r.account()}, {r.systemCredsFile(), r.systemAccount()}}) {
+                    b.append("    {\n");
+                    b.append("      urls: [").append(urls).append("]\n");
+                    b.append("      credentials: ").append(quote(link[0])).append('\n');
+                    b.append("      account: ").append(quote(link[1])).append('\n');
+                    b.append(r.tls().render("      ", false));
+                    b.append("    }\n");
+                }
                 b.append("  ]\n");
             }
         }

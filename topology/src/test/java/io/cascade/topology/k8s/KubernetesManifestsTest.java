@@ -9,6 +9,7 @@ import io.cascade.topology.fleet.FleetFile;
 import io.cascade.topology.fleet.Fleets;
 import io.cascade.topology.fleet.Ports;
 import io.cascade.topology.natsconf.FabricConfigs;
+import io.cascade.topology.natsconf.NatsServerConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -61,7 +62,8 @@ class KubernetesManifestsTest {
         assertThat(hub.getStringData().get("service.creds")).contains("-----BEGIN USER NKEY SEED-----");
         for (String r : REGIONS) {
             Secret relay = demo.get(Secret.class, "demo-relay-" + r + "-trust");
-            assertThat(relay.getStringData()).containsOnlyKeys("operator.jwt", "service.creds", "leaf.creds", "sysleaf.creds");
+            assertThat(relay.getStringData()).containsOnlyKeys("operator.jwt", "service.creds", "leaf.creds", "sysleaf.creds", "leaf-tls.crt",
+                    "leaf-tls.key", "ca.crt");
             assertThat(UserCredentials.parse(relay.getStringData().get("service.creds"), "secret").name()).isEqualTo("relay-" + r);
             assertThat(UserCredentials.parse(relay.getStringData().get("leaf.creds"), "secret").name()).isEqualTo("leaf-" + r);
             assertThat(UserCredentials.parse(relay.getStringData().get("sysleaf.creds"), "secret").name()).isEqualTo("sysleaf-" + r);
@@ -88,7 +90,9 @@ class KubernetesManifestsTest {
     @Test
     void hubConfigIsFabricConfigsRenderingWithTheServiceAsLeafAdvertise() {
         String expected = FabricConfigs.hub(fleet, new Ports(4222, 7422, 8222, 7443), "0.0.0.0", "/data/jetstream",
-                "demo-hub.cascade.svc:7422", FabricConfigs.auth(TestTrust.shared(), "/etc/cascade-trust/operator.jwt", "/data/jwt")).render();
+                "demo-hub.cascade.svc:7422", FabricConfigs.auth(TestTrust.shared(), "/etc/cascade-trust/operator.jwt", "/data/jwt"),
+                new NatsServerConfig.Tls("/etc/cascade-trust/grpc.crt", "/etc/cascade-trust/grpc.key", "/etc/cascade-trust/ca.crt"))
+                .render();
 
         assertThat(demo.natsConf("demo-hub"))
                 .isEqualTo(expected)
@@ -103,7 +107,9 @@ class KubernetesManifestsTest {
             String expected = FabricConfigs.relay(fleet, fleet.requireRegion(r), new Ports(4222, 7422, 8222, 9090),
                     "0.0.0.0", "/data/jetstream", List.of(FabricConfigs.leafUrl("demo-hub.cascade.svc", 7422)),
                     FabricConfigs.auth(TestTrust.shared(), "/etc/cascade-trust/operator.jwt", "/data/jwt"),
-                    "/etc/cascade-trust/leaf.creds", "/etc/cascade-trust/sysleaf.creds").render();
+                    "/etc/cascade-trust/leaf.creds", "/etc/cascade-trust/sysleaf.creds", new NatsServerConfig.Tls(
+                            "/etc/cascade-trust/leaf-tls.crt", "/etc/cascade-trust/leaf-tls.key", "/etc/cascade-trust/ca.crt"))
+                    .render();
 
             assertThat(demo.natsConf("demo-relay-" + r))
                     .isEqualTo(expected)

@@ -17,7 +17,7 @@ class NatsServerConfigTest {
     @Test
     void hubHasDomainCoreOwnStoreAndExplicitLeafAdvertise() {
         String conf = FabricConfigs.hub(fleet, new Ports(4222, 7422, 8222, 7443), "0.0.0.0",
-                "/data/hub/jetstream", "hub.cascade.svc:7422", TestTrust.auth("/data/hub/jwt")).render();
+                "/data/hub/jetstream", "hub.cascade.svc:7422", TestTrust.auth("/data/hub/jwt"), TestTrust.RENDER_TLS).render();
 
         assertThat(conf)
                 .contains("server_name: \"demo-hub\"")
@@ -27,6 +27,7 @@ class NatsServerConfigTest {
                 .contains("store_dir: \"/data/hub/jetstream\"")
                 .contains("listen: \"0.0.0.0:7422\"")
                 .contains("advertise: \"hub.cascade.svc:7422\"")
+                .contains("  tls {\n    cert_file: \"/etc/tls/leaf.crt\"", "    verify: true")
                 .contains("max_payload: 8388608")
                 .doesNotContain("remotes");
     }
@@ -34,7 +35,7 @@ class NatsServerConfigTest {
     @Test
     void everyServerRunsInOperatorModeWithTheAccountsPreloaded() {
         String conf = FabricConfigs.hub(fleet, new Ports(4222, 7422, 8222, 7443), "0.0.0.0",
-                "/data/hub/jetstream", "hub.cascade.svc:7422", TestTrust.auth("/data/hub/jwt")).render();
+                "/data/hub/jetstream", "hub.cascade.svc:7422", TestTrust.auth("/data/hub/jwt"), TestTrust.RENDER_TLS).render();
 
         assertThat(conf)
                 .contains("operator: \"" + TestTrust.shared().operatorJwtFile() + "\"")
@@ -49,7 +50,7 @@ class NatsServerConfigTest {
     void relayHasRegionDomainAndLeafRemoteToTheHub() {
         String conf = FabricConfigs.relay(fleet, fleet.requireRegion("eu"), new Ports(5222, 6422, 9222, 0),
                 "127.0.0.1", "/data/eu", List.of(FabricConfigs.leafUrl("hub.example", 7422)), TestTrust.auth("/data/eu/jwt"),
-                "/etc/leaf.creds", "/etc/sysleaf.creds").render();
+                "/etc/leaf.creds", "/etc/sysleaf.creds", TestTrust.RENDER_TLS).render();
 
         assertThat(conf)
                 .contains("server_name: \"demo-relay-eu\"")
@@ -57,17 +58,19 @@ class NatsServerConfigTest {
                 .contains("store_dir: \"/data/eu\"")
                 .contains("urls: [\"nats-leaf://hub.example:7422\"]")
                 .contains("listen: \"127.0.0.1:6422\"")
-                .contains("credentials: \"/etc/leaf.creds\", account: \"" + TestTrust.shared().accountPublicKey() + "\"")
-                .contains("credentials: \"/etc/sysleaf.creds\", account: \"" + TestTrust.shared().systemAccountPublicKey() + "\"");
+                .contains("credentials: \"/etc/leaf.creds\"\n      account: \"" + TestTrust.shared().accountPublicKey() + "\"")
+                .contains("credentials: \"/etc/sysleaf.creds\"\n      account: \"" + TestTrust.shared().systemAccountPublicKey() + "\"")
+                .contains("      tls {\n        cert_file: \"/etc/tls/leaf.crt\"");
     }
 
     @Test
     void refusesValuesThatWouldBreakTheSyntax() {
         assertThatThrownBy(() -> FabricConfigs.hub(fleet, new Ports(1, 2, 3, 4), "127.0.0.1",
-                "/tmp/\"evil", "h:1", TestTrust.auth("/tmp/jwt")).render())
+                "/tmp/\"evil", "h:1", TestTrust.auth("/tmp/jwt"), TestTrust.RENDER_TLS).render())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cannot be rendered");
-        assertThatThrownBy(() -> FabricConfigs.hub(fleet, Ports.ANY, "127.0.0.1", "/tmp", "h:1", TestTrust.auth("/tmp/jwt")))
+        assertThatThrownBy(() -> FabricConfigs.hub(fleet, Ports.ANY, "127.0.0.1", "/tmp", "h:1", TestTrust.auth("/tmp/jwt"),
+                TestTrust.RENDER_TLS))
                 .hasMessageContaining("client and monitor ports must be set");
     }
 }

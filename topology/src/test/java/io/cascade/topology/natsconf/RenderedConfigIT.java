@@ -32,11 +32,11 @@ class RenderedConfigIT {
         Path sysLeafCreds = TestTrust.shared().issue(new Identity.RelaySystemLeaf("eu")).write(dir.resolve("sysleaf.creds"));
         var hub = fleet.hub().ports();
         configs.add(FabricConfigs.hub(fleet, hub, "127.0.0.1", dir.resolve("hub").toString(), "hub.example:7422",
-                TestTrust.auth(dir.resolve("hub-jwt").toString())));
+                TestTrust.auth(dir.resolve("hub-jwt").toString()), TestTrust.leafTls(dir, "hub", List.of("127.0.0.1"))));
         for (RegionSpec r : fleet.regions()) {
             configs.add(FabricConfigs.relay(fleet, r, r.ports(), "0.0.0.0", dir.resolve(r.name()).toString(),
                     List.of(FabricConfigs.leafUrl("127.0.0.1", hub.leaf())), TestTrust.auth(dir.resolve(r.name() + "-jwt").toString()),
-                    leafCreds.toString(), sysLeafCreds.toString()));
+                    leafCreds.toString(), sysLeafCreds.toString(), TestTrust.leafTls(dir, r.name(), List.of("127.0.0.1"))));
         }
         for (NatsServerConfig c : configs) {
             Check check = check(c.render(), c.serverName());
@@ -49,7 +49,7 @@ class RenderedConfigIT {
     void theCheckItselfRejectsABrokenConfig() throws Exception {
         String broken = FabricConfigs.hub(Fleets.demo().resolvePorts(FreePorts::next),
                         Fleets.demo().resolvePorts(FreePorts::next).hub().ports(), "127.0.0.1", "/tmp/x", "h:1",
-                        TestTrust.auth("/tmp/x-jwt"))
+                        TestTrust.auth("/tmp/x-jwt"), TestTrust.RENDER_TLS)
                 .render().replace("store_dir", "store_dirx");
         Check check = check(broken, "broken");
         assertThat(check.exitCode).isNotZero();

@@ -28,6 +28,18 @@ public final class TestTrust {
         return shared;
     }
 
+    /** Leaf TLS files at fixed paths, for tests that only render configs. */
+    public static final NatsServerConfig.Tls RENDER_TLS = new NatsServerConfig.Tls("/etc/tls/leaf.crt", "/etc/tls/leaf.key",
+            "/etc/tls/ca.crt");
+
+    /** A real leaf certificate from the shared CA for {@code names}, in {@code dir}, for tests that start or check servers. */
+    public static NatsServerConfig.Tls leafTls(Path dir, String name, java.util.List<String> names) {
+        Path cert = dir.resolve(name + ".crt");
+        Path key = dir.resolve(name + ".key");
+        shared().issueServerCertificate(names, cert, key);
+        return new NatsServerConfig.Tls(cert.toString(), key.toString(), shared().caCertFile().toString());
+    }
+
     /** Operator mode with the shared trust root; the resolver keeps its JWTs in {@code resolverDir}. */
     public static NatsServerConfig.Auth auth(String resolverDir) {
         return FabricConfigs.auth(shared(), shared().operatorJwtFile().toString(), resolverDir);
