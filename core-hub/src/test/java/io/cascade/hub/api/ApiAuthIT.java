@@ -44,15 +44,7 @@ class ApiAuthIT {
     /** Calls as the holder of {@code token} (none when null); returns the error, or null when served. */
     static StatusRuntimeException call(String token, Function<FleetServiceGrpc.FleetServiceBlockingStub, ?> call)
             throws InterruptedException {
-        ManagedChannel channel = HubExtension.channel(FABRIC, HUB.hub().grpcPort(), token);
-        try {
-            call.apply(FleetServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS));
-            return null;
-        } catch (StatusRuntimeException e) {
-            return e;
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
+        return HubExtension.failureOf(HubExtension.channel(FABRIC, HUB.hub().grpcPort(), token), call);
     }
 
     static StatusRuntimeException list(String token) throws InterruptedException {
@@ -125,17 +117,9 @@ class ApiAuthIT {
     /** Calls with a client certificate ({@code cert}, {@code key}) and no token; returns the error, or null when served. */
     static StatusRuntimeException callWithCertificate(Path cert, Path key, Function<FleetServiceGrpc.FleetServiceBlockingStub, ?> call)
             throws Exception {
-        ManagedChannel channel = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", HUB.hub().grpcPort(),
-                io.grpc.TlsChannelCredentials.newBuilder().keyManager(cert.toFile(), key.toFile())
-                        .trustManager(FABRIC.caFile().toFile()).build()).build();
-        try {
-            call.apply(FleetServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS));
-            return null;
-        } catch (StatusRuntimeException e) {
-            return e;
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
+        return HubExtension.failureOf(io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1",
+                HUB.hub().grpcPort(), io.grpc.TlsChannelCredentials.newBuilder().keyManager(cert.toFile(), key.toFile())
+                        .trustManager(FABRIC.caFile().toFile()).build()).build(), call);
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.cascade.hub.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cascade.hub.testing.HubExtension;
-import io.cascade.proto.FleetServiceGrpc;
 import io.cascade.proto.ListIntentsRequest;
 import io.cascade.topology.testing.FabricExtension;
 import io.cascade.topology.trust.TrustRoot;
@@ -13,7 +12,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,15 +29,7 @@ class ApiTlsIT {
     static final HubExtension HUB = new HubExtension(FABRIC);
 
     static StatusRuntimeException listIntents(ManagedChannel channel) throws InterruptedException {
-        try {
-            FleetServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .listIntents(ListIntentsRequest.getDefaultInstance());
-            return null;
-        } catch (StatusRuntimeException e) {
-            return e;
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
+        return HubExtension.failureOf(channel, s -> s.listIntents(ListIntentsRequest.getDefaultInstance()));
     }
 
     @Test

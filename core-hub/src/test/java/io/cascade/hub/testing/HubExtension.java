@@ -112,6 +112,22 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
+    /**
+     * Makes one call on {@code channel} (then shuts it down) and returns how it failed, or null when
+     * it was served: for tests of who the hub lets in.
+     */
+    public static io.grpc.StatusRuntimeException failureOf(ManagedChannel channel,
+            java.util.function.Function<FleetServiceBlockingStub, ?> call) throws InterruptedException {
+        try {
+            call.apply(FleetServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS));
+            return null;
+        } catch (io.grpc.StatusRuntimeException e) {
+            return e;
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
     /** Adds {@code authorization: Bearer <token>} to every call. */
     public static io.grpc.ClientInterceptor bearer(String token) {
         io.grpc.Metadata headers = new io.grpc.Metadata();
