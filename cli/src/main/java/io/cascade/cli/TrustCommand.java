@@ -326,7 +326,9 @@ public final class TrustCommand implements Runnable {
                 }
                 return;
             }
-            UserCredentials creds = trust.issue(identity);
+            // a leaf link's creds are read by nats-server; every other identity is a client, and may dial a relay (TLS)
+            UserCredentials creds = identity instanceof Identity.RelayLeaf || identity instanceof Identity.RelaySystemLeaf
+                    ? trust.issue(identity) : trust.issueClient(identity);
             if (out == null) {
                 stdout.print(creds.render());
             } else {

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
         description = "Run an edge node (one site, or every site of a region of a fleet file) against its relay.")
 public final class EdgeCommand implements Callable<Integer> {
 
-    @Option(names = "--relay", defaultValue = "nats://127.0.0.1:4222", description = "The region relay's nats-server (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--relay", defaultValue = "tls://127.0.0.1:4222", description = "The region relay's nats-server, over TLS (default: ${DEFAULT-VALUE}).")
     String relayUrl;
 
     @ArgGroup(exclusive = true, multiplicity = "1")

@@ -38,8 +38,8 @@ public record EdgeConfig(String site, String region, Map<String, String> labels,
         requireName("--site", site);
         requireName("--region", region);
         Objects.requireNonNull(relayUrl, "relayUrl");
-        if (!relayUrl.startsWith("nats://")) {
-            throw new IllegalArgumentException("--relay must be a nats://host:port URL, got " + relayUrl);
+        if (!relayUrl.startsWith("nats://") && !relayUrl.startsWith("tls://")) {
+            throw new IllegalArgumentException("--relay must be a tls://host:port (or nats://host:port) URL, got " + relayUrl);
         }
         Map<String, String> all = new LinkedHashMap<>(labels);
         String declared = all.putIfAbsent("region", region);

@@ -137,9 +137,28 @@ public final class EdgeHost implements AutoCloseable {
         journals.close();
     }
 
+    /**
+     * Closes every edge at once, each on its own virtual thread: jnats waits for a TLS connection's
+     * reader to end when it closes (measured ~0.7 s per connection), which one after another made
+     * closing 300 edges take minutes.
+     */
     private static void closeAll(List<EdgeNode> edges) throws InterruptedException {
-        for (int i = edges.size() - 1; i >= 0; i--) {
-            edges.get(i).close();
+        try (var closing = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int i = edges.size() - 1; i >= 0; i--) {
+                EdgeNode edge = edges.get(i);
+                done.add(closing.submit(() -> {
+                    edge.close();
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException("an edge failed to close: " + e.getCause(), e.getCause());
+                }
+            }
         }
     }
 }

@@ -22,7 +22,7 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--region", required = true, description = "The region this relay serves.")
     String region;
 
-    @Option(names = "--nats", defaultValue = "nats://127.0.0.1:4222", description = "The relay's nats-server (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--nats", defaultValue = "tls://127.0.0.1:4222", description = "The relay's nats-server, over TLS (default: ${DEFAULT-VALUE}).")
     String natsUrl;
 
     @Option(names = "--fleet", description = "Fleet file (YAML); default: the bundled demo fleet.")

@@ -19,8 +19,8 @@ public record RelayConfig(String region, String natsUrl, Fleet fleet, Optional<U
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(natsUrl, "natsUrl");
         Objects.requireNonNull(fleet, "fleet").requireRegion(Objects.requireNonNull(region, "region"));
-        if (!natsUrl.startsWith("nats://")) {
-            throw new IllegalArgumentException("--nats must be a nats://host:port URL, got " + natsUrl);
+        if (!natsUrl.startsWith("nats://") && !natsUrl.startsWith("tls://")) {
+            throw new IllegalArgumentException("--nats must be a tls://host:port (or nats://host:port) URL, got " + natsUrl);
         }
     }
 }

@@ -245,9 +245,13 @@ class TrustIT {
 
     @Test
     void noServerTakesAnAnonymousConnectionNorAJwtOfAnUnknownOperator(@org.junit.jupiter.api.io.TempDir Path dir) {
-        UserCredentials forged = TrustRoot.init(dir.resolve("other-trust")).issue(new Identity.Site("eu", A));
+        // the fleet CA rides along, so TLS to the relays succeeds and the refusal is the server's authorization
+        String fleetCa = FABRIC.fabric().trust().caPem();
+        UserCredentials forged = TrustRoot.init(dir.resolve("other-trust")).issue(new Identity.Site("eu", A)).withCa(fleetCa);
+        UserCredentials real = FABRIC.credentials(new Identity.Site("eu", A));
         for (NatsServerProcess server : List.of(FABRIC.hub(), FABRIC.relay("eu"), FABRIC.relay("us"))) {
-            assertThatThrownBy(() -> Nats.connect(NatsClients.options("anonymous", server.clientUrl()).maxReconnects(0).build()))
+            assertThatThrownBy(() -> Nats.connect(NatsClients.options("anonymous", server.clientUrl(), real).authHandler(null)
+                    .maxReconnects(0).build()))
                     .as(server.name()).hasMessageContaining("Authorization Violation");
             assertThatThrownBy(() -> Nats.connect(NatsClients.options("forged", server.clientUrl(), forged).maxReconnects(0).build()))
                     .as(server.name()).hasMessageContaining("Authorization Violation");

@@ -64,7 +64,15 @@ public final class NatsClients {
      * JWT and nkey on every (re)connect and receives replies under the inbox prefix its JWT allows.
      */
     public static Options.Builder options(String name, String url, UserCredentials credentials) {
-        return options(name, url).authHandler(credentials.authHandler()).inboxPrefix(credentials.inboxPrefix());
+        Options.Builder b = options(name, url).authHandler(credentials.authHandler()).inboxPrefix(credentials.inboxPrefix());
+        if (url.startsWith("tls://")) {
+            if (credentials.caPem().isEmpty()) {
+                throw new IllegalArgumentException(url + " speaks TLS, but the credentials of " + credentials.name()
+                        + " carry no fleet CA to check it with: issue them again with `cascade trust`");
+            }
+            b.sslContext(FleetTls.trusting(credentials.caPem()));
+        }
+        return b;
     }
 
     /** {@link #options(String, String, UserCredentials)} when there are credentials, else anonymous. */

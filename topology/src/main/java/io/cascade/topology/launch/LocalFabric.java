@@ -176,7 +176,7 @@ public final class LocalFabric implements AutoCloseable {
 
     /** New credentials for {@code identity}, e.g. a site's or a relay service's. */
     public UserCredentials credentials(Identity identity) {
-        return trust.issue(identity);
+        return trust.issueClient(identity);
     }
 
     /** Every server's client URL, hub first (where account updates are pushed). */

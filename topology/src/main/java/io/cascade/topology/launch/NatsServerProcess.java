@@ -130,9 +130,9 @@ public final class NatsServerProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
-    /** {@code nats://host:port} for clients of this server. */
+    /** {@code tls://host:port} for clients of a server that requires TLS (a relay), else {@code nats://host:port}. */
     public String clientUrl() {
-        return "nats://" + reachableHost() + ":" + config.clientPort();
+        return (config.clientTls() ? "tls://" : "nats://") + reachableHost() + ":" + config.clientPort();
     }
 
     public String monitorUrl() {

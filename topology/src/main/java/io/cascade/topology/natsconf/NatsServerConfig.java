@@ -136,6 +136,15 @@ public record NatsServerConfig(String serverName, String listenHost, int clientP
         }
     }
 
+    /**
+     * Whether clients must speak TLS: a relay's client port faces shop and factory networks, so it
+     * serves its leaf certificate to every client (its own service on loopback included: 2.9.10 has
+     * one client listener). The hub's client port serves only its own service and operators' tools.
+     */
+    public boolean clientTls() {
+        return leaf instanceof LeafRemote;
+    }
+
     public String render() {
         StringBuilder b = new StringBuilder();
         b.append("# rendered by cascade topology; do not edit\n");
@@ -143,6 +152,13 @@ public record NatsServerConfig(String serverName, String listenHost, int clientP
         b.append("listen: ").append(quote(listenHost + ":" + clientPort)).append('\n');
         b.append("http: ").append(quote(listenHost + ":" + monitorPort)).append('\n');
         b.append("max_payload: ").append(maxPayloadBytes).append('\n');
+        if (leaf instanceof LeafRemote r) {
+            b.append("tls {\n");
+            b.append("  cert_file: ").append(quote(r.tls().certFile())).append('\n');
+            b.append("  key_file: ").append(quote(r.tls().keyFile())).append('\n');
+            b.append("  timeout: 5\n");
+            b.append("}\n");
+        }
         b.append("max_pending: ").append(Math.max(64L * 1024 * 1024, 4 * maxPayloadBytes)).append('\n');
         b.append("jetstream {\n");
         b.append("  domain: ").append(quote(jetStreamDomain)).append('\n');

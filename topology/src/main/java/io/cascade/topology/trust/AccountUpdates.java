@@ -28,7 +28,7 @@ public final class AccountUpdates {
 
     /** Sends {@code accountJwt} to each server in {@code serverUrls}; never throws for one server's failure. */
     public static List<Result> push(TrustRoot trust, String accountJwt, List<String> serverUrls) throws InterruptedException {
-        UserCredentials admin = trust.issue(new Identity.ServerAdmin());
+        UserCredentials admin = trust.issueClient(new Identity.ServerAdmin());
         String subject = "$SYS.REQ.ACCOUNT." + trust.accountPublicKey() + ".CLAIMS.UPDATE";
         List<Result> results = new ArrayList<>();
         for (String url : serverUrls) {

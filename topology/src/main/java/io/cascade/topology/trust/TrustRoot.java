@@ -94,6 +94,16 @@ public final class TrustRoot {
         return dir;
     }
 
+    /** The fleet CA's certificate as PEM text (clients of a relay carry it in their credentials). */
+    public String caPem() {
+        return PrivateFiles.read(caCertFile());
+    }
+
+    /** {@link #issue} carrying the fleet CA: credentials for a client of a relay's (TLS) nats-server. */
+    public UserCredentials issueClient(Identity identity) {
+        return issue(identity).withCa(caPem());
+    }
+
     /** The fleet CA's certificate (PEM): what a client trusts to reach the hub's gRPC API. */
     public Path caCertFile() {
         return dir.resolve(Certificates.CA_CERT);

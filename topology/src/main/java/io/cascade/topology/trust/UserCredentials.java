@@ -16,15 +16,28 @@ import java.util.regex.Pattern;
  * @param jwt         the user JWT
  * @param seed        the user's nkey seed ({@code SU...})
  * @param inboxPrefix where the user's JWT lets it receive replies; its connection must use it
+ * @param caPem       the fleet CA (PEM) a {@code tls://} server's certificate is checked against; empty when not carried
  */
-public record UserCredentials(String jwt, String seed, String inboxPrefix) {
+public record UserCredentials(String jwt, String seed, String inboxPrefix, String caPem) {
 
     private static final Pattern BLOCK = Pattern.compile(
             "-----BEGIN NATS USER JWT-----\\s*(\\S+)\\s*------END NATS USER JWT------.*?"
                     + "-----BEGIN USER NKEY SEED-----\\s*(\\S+)\\s*------END USER NKEY SEED------", Pattern.DOTALL);
     private static final Pattern INBOX = Pattern.compile("^# inbox: (\\S+)$", Pattern.MULTILINE);
+    private static final Pattern CA = Pattern.compile("-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----");
+
+    /** Credentials that carry no CA (a leaf link's, which nats-server reads; or for plain servers). */
+    public UserCredentials(String jwt, String seed, String inboxPrefix) {
+        this(jwt, seed, inboxPrefix, "");
+    }
+
+    /** These credentials carrying the fleet CA {@code caPem}, for servers that speak TLS. */
+    public UserCredentials withCa(String caPem) {
+        return new UserCredentials(jwt, seed, inboxPrefix, caPem);
+    }
 
     public UserCredentials {
+        caPem = caPem == null ? "" : caPem.trim();
         String subject = Jwt.claims(jwt).path("sub").asText();
         if (!seed.startsWith("SU")) {
             throw new IllegalArgumentException("a user's seed starts with SU");
@@ -63,7 +76,8 @@ public record UserCredentials(String jwt, String seed, String inboxPrefix) {
         return "# Cascade NATS credentials of " + name() + "; keep private\n"
                 + "# inbox: " + inboxPrefix + "\n"
                 + "-----BEGIN NATS USER JWT-----\n" + jwt + "\n------END NATS USER JWT------\n\n"
-                + "-----BEGIN USER NKEY SEED-----\n" + seed + "\n------END USER NKEY SEED------\n";
+                + "-----BEGIN USER NKEY SEED-----\n" + seed + "\n------END USER NKEY SEED------\n"
+                + (caPem.isEmpty() ? "" : "\n# the fleet CA: a relay's TLS certificate is checked against it\n" + caPem + "\n");
     }
 
     /** Writes the creds file, readable by its owner only. */
@@ -97,7 +111,8 @@ public record UserCredentials(String jwt, String seed, String inboxPrefix) {
         }
         Matcher inbox = INBOX.matcher(text);
         try {
-            return new UserCredentials(m.group(1), m.group(2), inbox.find() ? inbox.group(1) : "_INBOX");
+            Matcher ca = CA.matcher(text);
+            return new UserCredentials(m.group(1), m.group(2), inbox.find() ? inbox.group(1) : "_INBOX", ca.find() ? ca.group() : "");
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(source + " is malformed: " + e.getMessage(), e);
         }

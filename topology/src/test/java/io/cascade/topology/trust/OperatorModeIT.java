@@ -35,7 +35,7 @@ class OperatorModeIT {
         claims.putObject("sub").putArray("allow").add(">");
         claims.put("issuer_account", trust.accountPublicKey()).put("type", "user").put("version", 2);
         String forged = Jwt.sign(stranger, new String(user.getPublicKey()), site.name(), Jwt.now(), claims);
-        UserCredentials creds = new UserCredentials(forged, new String(user.getSeed()), site.inboxPrefix());
+        UserCredentials creds = new UserCredentials(forged, new String(user.getSeed()), site.inboxPrefix(), trust.caPem());
 
         for (NatsServerProcess server : List.of(FABRIC.hub(), FABRIC.relay("eu"))) {
             int before = server.monitor("/connz").path("num_connections").asInt();
@@ -46,7 +46,7 @@ class OperatorModeIT {
         // the same user key with a JWT from the account's signing key gets in: the refusal was the signer
         try (Connection ok = Nats.connect(NatsClients.options("real", FABRIC.relay("eu").clientUrl(),
                 new UserCredentials(trust.issueJwt(site, new String(user.getPublicKey())), new String(user.getSeed()),
-                        site.inboxPrefix())).maxReconnects(0).build())) {
+                        site.inboxPrefix(), trust.caPem())).maxReconnects(0).build())) {
             assertThat(ok.getStatus()).isEqualTo(Connection.Status.CONNECTED);
         }
     }
