@@ -140,4 +140,20 @@ final class FleetHarness implements AutoCloseable {
         }
         hub.close();
     }
+
+    /** What a cascade command printed and returned. */
+    record Run(int exitCode, String out, String err) {}
+
+    /** Runs a cascade command against this harness's hub: its address, the fabric's CA and a publisher credential. */
+    Run cascade(String... args) {
+        picocli.CommandLine cli = io.cascade.topology.launch.CommandMain.commandLine(new io.cascade.cli.Cascade());
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(List.of("--hub", "127.0.0.1:" + hub.grpcPort(), "--ca", fabric.caFile().toString(),
+                "--credential", credentialFile.toString()));
+        return new Run(cli.execute(all.toArray(String[]::new)), out.toString(), err.toString());
+    }
 }

@@ -3,11 +3,8 @@ package io.cascade.cli.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.cascade.cli.Cascade;
 import io.cascade.topology.launch.CommandMain;
 import io.cascade.topology.testing.FabricExtension;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +14,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import picocli.CommandLine;
 
 /** {@code cascade publish -f}, {@code intents} and {@code withdraw} against a real hub and fleet. */
 class IntentCommandsIT {
@@ -44,23 +40,8 @@ class IntentCommandsIT {
         fleet.close();
     }
 
-    record Run(int exitCode, String out, String err) {}
-
-    static Run cascade(String... args) {
-        CommandLine cli = CommandMain.commandLine(new Cascade());
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        String[] all = new String[args.length + 6];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--hub";
-        all[args.length + 1] = "127.0.0.1:" + fleet.hub.grpcPort();
-        all[args.length + 2] = "--ca";
-        all[args.length + 3] = FABRIC.caFile().toString();
-        all[args.length + 4] = "--credential";
-        all[args.length + 5] = fleet.credentialFile.toString();
-        return new Run(cli.execute(all), out.toString(), err.toString());
+    static FleetHarness.Run cascade(String... args) {
+        return fleet.cascade(args);
     }
 
     @Test
@@ -78,21 +59,21 @@ class IntentCommandsIT {
                     matchExpressions:
                       - {key: tier, operator: IN, values: [gateway]}
                 """);
-        Run published = cascade("publish", "-f", file.toString());
+        FleetHarness.Run published = cascade("publish", "-f", file.toString());
         assertThat(published.exitCode()).as(published.err()).isZero();
         assertThat(published.out()).containsPattern("gateway-agent: published at intent revision \\d+");
 
-        Run again = cascade("publish", "-f", file.toString());
+        FleetHarness.Run again = cascade("publish", "-f", file.toString());
         assertThat(again.out()).contains("gateway-agent: unchanged at intent revision");
 
         await().atMost(Duration.ofSeconds(30)).until(() -> providers.get("gw-us-0001").applies("gateway-agent") == 1);
         assertThat(providers.get("store-us-0001").applies("gateway-agent")).isZero();
 
-        Run list = cascade("intents");
+        FleetHarness.Run list = cascade("intents");
         assertThat(list.exitCode()).isZero();
         assertThat(list.out()).containsPattern("gateway-agent +\\d+ +2\\.1\\.0 .*agent for gateways");
 
-        Run withdrawn = cascade("withdraw", "gateway-agent");
+        FleetHarness.Run withdrawn = cascade("withdraw", "gateway-agent");
         assertThat(withdrawn.out()).containsPattern("gateway-agent: withdrawn at intent revision \\d+");
         await().atMost(Duration.ofSeconds(30)).until(() -> providers.get("gw-us-0001").removes("gateway-agent") == 1);
         assertThat(cascade("intents").out()).doesNotContain("gateway-agent");
@@ -107,12 +88,12 @@ class IntentCommandsIT {
         fleet.publish(Intents.app("paced", "2", Map.of("tier", "store"), java.util.List.of("us")).setRollout(slow).build());
 
         assertThat(cascade("rollout", "pause", "paced").out()).isEqualTo("paced: PAUSED at wave 50%\n");
-        Run again = cascade("rollout", "pause", "paced");
+        FleetHarness.Run again = cascade("rollout", "pause", "paced");
         assertThat(again.exitCode()).isEqualTo(CommandMain.FAILED);
         assertThat(again.err()).contains("FAILED_PRECONDITION", "has no rollout running (it is PAUSED)");
         assertThat(cascade("rollout", "resume", "paced").out()).isEqualTo("paced: ROLLING_OUT at wave 50%\n");
         assertThat(cascade("rollout", "rollback", "paced").out()).isEqualTo("paced: STABLE at wave 100%\n");
-        Run nothing = cascade("rollout", "rollback", "paced");
+        FleetHarness.Run nothing = cascade("rollout", "rollback", "paced");
         assertThat(nothing.err()).contains("has no candidate to roll back from");
     }
 
@@ -123,16 +104,16 @@ class IntentCommandsIT {
                 app: Bad_Name
                 bundle: {version: "1"}
                 """);
-        Run r = cascade("publish", "-f", file.toString());
+        FleetHarness.Run r = cascade("publish", "-f", file.toString());
         assertThat(r.exitCode()).isEqualTo(CommandMain.BAD_INPUT);
         assertThat(r.err()).contains("INVALID_ARGUMENT").contains("Bad_Name");
 
         Files.writeString(file, "app: x\nbundel: {}\n");
-        Run typo = cascade("publish", "-f", file.toString());
+        FleetHarness.Run typo = cascade("publish", "-f", file.toString());
         assertThat(typo.exitCode()).isEqualTo(CommandMain.BAD_INPUT);
         assertThat(typo.err()).contains("bundel");
 
-        Run unknown = cascade("withdraw", "never-published");
+        FleetHarness.Run unknown = cascade("withdraw", "never-published");
         assertThat(unknown.exitCode()).isEqualTo(CommandMain.BAD_INPUT);
         assertThat(unknown.err()).contains("NOT_FOUND");
     }

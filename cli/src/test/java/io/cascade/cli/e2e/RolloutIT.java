@@ -3,7 +3,6 @@ package io.cascade.cli.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.cascade.cli.Cascade;
 import io.cascade.edge.EdgeHost;
 import io.cascade.edge.EdgeNode;
 import io.cascade.edge.journal.AppliedRecord;
@@ -17,11 +16,8 @@ import io.cascade.proto.GlobalRollup;
 import io.cascade.proto.RolloutPolicy;
 import io.cascade.proto.RolloutState;
 import io.cascade.proto.Wave;
-import io.cascade.topology.launch.CommandMain;
 import io.cascade.topology.targeting.Waves;
 import io.cascade.topology.testing.FabricExtension;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +27,6 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import picocli.CommandLine;
 
 /**
  * A rollout driven by the rollup: 20 % of the edges fail the new revision, the rollout pauses in
@@ -96,7 +91,7 @@ class RolloutIT {
                 long v2 = fleet.publish(Intents.app(APP, "2", Map.of("tier", "store"), List.of()).setRollout(policy).build())
                         .getIntentRevision();
 
-                Run watch = cascadeRun(fleet, "rollout", "watch", APP);
+                FleetHarness.Run watch = fleet.cascade("rollout", "watch", APP);
                 assertThat(watch.exitCode()).as(watch.err()).isEqualTo(io.cascade.cli.rollup.RolloutCommand.PAUSED);
                 assertThat(watch.out()).containsPattern(APP + " \\[[#-]{30}\\] \\d+/100 ready at revision " + v2 + ", wave 30%")
                         .endsWith(APP + ": rollout paused\n");
@@ -151,24 +146,10 @@ class RolloutIT {
                 .orElse(AppRollup.getDefaultInstance());
     }
 
-    record Run(int exitCode, String out, String err) {}
-
     static String cascade(FleetHarness fleet, String... args) {
-        Run r = cascadeRun(fleet, args);
+        FleetHarness.Run r = fleet.cascade(args);
         assertThat(r.exitCode()).as(r.err()).isZero();
         return r.out();
     }
 
-    static Run cascadeRun(FleetHarness fleet, String... args) {
-        CommandLine cli = CommandMain.commandLine(new Cascade());
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--hub", "127.0.0.1:" + fleet.hub.grpcPort(), "--ca", FABRIC.caFile().toString(),
-                "--credential", fleet.credentialFile.toString()));
-        int code = cli.execute(all.toArray(String[]::new));
-        return new Run(code, out.toString(), err.toString());
-    }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.cascade.cli.Cascade;
 import io.cascade.edge.EdgeNode;
 import io.cascade.proto.GetRollupRequest;
 import io.cascade.proto.GlobalRollup;
@@ -17,11 +16,7 @@ import io.cascade.topology.trust.Identity;
 import io.cascade.topology.trust.UserCredentials;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
-import picocli.CommandLine;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -52,7 +47,7 @@ class SiteRemovalIT {
             Connection held = connect(FABRIC.relay("eu"), stolen);
 
             long t0 = System.nanoTime();
-            Run r = cascade(fleet, "sites", "remove", GONE, "--reason", "device stolen",
+            FleetHarness.Run r = fleet.cascade("sites", "remove", GONE, "--reason", "device stolen",
                     "--servers", FABRIC.hub().clientUrl(), "--trust-dir", FABRIC.fabric().trust().dir().toString());
             assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
             assertThat(r.out()).contains("revoked", "applied", "hub: site " + GONE + " (region eu) removed from the site set",
@@ -70,7 +65,7 @@ class SiteRemovalIT {
             assertThat(fleet.hub.sites().get(GONE)).isEmpty();
             assertThat(fleet.hub.sites().removal(GONE)).hasValueSatisfying(x -> assertThat(x.getReason()).isEqualTo("device stolen"));
 
-            Run again = cascade(fleet, "sites", "remove", GONE,
+            FleetHarness.Run again = fleet.cascade("sites", "remove", GONE,
                     "--servers", FABRIC.hub().clientUrl(), "--trust-dir", FABRIC.fabric().trust().dir().toString());
             assertThat(again.exitCode()).isEqualTo(CommandMain.BAD_INPUT);
             assertThat(again.err()).contains("the fleet has no site \"" + GONE + "\" (it was removed before)");
@@ -108,22 +103,9 @@ class SiteRemovalIT {
     }
 
     static String listed(FleetHarness fleet) {
-        Run r = cascade(fleet, "sites", "--region", "eu");
+        FleetHarness.Run r = fleet.cascade("sites", "--region", "eu");
         assertThat(r.exitCode()).as(r.err()).isZero();
         return r.out();
     }
 
-    record Run(int exitCode, String out, String err) {}
-
-    static Run cascade(FleetHarness fleet, String... args) {
-        CommandLine cli = CommandMain.commandLine(new Cascade());
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--hub", "127.0.0.1:" + fleet.hub.grpcPort(), "--ca", FABRIC.caFile().toString(),
-                "--credential", fleet.credentialFile.toString()));
-        return new Run(cli.execute(all.toArray(String[]::new)), out.toString(), err.toString());
-    }
 }

@@ -142,8 +142,8 @@ public final class KubernetesManifests {
         Map<String, String> labels = labels(fleet, "hub", null);
         String advertise = serviceHost(name, o) + ":" + HUB_PORTS.leaf();
         // the hub's certificate serves its gRPC API and its leaf listener (relays dial the Service name)
-        String natsConf = FabricConfigs.hub(fleet, HUB_PORTS, LISTEN_ALL, STORE_DIR, advertise, auth(trust),
-                mountedTls(GRPC_CERT_KEY, GRPC_KEY_KEY)).render();
+        String natsConf = FabricConfigs.hub(fleet, HUB_PORTS, LISTEN_ALL, STORE_DIR, advertise, TrustSecrets.mountedAuth(trust),
+                TrustSecrets.mountedTls(GRPC_CERT_KEY, GRPC_KEY_KEY)).render();
 
         Container hub = new ContainerBuilder()
                 .withName("hub")
@@ -162,7 +162,7 @@ public final class KubernetesManifests {
 
         return List.of(
                 natsConfigMap(name, labels, natsConf, o),
-                withApiKey(withCertificate(trustSecret(name, labels, o, trust, Map.of(SERVICE_CREDS_KEY,
+                TrustSecrets.withApiKey(TrustSecrets.withCertificate(trustSecret(name, labels, o, trust, Map.of(SERVICE_CREDS_KEY,
                         trust.issue(new Identity.HubService()))), trust, List.of(serviceHost(name, o), name, "localhost"),
                         GRPC_CERT_KEY, GRPC_KEY_KEY), trust),
                 statefulSet(fleet, name, labels, natsConf, HUB_PORTS, hub, o),
@@ -178,8 +178,8 @@ public final class KubernetesManifests {
         Map<String, String> labels = labels(fleet, "relay", region.name());
         String hubHost = serviceHost(FabricConfigs.hubServerName(fleet), o);
         String natsConf = FabricConfigs.relay(fleet, region, RELAY_PORTS, LISTEN_ALL, STORE_DIR,
-                List.of(FabricConfigs.leafUrl(hubHost, HUB_PORTS.leaf())), auth(trust), TRUST_DIR + "/" + LEAF_CREDS_KEY,
-                TRUST_DIR + "/" + SYSTEM_LEAF_CREDS_KEY, mountedTls(LEAF_TLS_CERT_KEY, LEAF_TLS_KEY_KEY)).render();
+                List.of(FabricConfigs.leafUrl(hubHost, HUB_PORTS.leaf())), TrustSecrets.mountedAuth(trust), TRUST_DIR + "/" + LEAF_CREDS_KEY,
+                TRUST_DIR + "/" + SYSTEM_LEAF_CREDS_KEY, TrustSecrets.mountedTls(LEAF_TLS_CERT_KEY, LEAF_TLS_KEY_KEY)).render();
 
         Container relay = new ContainerBuilder()
                 .withName("relay")
@@ -191,7 +191,7 @@ public final class KubernetesManifests {
 
         return List.of(
                 natsConfigMap(name, labels, natsConf, o),
-                withCertificate(trustSecret(name, labels, o, trust, Map.of(
+                TrustSecrets.withCertificate(trustSecret(name, labels, o, trust, Map.of(
                         SERVICE_CREDS_KEY, trust.issue(new Identity.RelayService(region.name())),
                         LEAF_CREDS_KEY, trust.issue(new Identity.RelayLeaf(region.name())),
                         SYSTEM_LEAF_CREDS_KEY, trust.issue(new Identity.RelaySystemLeaf(region.name())))), trust, List.of(serviceHost(name, o), name, "localhost"),
@@ -292,42 +292,6 @@ public final class KubernetesManifests {
                 .addToStringData(OPERATOR_JWT_KEY, trust.operatorJwt());
         new java.util.TreeMap<>(creds).forEach((k, c) -> b.addToStringData(k, c.render()));
         return b.build();
-    }
-
-    private static NatsServerConfig.Auth auth(TrustRoot trust) {
-        return FabricConfigs.auth(trust, TRUST_DIR + "/" + OPERATOR_JWT_KEY, DATA_DIR + "/jwt");
-    }
-
-    /** A certificate from the fleet CA for {@code names}, its key and the CA, added to a Secret under the given keys. */
-    private static Secret withCertificate(Secret secret, TrustRoot trust, List<String> names, String certKey, String keyKey) {
-        try {
-            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cascade-cert");
-            try {
-                trust.issueServerCertificate(names, dir.resolve("c"), dir.resolve("k"));
-                secret.getStringData().put(certKey, java.nio.file.Files.readString(dir.resolve("c")));
-                secret.getStringData().put(keyKey, java.nio.file.Files.readString(dir.resolve("k")));
-                secret.getStringData().put(CA_KEY, java.nio.file.Files.readString(trust.caCertFile()));
-                return secret;
-            } finally {
-                for (String f : new String[] {"c", "k"}) {
-                    java.nio.file.Files.deleteIfExists(dir.resolve(f));
-                }
-                java.nio.file.Files.deleteIfExists(dir);
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot issue a certificate for " + names + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** The public key the hub verifies operator tokens with, added to its Secret. */
-    private static Secret withApiKey(Secret secret, TrustRoot trust) {
-        secret.getStringData().put(API_KEY_KEY, trust.apiPublicKey() + "\n");
-        return secret;
-    }
-
-    /** TLS files as a pod sees them in its mounted trust Secret. */
-    private static NatsServerConfig.Tls mountedTls(String certKey, String keyKey) {
-        return new NatsServerConfig.Tls(TRUST_DIR + "/" + certKey, TRUST_DIR + "/" + keyKey, TRUST_DIR + "/" + CA_KEY);
     }
 
     static String trustSecretName(String workload) {
