@@ -27,8 +27,15 @@ final class FleetTls {
 
     private FleetTls() {}
 
-    /** An SSLContext trusting only the CA in {@code caPem}. */
+    /** One context per CA: a JVM with thousands of edges holds one CA, and a context is safe to share. */
+    private static final java.util.Map<String, SSLContext> CONTEXTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** An SSLContext trusting only the CA in {@code caPem}, built once per CA. */
     static SSLContext trusting(String caPem) {
+        return CONTEXTS.computeIfAbsent(caPem, FleetTls::build);
+    }
+
+    private static SSLContext build(String caPem) {
         try {
             X509Certificate ca = (X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(caPem.getBytes(StandardCharsets.US_ASCII)));
