@@ -48,7 +48,7 @@ public final class ParallelConnections implements AutoCloseable {
     }
 
     /** {@link NatsClients#options} for one of these connections, with the counting listeners. */
-    public Options.Builder options(String name, String url, UserCredentials credentials) {
+    public Options.Builder options(String name, String url, java.util.Optional<UserCredentials> credentials) {
         return NatsClients.options(name, url, credentials)
                 .connectionListener((conn, event) -> {
                     if (event == ConnectionListener.Events.DISCONNECTED) {

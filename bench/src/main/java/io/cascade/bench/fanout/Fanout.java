@@ -102,10 +102,10 @@ final class Fanout {
         long journalBytes = fleet.journalBytes();
 
         var runSettings = new FanoutReport.Settings(n, settings.rounds(), settings.warmupRounds(), perRegion,
-                settings.tuning().toString());
+                settings.tuning().toString(), fleet.fabric().protection());
         FanoutReport.Summary summary = FanoutReport.Summary.of(measured, settings.rounds());
         return new FanoutReport(FanoutReport.SCENARIO, startedAt, machine, runSettings, raw.shared(),
-                new FanoutReport.Setup(startMs, onlineMs, heapPerEdgeKb, journalBytes), measured, summary,
+                new FanoutReport.Setup(raw.setup().connectMs(), startMs, onlineMs, heapPerEdgeKb, journalBytes), measured, summary,
                 FanoutReport.Ratios.of(summary, raw.shared().summary()));
     }
 

@@ -1,12 +1,14 @@
 package io.cascade.bench.fanout;
 
 import io.cascade.bench.BenchReport;
+import io.cascade.bench.ProtectionOptions;
 import io.cascade.bench.ScenarioCommand;
 import io.cascade.bench.fleet.BenchFleet;
 import io.cascade.edge.EdgeTuning;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cascade bench fanout}: one intent to N simulated edges, against the raw NATS limit in the same run. */
@@ -15,7 +17,8 @@ import picocli.CommandLine.Option;
                 + "with N plain subscribers, then starts N simulated edges (RocksDB journals, simulated provider at "
                 + "zero latency) and per round publishes a new version of one app targeting every site: time to the "
                 + "first, p50, p99 and last apply, and until the hub's rollup shows N/N READY.",
-                "Writes fanout-<N>.json and fanout-<N>.md to --out and prints them."})
+                "--auth off / --tls off run the servers without them, to measure what they cost.",
+                "Writes fanout-<N>[-auth-off][-tls-off].json and .md to --out and prints them."})
 public final class FanoutCommand extends ScenarioCommand {
 
     @Option(names = "--edges", defaultValue = "1000", description = "Simulated edges (default: ${DEFAULT-VALUE}; at most 10000 per JVM).")
@@ -33,11 +36,14 @@ public final class FanoutCommand extends ScenarioCommand {
     @Option(names = "--setup-timeout", defaultValue = "600", description = "Seconds starting the edges may take (default: ${DEFAULT-VALUE}).")
     int setupTimeoutSeconds;
 
+    @Mixin
+    ProtectionOptions protection;
+
     @Override
     protected BenchReport run(Path dir) throws Exception {
         FanoutSettings settings = new FanoutSettings(edges, rounds, warmup, Duration.ofSeconds(roundTimeoutSeconds),
                 Duration.ofSeconds(setupTimeoutSeconds), EdgeTuning.DEFAULTS);
-        try (BenchFleet fleet = BenchFleet.start(edges, dir)) {
+        try (BenchFleet fleet = BenchFleet.start(edges, dir, protection.protection())) {
             return new Fanout(fleet, settings).run();
         }
     }

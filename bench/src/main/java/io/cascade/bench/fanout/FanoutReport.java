@@ -6,6 +6,8 @@ import static io.cascade.bench.BenchReport.median;
 import io.cascade.bench.BenchReport;
 import io.cascade.bench.CpuTimes;
 import io.cascade.bench.MachineFacts;
+import io.cascade.bench.ProtectionOptions;
+import io.cascade.topology.natsconf.Protection;
 import io.cascade.bench.raw.RawFanoutReport;
 import java.util.List;
 import java.util.Map;
@@ -36,16 +38,20 @@ public record FanoutReport(String scenario, String startedAt, MachineFacts machi
      * @param warmupRounds  unreported rounds before them
      * @param edgesPerRelay sites per region
      * @param tuning        the edges' timers
+     * @param protection    the servers' protections (auth, TLS); the edges and services use them too
      */
-    public record Settings(int edges, int rounds, int warmupRounds, Map<String, Integer> edgesPerRelay, String tuning) {}
+    public record Settings(int edges, int rounds, int warmupRounds, Map<String, Integer> edgesPerRelay, String tuning,
+                           Protection protection) {}
 
     /**
+     * @param rawConnectMs   the raw part's N plain subscriber connections opened, subscribed and flushed (64 at a
+     *                       time, authenticated and TLS when the run is): connecting alone
      * @param startMs        opening the journals and connecting, subscribing and starting every site
      * @param onlineMs       then until the hub's rollup counted every site online (initial syncs and reports done)
      * @param heapPerEdgeKb  heap in use per site after a GC, once online (this JVM holds all sites)
      * @param journalBytes   the journals' size on disk after the run
      */
-    public record Setup(double startMs, double onlineMs, double heapPerEdgeKb, long journalBytes) {}
+    public record Setup(double rawConnectMs, double startMs, double onlineMs, double heapPerEdgeKb, long journalBytes) {}
 
     /**
      * @param complete         every site applied in every round and the hub counted them all
@@ -120,7 +126,7 @@ public record FanoutReport(String scenario, String startedAt, MachineFacts machi
 
     @Override
     public String fileStem() {
-        return SCENARIO + "-" + settings.edges();
+        return SCENARIO + "-" + settings.edges() + ProtectionOptions.fileSuffix(settings.protection());
     }
 
     @Override
@@ -129,7 +135,8 @@ public record FanoutReport(String scenario, String startedAt, MachineFacts machi
         b.append("# Fan-out, ").append(settings.edges()).append(" edges\n\n");
         b.append("Hub + ").append(settings.edgesPerRelay().size()).append(" relays (nats-server ")
                 .append(machine.natsServer()).append("), simulated edges ").append(settings.edgesPerRelay())
-                .append(" with RocksDB journals, all services and edges in one JVM; one new version of one app ")
+                .append(" with RocksDB journals, all services and edges in one JVM, servers with ")
+                .append(settings.protection()).append("; one new version of one app ")
                 .append("targeting every site per round, ").append(settings.rounds()).append(" rounds after ")
                 .append(settings.warmupRounds()).append(" warm-up. ").append(machine.cores()).append(" cores (")
                 .append(machine.cpuModel()).append("), JVM ").append(machine.jvm()).append(", started ")
@@ -151,7 +158,9 @@ public record FanoutReport(String scenario, String startedAt, MachineFacts machi
                 .append(" ms | |\n");
         b.append("| ratio, delivered / raw | | | ").append(ratios.deliveredP99()).append("× | **")
                 .append(ratios.deliveredLast()).append("×** | |\n\n");
-        b.append("Setup: ").append(settings.edges()).append(" edges started in ").append(f(setup.startMs()))
+        b.append("Setup: ").append(settings.edges()).append(" raw connections (").append(settings.protection())
+                .append(") opened in ").append(f(setup.rawConnectMs())).append(" ms; ")
+                .append(settings.edges()).append(" edges started in ").append(f(setup.startMs()))
                 .append(" ms, all online at the hub ").append(f(setup.onlineMs())).append(" ms later; heap ")
                 .append(f(setup.heapPerEdgeKb())).append(" KB per edge; journals ")
                 .append(setup.journalBytes() / 1024).append(" KB on disk. Edge timers: ").append(settings.tuning())

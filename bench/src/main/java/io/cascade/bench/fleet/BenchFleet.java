@@ -17,6 +17,7 @@ import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.FleetFile;
 import io.cascade.topology.fleet.SiteSpec;
 import io.cascade.topology.launch.LocalFabric;
+import io.cascade.topology.natsconf.Protection;
 import io.cascade.topology.trust.Identity;
 import io.cascade.topology.trust.ServerCertificate;
 import io.grpc.ManagedChannel;
@@ -78,13 +79,22 @@ public final class BenchFleet implements AutoCloseable {
 
     /** Starts the nats-servers (files in {@code workDir}), then the hub and both relay services. */
     public static BenchFleet start(int sites, Path workDir) throws IOException, InterruptedException {
-        LocalFabric fabric = LocalFabric.startCarrying(fleet(sites), workDir.resolve("fabric"), io.cascade.bench.raw.RawFanout.SUBJECTS);
+        return start(sites, workDir, Protection.FULL);
+    }
+
+    /**
+     * As {@link #start(int, Path)}, the servers running with {@code protection} only (the hub's gRPC
+     * API stays TLS with a bearer token: it is not on the measured paths).
+     */
+    public static BenchFleet start(int sites, Path workDir, Protection protection) throws IOException, InterruptedException {
+        LocalFabric fabric = LocalFabric.startCarrying(fleet(sites), workDir.resolve("fabric"),
+                io.cascade.bench.raw.RawFanout.SUBJECTS, protection);
         Hub hub = null;
         try {
             Path tls = Files.createDirectories(workDir.resolve("hub-grpc-tls"));
             fabric.trust().issueServerCertificate(List.of("127.0.0.1", "localhost"), tls.resolve("hub.crt"), tls.resolve("hub.key"));
             hub = Hub.start(new HubConfig(fabric.hub().clientUrl(), "127.0.0.1", 0, fabric.fleet(),
-                    Optional.of(fabric.credentials(new Identity.HubService())),
+                    fabric.clientCredentials(new Identity.HubService()),
                     new ServerCertificate(tls.resolve("hub.crt"), tls.resolve("hub.key")), fabric.trust().apiPublicKey(),
                     fabric.trust().caCertFile()));
             ManagedChannel channel = channel(hub.grpcPort(), fabric.trust().caCertFile(), operatorToken(fabric));
@@ -92,7 +102,7 @@ public final class BenchFleet implements AutoCloseable {
             try {
                 for (String region : REGIONS) {
                     fleet.relays.put(region, Relay.start(new RelayConfig(region, fabric.relay(region).clientUrl(), fabric.fleet(),
-                            Optional.of(fabric.credentials(new Identity.RelayService(region))))));
+                            fabric.clientCredentials(new Identity.RelayService(region)))));
                 }
             } catch (IOException | RuntimeException | InterruptedException e) {
                 fleet.close();
@@ -122,7 +132,7 @@ public final class BenchFleet implements AutoCloseable {
             }
             List<EdgeConfig> configs = sites.stream()
                     .map(s -> new EdgeConfig(s.name(), region, s.labels(), fabric.relay(region).clientUrl(),
-                            fabric.credentials(new Identity.Site(region, s.name()))))
+                            Optional.empty(), fabric.clientCredentials(new Identity.Site(region, s.name()))))
                     .toList();
             EdgeHost host = EdgeHost.start(configs, tuning, workDir.resolve("journal-" + region), providers);
             hosts.add(host);

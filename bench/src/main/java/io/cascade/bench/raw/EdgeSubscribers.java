@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -27,9 +28,9 @@ final class EdgeSubscribers implements AutoCloseable {
     private final List<String> relayUrls;
     private final Delivery[] deliveries;
     private final ParallelConnections connections;
-    private final UserCredentials credentials;
+    private final Optional<UserCredentials> credentials;
 
-    private EdgeSubscribers(List<String> relayUrls, int messageIds, int count, UserCredentials credentials) {
+    private EdgeSubscribers(List<String> relayUrls, int messageIds, int count, Optional<UserCredentials> credentials) {
         this.credentials = credentials;
         this.relayUrls = List.copyOf(relayUrls);
         this.connections = new ParallelConnections(count);
@@ -58,7 +59,7 @@ final class EdgeSubscribers implements AutoCloseable {
      * timeout closes what was opened and says how far it got.
      */
     static EdgeSubscribers open(List<String> relayUrls, int count, int messageIds, int parallelism, Duration timeout,
-                                UserCredentials credentials) throws InterruptedException {
+                                Optional<UserCredentials> credentials) throws InterruptedException {
         EdgeSubscribers s = new EdgeSubscribers(relayUrls, messageIds, count, credentials);
         s.connections.open(parallelism, timeout, s::connect, i -> "edge " + i + " to " + s.relayUrl(i));
         return s;

@@ -63,13 +63,13 @@ public final class RawFanout {
         int n = settings.edges();
         // the hub-side sender: room for a whole per-site round in its outgoing queue
         try (Connection publisher = NatsClients.connect(NatsClients.options("bench-publisher", fabric.hub().clientUrl(),
-                        fabric.credentials(new Identity.Tool("bench-publisher", SUBJECTS, List.of())))
+                        fabric.clientCredentials(new Identity.Tool("bench-publisher", SUBJECTS, List.of())))
                 .bufferSize(64 * 1024).maxMessagesInOutgoingQueue(2 * n + 100).build())) {
             long heapBefore = Jvm.usedHeapAfterGc();
             long t0 = System.nanoTime();
             try (EdgeSubscribers subs = EdgeSubscribers.open(relayUrls, n, settings.messageIds(),
                     settings.connectParallelism(), settings.setupTimeout(),
-                    fabric.credentials(EdgeSubscribers.identity()))) {
+                    fabric.clientCredentials(EdgeSubscribers.identity()))) {
                 long connectNanos = System.nanoTime() - t0;
                 LOG.info("{} subscribers connected in {} ms", n, Jvm.ms(connectNanos));
                 double heapPerConnectionKb = Math.round((Jvm.usedHeapAfterGc() - heapBefore) / 1024.0 / n * 10) / 10.0;
@@ -97,7 +97,7 @@ public final class RawFanout {
                     perRelay.merge(regions.get(i % regions.size()), 1, Integer::sum);
                 }
                 var runSettings = new RawFanoutReport.Settings(n, settings.rounds(), settings.warmupRounds(),
-                        settings.connectParallelism(), perRelay);
+                        settings.connectParallelism(), perRelay, fabric.protection());
                 var setup = new RawFanoutReport.Setup(Jvm.ms(connectNanos), Jvm.ms(interestNanos),
                         heapPerConnectionKb, subs.disconnects(), subs.slowConsumers(), serverSlowConsumers(regions));
                 return new RawFanoutReport(RawFanoutReport.SCENARIO, startedAt, machine, runSettings, setup,

@@ -1,6 +1,7 @@
 package io.cascade.bench.raw;
 
 import io.cascade.bench.BenchReport;
+import io.cascade.bench.ProtectionOptions;
 import io.cascade.bench.ScenarioCommand;
 import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.FleetFile;
@@ -8,6 +9,7 @@ import io.cascade.topology.launch.LocalFabric;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cascade bench raw-fanout}: the raw NATS fan-out limit, hub → 2 relays → N subscribers. */
@@ -15,7 +17,8 @@ import picocli.CommandLine.Option;
         description = {"Raw NATS fan-out: starts a hub and 2 relay nats-servers, connects N plain subscribers "
                 + "split evenly across the relays, publishes at the hub and measures when each subscriber got it: "
                 + "one message on one shared subject, and N messages on N per-site subjects.",
-                "Writes raw-fanout-<N>.json and raw-fanout-<N>.md to --out and prints them."})
+                "--auth off / --tls off run the servers without them, to measure what they cost.",
+                "Writes raw-fanout-<N>[-auth-off][-tls-off].json and .md to --out and prints them."})
 public final class RawFanoutCommand extends ScenarioCommand {
 
     /** The fabric of every raw run: a hub and two relays on this machine, ports picked free. */
@@ -45,12 +48,15 @@ public final class RawFanoutCommand extends ScenarioCommand {
     @Option(names = "--setup-timeout", defaultValue = "300", description = "Seconds connecting and interest propagation may take (default: ${DEFAULT-VALUE}).")
     int setupTimeoutSeconds;
 
+    @Mixin
+    ProtectionOptions protection;
+
     @Override
     protected BenchReport run(Path dir) throws Exception {
         RawFanoutSettings settings = new RawFanoutSettings(edges, rounds, warmup, connectParallelism,
                 Duration.ofSeconds(roundTimeoutSeconds), Duration.ofSeconds(setupTimeoutSeconds));
         Fleet fleet = FleetFile.parse(FLEET, "raw-fanout fleet");
-        try (LocalFabric fabric = LocalFabric.startCarrying(fleet, dir, RawFanout.SUBJECTS)) {
+        try (LocalFabric fabric = LocalFabric.startCarrying(fleet, dir, RawFanout.SUBJECTS, protection.protection())) {
             return new RawFanout(fabric, settings).run();
         }
     }

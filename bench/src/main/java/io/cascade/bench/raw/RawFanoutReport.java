@@ -6,6 +6,8 @@ import static io.cascade.bench.BenchReport.median;
 import io.cascade.bench.BenchReport;
 import io.cascade.bench.CpuTimes;
 import io.cascade.bench.MachineFacts;
+import io.cascade.bench.ProtectionOptions;
+import io.cascade.topology.natsconf.Protection;
 import java.util.List;
 import java.util.Map;
 
@@ -31,8 +33,10 @@ public record RawFanoutReport(String scenario, String startedAt, MachineFacts ma
      * @param warmupRounds       unreported rounds per variant before them
      * @param connectParallelism connections opened at once
      * @param edgesPerRelay      subscribers per relay (region)
+     * @param protection         the servers' protections (auth, TLS)
      */
-    public record Settings(int edges, int rounds, int warmupRounds, int connectParallelism, Map<String, Integer> edgesPerRelay) {}
+    public record Settings(int edges, int rounds, int warmupRounds, int connectParallelism, Map<String, Integer> edgesPerRelay,
+                           Protection protection) {}
 
     /**
      * @param connectMs           opening, subscribing and flushing every connection
@@ -90,7 +94,7 @@ public record RawFanoutReport(String scenario, String startedAt, MachineFacts ma
 
     @Override
     public String fileStem() {
-        return SCENARIO + "-" + settings.edges();
+        return SCENARIO + "-" + settings.edges() + ProtectionOptions.fileSuffix(settings.protection());
     }
 
     @Override
@@ -99,7 +103,7 @@ public record RawFanoutReport(String scenario, String startedAt, MachineFacts ma
         b.append("# Raw fan-out, ").append(settings.edges()).append(" subscribers\n\n");
         b.append("Hub + ").append(settings.edgesPerRelay().size()).append(" relays (nats-server ")
                 .append(machine.natsServer()).append("), subscribers split ").append(settings.edgesPerRelay())
-                .append(", published at the hub; ").append(settings.rounds()).append(" rounds after ")
+                .append(", published at the hub; servers with ").append(settings.protection()).append("; ").append(settings.rounds()).append(" rounds after ")
                 .append(settings.warmupRounds()).append(" warm-up. ").append(machine.cores()).append(" cores (")
                 .append(machine.cpuModel()).append("), JVM ").append(machine.jvm()).append(", started ")
                 .append(startedAt).append(".\n\n");

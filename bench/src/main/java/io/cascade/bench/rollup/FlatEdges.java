@@ -61,7 +61,7 @@ final class FlatEdges implements AutoCloseable {
         FlatEdges edges = new FlatEdges(sites, heartbeat);
         try {
             edges.connections.open(parallelism, timeout,
-                    i -> NatsClients.connect(edges.connections.options(NAME_PREFIX + edges.sites.get(i).name(), hubUrl, credentials).build()),
+                    i -> NatsClients.connect(edges.connections.options(NAME_PREFIX + edges.sites.get(i).name(), hubUrl, java.util.Optional.of(credentials)).build()),
                     i -> "flat edge " + edges.sites.get(i).name() + " to " + hubUrl);
             return edges;
         } catch (RuntimeException | InterruptedException e) {

@@ -74,7 +74,7 @@ final class ServerCounters {
         long at = System.nanoTime();
         JsonNode varz = server.monitor("/varz");
         Map<String, Count> bySource = new TreeMap<>();
-        String systemAccount = server.config().auth().systemAccount();
+        String systemAccount = server.config().auth().map(a -> a.systemAccount()).orElse("");
         for (JsonNode leaf : server.monitor("/leafz?subs=1").path("leafs")) {
             // each relay has two links: the fleet's, and one in the system account for account updates
             String kind = systemAccount.equals(leaf.path("account").asText()) ? "system leaf " : "leaf ";

@@ -3,7 +3,9 @@ package io.cascade.bench.fanout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cascade.bench.BenchCli;
 import io.cascade.bench.BenchRun;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,8 +50,45 @@ class FanoutIT {
         assertThat(json.path("ratios").path("last").asDouble()).isPositive();
         assertThat(json.path("setup").path("heapPerEdgeKb").asDouble()).isPositive();
         assertThat(json.path("setup").path("journalBytes").asLong()).isPositive();
-        assertThat(run.md()).contains("# Fan-out, 60 edges", "| raw NATS, 1 msg on a shared subject |",
+        assertThat(json.path("settings").path("protection").path("auth").asBoolean()).isTrue();
+        assertThat(json.path("settings").path("protection").path("tls").asBoolean()).isTrue();
+        assertThat(json.path("setup").path("rawConnectMs").asDouble()).isPositive();
+        assertThat(run.md()).contains("# Fan-out, 60 edges", "servers with auth on, TLS on", "| raw NATS, 1 msg on a shared subject |",
                 "| Cascade, publish → applied |", "| ratio, applied / raw |",
                 "| Cascade, publish → delta delivered to the site's connection |", "## Rounds");
+    }
+
+    /** The cost switch: the same run on servers without auth and TLS, anonymous plain-TCP clients throughout. */
+    @Test
+    void runsWithoutAuthAndTlsWhenAskedAndSaysSo() throws Exception {
+        BenchRun run = BenchRun.of(dir, "fanout-20-auth-off-tls-off", "fanout", "--edges", "20", "--rounds", "1",
+                "--warmup", "0", "--auth", "off", "--tls", "off");
+        JsonNode json = run.json();
+        assertThat(json.path("summary").path("complete").asBoolean()).isTrue();
+        assertThat(json.path("rounds").get(0).path("applied").asInt()).isEqualTo(20);
+        assertThat(json.path("settings").path("protection").path("auth").asBoolean()).isFalse();
+        assertThat(json.path("settings").path("protection").path("tls").asBoolean()).isFalse();
+        assertThat(run.md()).contains("servers with auth off, TLS off");
+        // the servers really ran that way: no operator, no TLS, one anonymous leaf link per relay
+        String relay = Files.readString(dir.resolve("work/fabric/relay-eu/nats.conf"));
+        String hub = Files.readString(dir.resolve("work/fabric/hub/nats.conf"));
+        assertThat(relay).doesNotContain("operator:", "tls {", "credentials:");
+        assertThat(hub).doesNotContain("operator:", "tls {");
+    }
+
+    @Test
+    void authOnTlsOffKeepsTheLoginsAndDropsTls() throws Exception {
+        BenchRun run = BenchRun.of(dir, "fanout-20-tls-off", "fanout", "--edges", "20", "--rounds", "1",
+                "--warmup", "0", "--tls", "off");
+        assertThat(run.json().path("summary").path("complete").asBoolean()).isTrue();
+        String relay = Files.readString(dir.resolve("work/fabric/relay-eu/nats.conf"));
+        assertThat(relay).contains("operator:", "credentials:").doesNotContain("tls {");
+    }
+
+    @Test
+    void tlsWithoutAuthIsRefusedBeforeAnythingStarts() {
+        BenchCli cli = BenchCli.run("fanout", "--edges", "20", "--auth", "off", "--out", dir.resolve("results").toString());
+        assertThat(cli.exitCode()).isNotZero();
+        assertThat(cli.err()).contains("--auth on with --tls on");
     }
 }

@@ -4,6 +4,7 @@ import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.RegionSpec;
 import io.cascade.topology.natsconf.FabricConfigs;
 import io.cascade.topology.natsconf.NatsServerConfig;
+import io.cascade.topology.natsconf.Protection;
 import io.cascade.topology.trust.Identity;
 import io.cascade.topology.trust.TrustRoot;
 import io.cascade.topology.trust.UserCredentials;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +28,7 @@ public final class LocalFabric implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalFabric.class);
     static final Duration SERVER_START = Duration.ofSeconds(20);
     static final Duration LEAF_LINKS = Duration.ofSeconds(30);
-    /** Each relay dials the hub twice: its fleet-account link and its system-account link. */
+    /** Each relay dials the hub twice: its fleet-account link and its system-account link (with auth). */
     public static final int LEAF_LINKS_PER_RELAY = 2;
 
     /**
@@ -45,13 +47,16 @@ public final class LocalFabric implements AutoCloseable {
     private final LeafRoute leafRoute;
     private final TrustRoot trust;
     private final List<String> leafExtras;
+    private final Protection protection;
     private final List<NatsServerProcess> started = new ArrayList<>();
     private final Map<String, NatsServerProcess> relays = new LinkedHashMap<>();
     private NatsServerProcess hub;
     private boolean closed;
 
-    private LocalFabric(Fleet fleet, Path workDir, LeafRoute leafRoute, TrustRoot trust, List<String> leafExtras) {
+    private LocalFabric(Fleet fleet, Path workDir, LeafRoute leafRoute, TrustRoot trust, List<String> leafExtras,
+                        Protection protection) {
         this.leafExtras = List.copyOf(leafExtras);
+        this.protection = protection;
         this.fleet = fleet;
         this.workDir = workDir.toAbsolutePath();
         this.leafRoute = leafRoute;
@@ -74,7 +79,7 @@ public final class LocalFabric implements AutoCloseable {
 
     /** As {@link #start(Fleet, Path, LeafRoute)}, trusting {@code trust}'s operator. */
     public static LocalFabric start(Fleet fleet, Path workDir, LeafRoute leafRoute, TrustRoot trust) throws InterruptedException {
-        return start(fleet, workDir, leafRoute, trust, List.of());
+        return start(fleet, workDir, leafRoute, trust, List.of(), Protection.FULL);
     }
 
     /**
@@ -83,12 +88,22 @@ public final class LocalFabric implements AutoCloseable {
      * Cascade subject is ever added this way; the tiers' leaf users stay as {@link Identity.RelayLeaf} makes them.
      */
     public static LocalFabric startCarrying(Fleet fleet, Path workDir, List<String> benchSubjects) throws InterruptedException {
-        return start(fleet, workDir, LeafRoute.DIRECT, TrustRoot.loadOrInit(workDir.resolve("trust")), benchSubjects);
+        return startCarrying(fleet, workDir, benchSubjects, Protection.FULL);
     }
 
-    private static LocalFabric start(Fleet fleet, Path workDir, LeafRoute leafRoute, TrustRoot trust, List<String> leafExtras)
+    /**
+     * As {@link #startCarrying(Fleet, Path, List)}, with only the protections {@code protection} names:
+     * how a benchmark measures what auth and TLS cost. Without auth, {@link #clientCredentials} is empty.
+     */
+    public static LocalFabric startCarrying(Fleet fleet, Path workDir, List<String> benchSubjects, Protection protection)
             throws InterruptedException {
-        LocalFabric fabric = new LocalFabric(fleet.resolvePorts(FreePorts::next), workDir, leafRoute, trust, leafExtras);
+        return start(fleet, workDir, LeafRoute.DIRECT, TrustRoot.loadOrInit(workDir.resolve("trust")), benchSubjects, protection);
+    }
+
+    private static LocalFabric start(Fleet fleet, Path workDir, LeafRoute leafRoute, TrustRoot trust, List<String> leafExtras,
+                                     Protection protection) throws InterruptedException {
+        LocalFabric fabric = new LocalFabric(fleet.resolvePorts(FreePorts::next), workDir, leafRoute, trust, leafExtras,
+                protection);
         try {
             fabric.startServers();
             fabric.awaitLeafLinks(LEAF_LINKS);
@@ -110,12 +125,17 @@ public final class LocalFabric implements AutoCloseable {
         hub = track(NatsServerProcess.start(hubConfig, hubDir, SERVER_START));
         for (RegionSpec region : fleet.regions()) {
             Path dir = workDir.resolve("relay-" + region.name());
-            Path leafCreds = trust.issue(leafUser(region.name())).write(dir.resolve("leaf.creds"));
-            Path sysLeafCreds = trust.issue(new Identity.RelaySystemLeaf(region.name())).write(dir.resolve("sysleaf.creds"));
+            List<NatsServerConfig.LeafLogin> logins = List.of();
+            if (protection.auth()) {
+                Path leafCreds = trust.issue(leafUser(region.name())).write(dir.resolve("leaf.creds"));
+                Path sysLeafCreds = trust.issue(new Identity.RelaySystemLeaf(region.name())).write(dir.resolve("sysleaf.creds"));
+                logins = List.of(new NatsServerConfig.LeafLogin(leafCreds.toString(), trust.accountPublicKey()),
+                        new NatsServerConfig.LeafLogin(sysLeafCreds.toString(), trust.systemAccountPublicKey()));
+            }
             NatsServerConfig config = FabricConfigs.relay(fleet, region, region.ports(), region.host(),
                     dir.resolve("jetstream").toString(),
-                    List.of(java.net.URI.create("nats-leaf://" + leafAddress)), auth(dir), leafCreds.toString(),
-                    sysLeafCreds.toString(), leafTls(dir, List.of(region.host(), "localhost")));
+                    List.of(java.net.URI.create("nats-leaf://" + leafAddress)), auth(dir), logins,
+                    leafTls(dir, List.of(region.host(), "localhost")));
             relays.put(region.name(), track(NatsServerProcess.start(config, dir, SERVER_START)));
         }
     }
@@ -131,15 +151,20 @@ public final class LocalFabric implements AutoCloseable {
     }
 
     /** A certificate from the fleet CA for a server's leaf links, valid for {@code names}. */
-    private NatsServerConfig.Tls leafTls(Path serverDir, List<String> names) {
+    private Optional<NatsServerConfig.Tls> leafTls(Path serverDir, List<String> names) {
+        if (!protection.tls()) {
+            return Optional.empty();
+        }
         Path cert = serverDir.resolve("leaf-tls.crt");
         Path key = serverDir.resolve("leaf-tls.key");
         trust.issueServerCertificate(names.stream().distinct().toList(), cert, key);
-        return new NatsServerConfig.Tls(cert.toString(), key.toString(), trust.caCertFile().toString());
+        return Optional.of(new NatsServerConfig.Tls(cert.toString(), key.toString(), trust.caCertFile().toString()));
     }
 
-    private NatsServerConfig.Auth auth(Path serverDir) {
-        return FabricConfigs.auth(trust, trust.operatorJwtFile().toString(), serverDir.resolve("jwt").toString());
+    private Optional<NatsServerConfig.Auth> auth(Path serverDir) {
+        return protection.auth()
+                ? Optional.of(FabricConfigs.auth(trust, trust.operatorJwtFile().toString(), serverDir.resolve("jwt").toString()))
+                : Optional.empty();
     }
 
     private NatsServerProcess track(NatsServerProcess p) {
@@ -152,9 +177,10 @@ public final class LocalFabric implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long running = relays.values().stream().filter(NatsServerProcess::isAlive).count();
-            boolean up = hub.leafConnections() >= LEAF_LINKS_PER_RELAY * running;
+            int perRelay = leafLinksPerRelay();
+            boolean up = hub.leafConnections() >= perRelay * running;
             for (NatsServerProcess relay : relays.values()) {
-                up &= !relay.isAlive() || relay.leafConnections() >= LEAF_LINKS_PER_RELAY;
+                up &= !relay.isAlive() || relay.leafConnections() >= perRelay;
             }
             if (up) {
                 LOG.info("leaf links up: hub has {} relay(s)", running);
@@ -162,8 +188,8 @@ public final class LocalFabric implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("leaf links not up within " + timeout + ": hub sees "
-                        + hub.leafConnections() + " of " + LEAF_LINKS_PER_RELAY * running + " leaf links ("
-                        + LEAF_LINKS_PER_RELAY + " per relay); see logs under " + workDir);
+                        + hub.leafConnections() + " of " + perRelay * running + " leaf links ("
+                        + perRelay + " per relay); see logs under " + workDir);
             }
             Thread.sleep(50);
         }
@@ -174,9 +200,27 @@ public final class LocalFabric implements AutoCloseable {
         return trust;
     }
 
+    /** Leaf links each relay keeps to the hub: {@value #LEAF_LINKS_PER_RELAY} with auth, one without. */
+    public int leafLinksPerRelay() {
+        return protection.auth() ? LEAF_LINKS_PER_RELAY : 1;
+    }
+
+    /** The protections the servers run with ({@link Protection#FULL} unless a benchmark asked otherwise). */
+    public Protection protection() {
+        return protection;
+    }
+
     /** New credentials for {@code identity}, e.g. a site's or a relay service's. */
     public UserCredentials credentials(Identity identity) {
+        if (!protection.auth()) {
+            throw new IllegalStateException("this fabric runs without auth (" + protection + "): clients connect anonymously");
+        }
         return trust.issueClient(identity);
+    }
+
+    /** {@link #credentials(Identity)}, or empty when the servers run without auth (anonymous clients). */
+    public Optional<UserCredentials> clientCredentials(Identity identity) {
+        return protection.auth() ? Optional.of(credentials(identity)) : Optional.empty();
     }
 
     /** Every server's client URL, hub first (where account updates are pushed). */

@@ -7,8 +7,9 @@ import io.cascade.topology.fleet.RegionSpec;
 import io.cascade.topology.trust.TrustRoot;
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 
-/** Builds the nats-server configs of a fleet's hub and relays, every one in operator mode. */
+/** Builds the nats-server configs of a fleet's hub and relays, in operator mode with TLS leaf links (see {@link Protection}). */
 public final class FabricConfigs {
 
     private FabricConfigs() {}
@@ -42,6 +43,12 @@ public final class FabricConfigs {
      */
     public static NatsServerConfig hub(Fleet fleet, Ports ports, String listenHost, String storeDir, String advertise,
                                        NatsServerConfig.Auth auth, NatsServerConfig.Tls leafTls) {
+        return hub(fleet, ports, listenHost, storeDir, advertise, Optional.of(auth), Optional.of(leafTls));
+    }
+
+    /** As {@link #hub(Fleet, Ports, String, String, String, NatsServerConfig.Auth, NatsServerConfig.Tls)}, with a protection left out where empty. */
+    public static NatsServerConfig hub(Fleet fleet, Ports ports, String listenHost, String storeDir, String advertise,
+                                       Optional<NatsServerConfig.Auth> auth, Optional<NatsServerConfig.Tls> leafTls) {
         return new NatsServerConfig(hubServerName(fleet), listenHost, ports.client(), ports.monitor(),
                 Subjects.HUB_DOMAIN, storeDir, NatsServerConfig.DEFAULT_MAX_PAYLOAD,
                 new NatsServerConfig.LeafListen(ports.leaf(), advertise, leafTls), auth);
@@ -56,11 +63,24 @@ public final class FabricConfigs {
     public static NatsServerConfig relay(Fleet fleet, RegionSpec region, Ports ports, String listenHost,
                                          String storeDir, List<URI> hubLeafUrls, NatsServerConfig.Auth auth,
                                          String leafCredsFile, String systemLeafCredsFile, NatsServerConfig.Tls leafTls) {
+        return relay(fleet, region, ports, listenHost, storeDir, hubLeafUrls, Optional.of(auth),
+                List.of(new NatsServerConfig.LeafLogin(leafCredsFile, auth.fleetAccount()),
+                        new NatsServerConfig.LeafLogin(systemLeafCredsFile, auth.systemAccount())),
+                Optional.of(leafTls));
+    }
+
+    /**
+     * As {@link #relay(Fleet, RegionSpec, Ports, String, String, List, NatsServerConfig.Auth, String, String,
+     * NatsServerConfig.Tls)}, with a protection left out where empty ({@code logins} then empty too: one
+     * anonymous leaf link).
+     */
+    public static NatsServerConfig relay(Fleet fleet, RegionSpec region, Ports ports, String listenHost, String storeDir,
+                                         List<URI> hubLeafUrls, Optional<NatsServerConfig.Auth> auth,
+                                         List<NatsServerConfig.LeafLogin> logins, Optional<NatsServerConfig.Tls> leafTls) {
         return new NatsServerConfig(relayServerName(fleet, region.name()), listenHost, ports.client(),
                 ports.monitor(), Subjects.relayDomain(region.name()), storeDir,
                 NatsServerConfig.DEFAULT_MAX_PAYLOAD,
-                new NatsServerConfig.LeafRemote(hubLeafUrls, ports.leaf(), leafCredsFile, auth.fleetAccount(),
-                        systemLeafCredsFile, auth.systemAccount(), leafTls), auth);
+                new NatsServerConfig.LeafRemote(hubLeafUrls, ports.leaf(), logins, leafTls), auth);
     }
 
     /** The hub's leaf URL as relays dial it. */

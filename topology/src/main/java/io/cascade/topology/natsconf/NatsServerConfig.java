@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One nats-server's configuration, rendered in the server's own config syntax. Build it with
@@ -18,10 +19,12 @@ import java.util.Objects;
  * @param storeDir JetStream store directory; every server needs its own (2.9.10 does not lock it)
  * @param maxPayloadBytes largest message; desired docs carry two bundles, so this is above the 1 MiB default
  * @param leaf the leaf-node side of this server
- * @param auth who the server trusts (operator mode)
+ * @param auth who the server trusts (operator mode); empty only where {@link Protection#NONE} asked for
+ *             it (a benchmark measuring what trust costs): every client is then anonymous
  */
 public record NatsServerConfig(String serverName, String listenHost, int clientPort, int monitorPort,
-                               String jetStreamDomain, String storeDir, long maxPayloadBytes, Leaf leaf, Auth auth) {
+                               String jetStreamDomain, String storeDir, long maxPayloadBytes, Leaf leaf,
+                               Optional<Auth> auth) {
 
     /** 8 MiB: a desired doc holds a stable and a candidate bundle of up to 1 MiB each, plus overhead. */
     public static final long DEFAULT_MAX_PAYLOAD = 8L * 1024 * 1024;
@@ -33,6 +36,11 @@ public record NatsServerConfig(String serverName, String listenHost, int clientP
         Objects.requireNonNull(storeDir, "storeDir");
         Objects.requireNonNull(leaf, "leaf");
         Objects.requireNonNull(auth, "auth");
+        if (leaf instanceof LeafRemote r && auth.isPresent() == r.logins().isEmpty()) {
+            throw new IllegalArgumentException(auth.isPresent()
+                    ? "in operator mode a relay's leaf remotes log in at the hub: give their credentials"
+                    : "leaf credentials need operator mode at the relay too");
+        }
         if (clientPort <= 0 || monitorPort <= 0) {
             throw new IllegalArgumentException("client and monitor ports must be set, got " + clientPort + "/" + monitorPort);
         }
@@ -100,12 +108,26 @@ public record NatsServerConfig(String serverName, String listenHost, int clientP
      * @param port      leaf listen port
      * @param advertise host:port announced to remotes; set explicitly because 2.9.10 otherwise
      *                  advertises the hub's own leaf URL, letting relays route around a proxy
-     * @param tls       the listener's certificate; relays must present one from the same CA
+     * @param tls       the listener's certificate; relays must present one from the same CA (empty
+     *                  only for {@link Protection#tls()} off)
      */
-    public record LeafListen(int port, String advertise, Tls tls) implements Leaf {
+    public record LeafListen(int port, String advertise, Optional<Tls> tls) implements Leaf {
         public LeafListen {
             Objects.requireNonNull(advertise, "advertise");
-            Objects.requireNonNull(tls, "tls: leaf links cross networks we do not control");
+            Objects.requireNonNull(tls, "tls");
+        }
+    }
+
+    /**
+     * One login of a relay at the hub's leaf port: one leaf link each.
+     *
+     * @param credsFile the relay's leaf user at the hub ({@code .creds} file)
+     * @param account   the local account the link binds (its public key)
+     */
+    public record LeafLogin(String credsFile, String account) {
+        public LeafLogin {
+            Objects.requireNonNull(credsFile, "credsFile");
+            Objects.requireNonNull(account, "account");
         }
     }
 
@@ -114,25 +136,25 @@ public record NatsServerConfig(String serverName, String listenHost, int clientP
      *
      * @param hubUrls     the hub's leaf URLs ({@code nats-leaf://host:port})
      * @param listenPort  leaf listen port for edge sites that run their own leaf server; 0 = none
-     * @param credsFile   the relay's leaf user at the hub ({@code .creds} file)
-     * @param account     the local account the link binds (the fleet account's public key)
-     * @param systemCredsFile the relay's system leaf user at the hub: a second link, bound to the
-     *                    system account, that carries account updates (revocations) down
-     * @param systemAccount the system account's public key
-     * @param tls         the relay's certificate on both links, and the CA the hub's must chain to
+     * @param logins      one remote (leaf link) per login: in operator mode the region's leaf user in
+     *                    the fleet account and its system leaf user in the system account (which
+     *                    carries account updates, i.e. revocations, down); empty without auth: one
+     *                    anonymous link
+     * @param tls         the relay's certificate on every link, and the CA the hub's must chain to
      */
-    public record LeafRemote(List<URI> hubUrls, int listenPort, String credsFile, String account,
-                             String systemCredsFile, String systemAccount, Tls tls) implements Leaf {
+    public record LeafRemote(List<URI> hubUrls, int listenPort, List<LeafLogin> logins, Optional<Tls> tls) implements Leaf {
         public LeafRemote {
-            Objects.requireNonNull(tls, "tls: leaf links cross networks we do not control");
-            Objects.requireNonNull(credsFile, "credsFile");
-            Objects.requireNonNull(account, "account");
-            Objects.requireNonNull(systemCredsFile, "systemCredsFile");
-            Objects.requireNonNull(systemAccount, "systemAccount");
+            Objects.requireNonNull(tls, "tls");
             hubUrls = List.copyOf(hubUrls);
+            logins = List.copyOf(logins);
             if (hubUrls.isEmpty()) {
                 throw new IllegalArgumentException("a leaf remote needs at least one hub URL");
             }
+        }
+
+        /** Leaf links this relay keeps to the hub: one per login, or one anonymous. */
+        public int links() {
+            return Math.max(1, logins.size());
         }
     }
 
@@ -142,7 +164,7 @@ public record NatsServerConfig(String serverName, String listenHost, int clientP
      * one client listener). The hub's client port serves only its own service and operators' tools.
      */
     public boolean clientTls() {
-        return leaf instanceof LeafRemote;
+        return leaf instanceof LeafRemote r && r.tls().isPresent();
     }
 
     public String render() {
@@ -152,10 +174,10 @@ public record NatsServerConfig(String serverName, String listenHost, int clientP
         b.append("listen: ").append(quote(listenHost + ":" + clientPort)).append('\n');
         b.append("http: ").append(quote(listenHost + ":" + monitorPort)).append('\n');
         b.append("max_payload: ").append(maxPayloadBytes).append('\n');
-        if (leaf instanceof LeafRemote r) {
+        if (leaf instanceof LeafRemote r && r.tls().isPresent()) {
             b.append("tls {\n");
-            b.append("  cert_file: ").append(quote(r.tls().certFile())).append('\n');
-            b.append("  key_file: ").append(quote(r.tls().keyFile())).append('\n');
+            b.append("  cert_file: ").append(quote(r.tls().get().certFile())).append('\n');
+            b.append("  key_file: ").append(quote(r.tls().get().keyFile())).append('\n');
             b.append("  timeout: 5\n");
             b.append("}\n");
         }
@@ -169,7 +191,7 @@ public record NatsServerConfig(String serverName, String listenHost, int clientP
             case LeafListen l -> {
                 b.append("  listen: ").append(quote(listenHost + ":" + l.port())).append('\n');
                 b.append("  advertise: ").append(quote(l.advertise())).append('\n');
-                b.append(l.tls().render("  ", true));
+                l.tls().ifPresent(t -> b.append(t.render("  ", true)));
             }
             case LeafRemote r -> {
                 if (r.listenPort() > 0) {
@@ -177,29 +199,35 @@ public record NatsServerConfig(String serverName, String listenHost, int clientP
                 }
                 String urls = String.join(", ", r.hubUrls().stream().map(u -> quote(u.toString())).toList());
                 b.append("  remotes: [\n");
-                for (String[] link : new String[][] {{r.credsFile(), r.account()}, {r.systemCredsFile(), r.systemAccount()}}) {
+                List<Optional<LeafLogin>> links = r.logins().isEmpty()
+                        ? List.of(Optional.empty()) : r.logins().stream().map(Optional::of).toList();
+                for (Optional<LeafLogin> login : links) {
                     b.append("    {\n");
                     b.append("      urls: [").append(urls).append("]\n");
-                    b.append("      credentials: ").append(quote(link[0])).append('\n');
-                    b.append("      account: ").append(quote(link[1])).append('\n');
-                    b.append(r.tls().render("      ", false));
+                    login.ifPresent(l -> {
+                        b.append("      credentials: ").append(quote(l.credsFile())).append('\n');
+                        b.append("      account: ").append(quote(l.account())).append('\n');
+                    });
+                    r.tls().ifPresent(t -> b.append(t.render("      ", false)));
                     b.append("    }\n");
                 }
                 b.append("  ]\n");
             }
         }
         b.append("}\n");
-        b.append("operator: ").append(quote(auth.operatorJwtFile())).append('\n');
-        b.append("system_account: ").append(quote(auth.systemAccount())).append('\n');
-        b.append("resolver {\n");
-        b.append("  type: full\n");
-        b.append("  dir: ").append(quote(auth.resolverDir())).append('\n');
-        b.append("  allow_delete: false\n");
-        b.append("}\n");
-        b.append("resolver_preload {\n");
-        auth.preload().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
-                b.append("  ").append(e.getKey()).append(": ").append(quote(e.getValue())).append('\n'));
-        b.append("}\n");
+        auth.ifPresent(a -> {
+            b.append("operator: ").append(quote(a.operatorJwtFile())).append('\n');
+            b.append("system_account: ").append(quote(a.systemAccount())).append('\n');
+            b.append("resolver {\n");
+            b.append("  type: full\n");
+            b.append("  dir: ").append(quote(a.resolverDir())).append('\n');
+            b.append("  allow_delete: false\n");
+            b.append("}\n");
+            b.append("resolver_preload {\n");
+            a.preload().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
+                    b.append("  ").append(e.getKey()).append(": ").append(quote(e.getValue())).append('\n'));
+            b.append("}\n");
+        });
         return b.toString();
     }
 

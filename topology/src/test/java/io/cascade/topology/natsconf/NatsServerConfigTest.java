@@ -8,6 +8,7 @@ import io.cascade.topology.fleet.Fleets;
 import io.cascade.topology.fleet.Ports;
 import io.cascade.topology.testing.TestTrust;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class NatsServerConfigTest {
@@ -61,6 +62,53 @@ class NatsServerConfigTest {
                 .contains("credentials: \"/etc/leaf.creds\"\n      account: \"" + TestTrust.shared().accountPublicKey() + "\"")
                 .contains("credentials: \"/etc/sysleaf.creds\"\n      account: \"" + TestTrust.shared().systemAccountPublicKey() + "\"")
                 .contains("      tls {\n        cert_file: \"/etc/tls/leaf.crt\"");
+    }
+
+    @Test
+    void withoutProtectionsARelayHasOneAnonymousPlainLeafLinkAndNoOperator() {
+        String conf = FabricConfigs.relay(fleet, fleet.requireRegion("eu"), new Ports(5222, 6422, 9222, 0),
+                "127.0.0.1", "/data/eu", List.of(FabricConfigs.leafUrl("hub.example", 7422)), Optional.empty(),
+                List.of(), Optional.empty()).render();
+        String hub = FabricConfigs.hub(fleet, new Ports(4222, 7422, 8222, 7443), "0.0.0.0", "/data/hub",
+                "hub.example:7422", Optional.empty(), Optional.empty()).render();
+
+        assertThat(conf).contains("    {\n      urls: [\"nats-leaf://hub.example:7422\"]\n    }\n")
+                .doesNotContain("credentials", "tls", "operator", "resolver");
+        assertThat(hub).doesNotContain("tls", "operator", "resolver", "verify");
+        assertThat(FabricConfigs.relay(fleet, fleet.requireRegion("eu"), new Ports(5222, 6422, 9222, 0), "127.0.0.1",
+                "/data/eu", List.of(FabricConfigs.leafUrl("hub.example", 7422)), Optional.empty(), List.of(),
+                Optional.empty()).clientTls()).isFalse();
+    }
+
+    @Test
+    void authWithoutTlsRendersTheLoginsButNoTlsBlock() {
+        var auth = TestTrust.auth("/data/eu/jwt");
+        String conf = FabricConfigs.relay(fleet, fleet.requireRegion("eu"), new Ports(5222, 6422, 9222, 0),
+                "127.0.0.1", "/data/eu", List.of(FabricConfigs.leafUrl("hub.example", 7422)), Optional.of(auth),
+                List.of(new NatsServerConfig.LeafLogin("/etc/leaf.creds", auth.fleetAccount()),
+                        new NatsServerConfig.LeafLogin("/etc/sysleaf.creds", auth.systemAccount())), Optional.empty()).render();
+
+        assertThat(conf).contains("credentials: \"/etc/leaf.creds\"", "credentials: \"/etc/sysleaf.creds\"", "operator: ")
+                .doesNotContain("tls");
+    }
+
+    @Test
+    void aRelayInOperatorModeMustLogInAtTheHubAndOneWithoutMustNot() {
+        var auth = TestTrust.auth("/data/eu/jwt");
+        List<java.net.URI> hub = List.of(FabricConfigs.leafUrl("hub.example", 7422));
+        assertThatThrownBy(() -> FabricConfigs.relay(fleet, fleet.requireRegion("eu"), new Ports(5222, 6422, 9222, 0),
+                "127.0.0.1", "/data/eu", hub, Optional.of(auth), List.of(), Optional.empty()))
+                .hasMessageContaining("give their credentials");
+        assertThatThrownBy(() -> FabricConfigs.relay(fleet, fleet.requireRegion("eu"), new Ports(5222, 6422, 9222, 0),
+                "127.0.0.1", "/data/eu", hub, Optional.empty(),
+                List.of(new NatsServerConfig.LeafLogin("/etc/leaf.creds", auth.fleetAccount())), Optional.empty()))
+                .hasMessageContaining("need operator mode");
+    }
+
+    @Test
+    void tlsWithoutAuthIsNotAMode() {
+        assertThatThrownBy(() -> new Protection(false, true)).hasMessageContaining("--auth on with --tls on");
+        assertThat(Protection.NONE).hasToString("auth off, TLS off");
     }
 
     @Test
