@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
 public final class ParallelConnections implements AutoCloseable {
 
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
-    private static final int CLOSERS = 64;
 
     /** Opens connection {@code i}, subscribed and flushed as the caller needs it. */
     @FunctionalInterface
@@ -127,21 +126,22 @@ public final class ParallelConnections implements AutoCloseable {
         return n;
     }
 
-    /** Closes every connection, a bounded number at a time on virtual threads. Idempotent. */
+    /**
+     * Closes every connection at once, each on its own virtual thread: jnats waits for a TLS
+     * connection's reader when it closes (~0.7 s), so 64 at a time took ~2 minutes for 10k TLS
+     * connections. Idempotent.
+     */
     @Override
     public void close() throws InterruptedException {
-        AtomicInteger next = new AtomicInteger();
         try (ExecutorService closers = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int w = 0; w < CLOSERS; w++) {
-                closers.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < connections.length(); i = next.getAndIncrement()) {
-                        Connection conn = connections.getAndSet(i, null);
-                        if (conn != null) {
-                            conn.close();
-                        }
-                    }
-                    return null;
-                });
+            for (int i = 0; i < connections.length(); i++) {
+                Connection conn = connections.getAndSet(i, null);
+                if (conn != null) {
+                    closers.submit(() -> {
+                        conn.close();
+                        return null;
+                    });
+                }
             }
         }
     }

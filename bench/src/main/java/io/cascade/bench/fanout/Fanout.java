@@ -74,9 +74,11 @@ final class Fanout {
         }
         ApplyClock clock = new ApplyClock(APP, slots);
         long heapBefore = Jvm.usedHeapAfterGc();
+        CpuTimes cpuBefore = fleet.cpu();
         long t0 = System.nanoTime();
         List<EdgeNode> edges = fleet.startEdges(settings.tuning(), site -> clock.wrap(site, Providers.fromSpec("sim:seed=1")));
         double startMs = Jvm.ms(System.nanoTime() - t0);
+        Map<String, Double> startCpu = fleet.cpu().millisSince(cpuBefore);
         LOG.info("{} edges started in {} ms", n, startMs);
         long t1 = System.nanoTime();
         await(() -> online() >= n, settings.setupTimeout(), () -> "the hub counted " + online() + " of " + n + " sites online");
@@ -105,7 +107,7 @@ final class Fanout {
                 settings.tuning().toString(), fleet.fabric().protection());
         FanoutReport.Summary summary = FanoutReport.Summary.of(measured, settings.rounds());
         return new FanoutReport(FanoutReport.SCENARIO, startedAt, machine, runSettings, raw.shared(),
-                new FanoutReport.Setup(raw.setup().connectMs(), startMs, onlineMs, heapPerEdgeKb, journalBytes), measured, summary,
+                new FanoutReport.Setup(raw.setup().connectMs(), raw.setup().connectCpuMs(), startMs, startCpu, onlineMs, heapPerEdgeKb, journalBytes), measured, summary,
                 FanoutReport.Ratios.of(summary, raw.shared().summary()));
     }
 

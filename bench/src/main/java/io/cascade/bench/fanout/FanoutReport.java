@@ -46,12 +46,15 @@ public record FanoutReport(String scenario, String startedAt, MachineFacts machi
     /**
      * @param rawConnectMs   the raw part's N plain subscriber connections opened, subscribed and flushed (64 at a
      *                       time, authenticated and TLS when the run is): connecting alone
-     * @param startMs        opening the journals and connecting, subscribing and starting every site
+     * @param rawConnectCpuMs CPU each process used meanwhile
+     * @param startMs        opening the journals and connecting, subscribing and starting every site (credentials
+     *                       were issued before, as a fleet provisions them)
+     * @param startCpuMs     CPU each process used meanwhile
      * @param onlineMs       then until the hub's rollup counted every site online (initial syncs and reports done)
      * @param heapPerEdgeKb  heap in use per site after a GC, once online (this JVM holds all sites)
      * @param journalBytes   the journals' size on disk after the run
      */
-    public record Setup(double rawConnectMs, double startMs, double onlineMs, double heapPerEdgeKb, long journalBytes) {}
+    public record Setup(double rawConnectMs, Map<String, Double> rawConnectCpuMs, double startMs, Map<String, Double> startCpuMs, double onlineMs, double heapPerEdgeKb, long journalBytes) {}
 
     /**
      * @param complete         every site applied in every round and the hub counted them all
@@ -159,9 +162,9 @@ public record FanoutReport(String scenario, String startedAt, MachineFacts machi
         b.append("| ratio, delivered / raw | | | ").append(ratios.deliveredP99()).append("× | **")
                 .append(ratios.deliveredLast()).append("×** | |\n\n");
         b.append("Setup: ").append(settings.edges()).append(" raw connections (").append(settings.protection())
-                .append(") opened in ").append(f(setup.rawConnectMs())).append(" ms; ")
-                .append(settings.edges()).append(" edges started in ").append(f(setup.startMs()))
-                .append(" ms, all online at the hub ").append(f(setup.onlineMs())).append(" ms later; heap ")
+                .append(") opened in ").append(f(setup.rawConnectMs())).append(" ms (CPU ").append(setup.rawConnectCpuMs())
+                .append(" ms); ").append(settings.edges()).append(" edges started in ").append(f(setup.startMs()))
+                .append(" ms (CPU ").append(setup.startCpuMs()).append(" ms), all online at the hub ").append(f(setup.onlineMs())).append(" ms later; heap ")
                 .append(f(setup.heapPerEdgeKb())).append(" KB per edge; journals ")
                 .append(setup.journalBytes() / 1024).append(" KB on disk. Edge timers: ").append(settings.tuning())
                 .append(".\n\n## Rounds\n\n");

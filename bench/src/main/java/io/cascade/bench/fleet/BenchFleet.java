@@ -20,6 +20,7 @@ import io.cascade.topology.launch.LocalFabric;
 import io.cascade.topology.natsconf.Protection;
 import io.cascade.topology.trust.Identity;
 import io.cascade.topology.trust.ServerCertificate;
+import io.cascade.topology.trust.UserCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
@@ -53,6 +54,8 @@ public final class BenchFleet implements AutoCloseable {
     private final List<EdgeHost> hosts = new ArrayList<>();
     private final ManagedChannel channel;
     private final Path workDir;
+    /** Each site's credentials, issued when the fleet starts (as a fleet provisions them), not while its edges start. */
+    private final Map<String, Optional<UserCredentials>> siteCredentials = new java.util.HashMap<>();
 
     private BenchFleet(LocalFabric fabric, Hub hub, ManagedChannel channel, Path workDir) {
         this.fabric = fabric;
@@ -101,6 +104,11 @@ public final class BenchFleet implements AutoCloseable {
             BenchFleet fleet = new BenchFleet(fabric, hub, channel, workDir);
             try {
                 for (String region : REGIONS) {
+                    for (SiteSpec s : fabric.fleet().requireRegion(region).sites()) {
+                        fleet.siteCredentials.put(s.name(), fabric.clientCredentials(new Identity.Site(region, s.name())));
+                    }
+                }
+                for (String region : REGIONS) {
                     fleet.relays.put(region, Relay.start(new RelayConfig(region, fabric.relay(region).clientUrl(), fabric.fleet(),
                             fabric.clientCredentials(new Identity.RelayService(region)))));
                 }
@@ -132,7 +140,7 @@ public final class BenchFleet implements AutoCloseable {
             }
             List<EdgeConfig> configs = sites.stream()
                     .map(s -> new EdgeConfig(s.name(), region, s.labels(), fabric.relay(region).clientUrl(),
-                            Optional.empty(), fabric.clientCredentials(new Identity.Site(region, s.name()))))
+                            Optional.empty(), siteCredentials.get(s.name())))
                     .toList();
             EdgeHost host = EdgeHost.start(configs, tuning, workDir.resolve("journal-" + region), providers);
             hosts.add(host);

@@ -66,11 +66,13 @@ public final class RawFanout {
                         fabric.clientCredentials(new Identity.Tool("bench-publisher", SUBJECTS, List.of())))
                 .bufferSize(64 * 1024).maxMessagesInOutgoingQueue(2 * n + 100).build())) {
             long heapBefore = Jvm.usedHeapAfterGc();
+            CpuTimes cpuBefore = CpuTimes.of(fabric);
             long t0 = System.nanoTime();
             try (EdgeSubscribers subs = EdgeSubscribers.open(relayUrls, n, settings.messageIds(),
                     settings.connectParallelism(), settings.setupTimeout(),
                     fabric.clientCredentials(EdgeSubscribers.identity()))) {
                 long connectNanos = System.nanoTime() - t0;
+                Map<String, Double> connectCpu = CpuTimes.of(fabric).millisSince(cpuBefore);
                 LOG.info("{} subscribers connected in {} ms", n, Jvm.ms(connectNanos));
                 double heapPerConnectionKb = Math.round((Jvm.usedHeapAfterGc() - heapBefore) / 1024.0 / n * 10) / 10.0;
                 long t1 = System.nanoTime();
@@ -98,7 +100,7 @@ public final class RawFanout {
                 }
                 var runSettings = new RawFanoutReport.Settings(n, settings.rounds(), settings.warmupRounds(),
                         settings.connectParallelism(), perRelay, fabric.protection());
-                var setup = new RawFanoutReport.Setup(Jvm.ms(connectNanos), Jvm.ms(interestNanos),
+                var setup = new RawFanoutReport.Setup(Jvm.ms(connectNanos), connectCpu, Jvm.ms(interestNanos),
                         heapPerConnectionKb, subs.disconnects(), subs.slowConsumers(), serverSlowConsumers(regions));
                 return new RawFanoutReport(RawFanoutReport.SCENARIO, startedAt, machine, runSettings, setup,
                         RawFanoutReport.Variant.of(SHARED, EdgeSubscribers.SHARED_SUBJECT, shared),

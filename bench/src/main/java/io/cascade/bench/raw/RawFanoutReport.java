@@ -40,13 +40,14 @@ public record RawFanoutReport(String scenario, String startedAt, MachineFacts ma
 
     /**
      * @param connectMs           opening, subscribing and flushing every connection
+     * @param connectCpuMs        CPU each process used meanwhile (servers, and this JVM: the clients' side)
      * @param interestMs          then until every subscriber got a probe on both its subjects from the hub
      * @param heapPerConnectionKb heap used per connection after a GC (this JVM holds them all)
      * @param disconnects         connection losses during the run
      * @param clientSlowConsumers slow-consumer events the client library reported
      * @param serverSlowConsumers {@code slow_consumers} from each server's /varz at the end
      */
-    public record Setup(double connectMs, double interestMs, double heapPerConnectionKb, int disconnects,
+    public record Setup(double connectMs, Map<String, Double> connectCpuMs, double interestMs, double heapPerConnectionKb, int disconnects,
                  int clientSlowConsumers, Map<String, Long> serverSlowConsumers) {}
 
     /**
@@ -126,7 +127,7 @@ public record RawFanoutReport(String scenario, String startedAt, MachineFacts ma
         b.append("\nCPU is per round (mean), from /proc per process; 10 ms kernel ticks.\n\n");
         b.append("Setup: ").append(settings.edges()).append(" connections opened, subscribed and flushed in ")
                 .append(f(setup.connectMs())).append(" ms (").append(settings.connectParallelism())
-                .append(" at a time); every subscriber reached from the hub ").append(f(setup.interestMs()))
+                .append(" at a time; CPU meanwhile ").append(setup.connectCpuMs()).append(" ms); every subscriber reached from the hub ").append(f(setup.interestMs()))
                 .append(" ms later; heap ").append(f(setup.heapPerConnectionKb())).append(" KB per connection; ")
                 .append(setup.disconnects()).append(" disconnects, slow consumers: client ")
                 .append(setup.clientSlowConsumers()).append(", servers ").append(setup.serverSlowConsumers())

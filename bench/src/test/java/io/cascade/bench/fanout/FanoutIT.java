@@ -53,6 +53,8 @@ class FanoutIT {
         assertThat(json.path("settings").path("protection").path("auth").asBoolean()).isTrue();
         assertThat(json.path("settings").path("protection").path("tls").asBoolean()).isTrue();
         assertThat(json.path("setup").path("rawConnectMs").asDouble()).isPositive();
+        assertThat(json.path("setup").path("rawConnectCpuMs").has("relay-eu")).isTrue();
+        assertThat(json.path("setup").path("startCpuMs").path("bench-jvm").asDouble()).isPositive();
         assertThat(run.md()).contains("# Fan-out, 60 edges", "servers with auth on, TLS on", "| raw NATS, 1 msg on a shared subject |",
                 "| Cascade, publish → applied |", "| ratio, applied / raw |",
                 "| Cascade, publish → delta delivered to the site's connection |", "## Rounds");
