@@ -177,14 +177,15 @@ public final class KubernetesManifests {
         requireWorkloadName(name, "the relay of region \"" + region.name() + "\"");
         Map<String, String> labels = labels(fleet, "relay", region.name());
         String hubHost = serviceHost(FabricConfigs.hubServerName(fleet), o);
-        String natsConf = FabricConfigs.relay(fleet, region, RELAY_PORTS, LISTEN_ALL, STORE_DIR,
+        NatsServerConfig config = FabricConfigs.relay(fleet, region, RELAY_PORTS, LISTEN_ALL, STORE_DIR,
                 List.of(FabricConfigs.leafUrl(hubHost, HUB_PORTS.leaf())), TrustSecrets.mountedAuth(trust), TRUST_DIR + "/" + LEAF_CREDS_KEY,
-                TRUST_DIR + "/" + SYSTEM_LEAF_CREDS_KEY, TrustSecrets.mountedTls(LEAF_TLS_CERT_KEY, LEAF_TLS_KEY_KEY)).render();
+                TRUST_DIR + "/" + SYSTEM_LEAF_CREDS_KEY, TrustSecrets.mountedTls(LEAF_TLS_CERT_KEY, LEAF_TLS_KEY_KEY));
+        String natsConf = config.render();
 
         Container relay = new ContainerBuilder()
                 .withName("relay")
                 .withImage(o.cascadeImage())
-                .withArgs("relay", "--region", region.name(), "--nats", localNats(RELAY_PORTS), "--fleet", FLEET_PATH,
+                .withArgs("relay", "--region", region.name(), "--nats", localNats(config), "--fleet", FLEET_PATH,
                         "--creds", SERVICE_CREDS)
                 .addNewPort().withName("metrics").withContainerPort(RELAY_PORTS.service()).withProtocol("TCP").endPort()
                 .build();
@@ -192,7 +193,7 @@ public final class KubernetesManifests {
         return List.of(
                 natsConfigMap(name, labels, natsConf, o),
                 TrustSecrets.withCertificate(trustSecret(name, labels, o, trust, Map.of(
-                        SERVICE_CREDS_KEY, trust.issue(new Identity.RelayService(region.name())),
+                        SERVICE_CREDS_KEY, trust.issueClient(new Identity.RelayService(region.name())),
                         LEAF_CREDS_KEY, trust.issue(new Identity.RelayLeaf(region.name())),
                         SYSTEM_LEAF_CREDS_KEY, trust.issue(new Identity.RelaySystemLeaf(region.name())))), trust, List.of(serviceHost(name, o), name, "localhost"),
                         LEAF_TLS_CERT_KEY, LEAF_TLS_KEY_KEY),
@@ -359,6 +360,14 @@ public final class KubernetesManifests {
 
     private static String localNats(Ports ports) {
         return "nats://127.0.0.1:" + ports.client();
+    }
+
+    /**
+     * How a tier's service reaches its own nats-server in the same pod: a relay's client port speaks
+     * TLS only (2.9.10 has one client listener), and its certificate names {@code localhost}.
+     */
+    private static String localNats(NatsServerConfig config) {
+        return (config.clientTls() ? "tls://localhost:" : "nats://127.0.0.1:") + config.clientPort();
     }
 
     /** SHA-256 (hex) of the rendered nats.conf followed by the fleet text. */

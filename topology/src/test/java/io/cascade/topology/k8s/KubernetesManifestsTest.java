@@ -65,6 +65,9 @@ class KubernetesManifestsTest {
             assertThat(relay.getStringData()).containsOnlyKeys("operator.jwt", "service.creds", "leaf.creds", "sysleaf.creds", "leaf-tls.crt",
                     "leaf-tls.key", "ca.crt");
             assertThat(UserCredentials.parse(relay.getStringData().get("service.creds"), "secret").name()).isEqualTo("relay-" + r);
+            // the service checks its server's certificate against the fleet CA its creds carry
+            assertThat(UserCredentials.parse(relay.getStringData().get("service.creds"), "secret").caPem())
+                    .isEqualTo(relay.getStringData().get("ca.crt").trim());
             assertThat(UserCredentials.parse(relay.getStringData().get("leaf.creds"), "secret").name()).isEqualTo("leaf-" + r);
             assertThat(UserCredentials.parse(relay.getStringData().get("sysleaf.creds"), "secret").name()).isEqualTo("sysleaf-" + r);
         }
@@ -146,7 +149,8 @@ class KubernetesManifestsTest {
 
             Container service = container(relay, "relay");
             assertThat(service.getImage()).isEqualTo("ghcr.io/cascade/cascade:0.1.0");
-            assertThat(service.getArgs()).containsExactly("relay", "--region", r, "--nats", "nats://127.0.0.1:4222",
+            // the relay's client port speaks TLS only; its certificate names localhost
+            assertThat(service.getArgs()).containsExactly("relay", "--region", r, "--nats", "tls://localhost:4222",
                     "--fleet", "/etc/cascade/fleet.yaml", "--creds", "/etc/cascade-trust/service.creds");
             assertThat(ports(service)).containsExactly(entry("metrics", 9090));
             assertFleetMounted(relay, service);
