@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
             SitesCommand.class,
             TopologyCommand.class,
             TrustCommand.class,
+            TokenCommand.class,
             TestCommand.class,
         })
 public final class Cascade implements Runnable {

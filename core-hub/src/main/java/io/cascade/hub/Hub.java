@@ -11,6 +11,7 @@ import io.cascade.hub.api.CallerAuth;
 import io.cascade.hub.api.CredentialRevocations;
 import io.cascade.hub.sites.SiteRemover;
 import io.cascade.topology.trust.OperatorTokens;
+import io.cascade.hub.registration.BootstrapTokens;
 import io.cascade.hub.sites.SiteSet;
 import io.cascade.proto.ProbeReply;
 import io.cascade.topology.Subjects;
@@ -137,6 +138,9 @@ public final class Hub implements AutoCloseable {
             } catch (JetStreamApiException e) {
                 throw new IllegalStateException("cannot read KV " + Subjects.KV_CREDENTIALS + ": " + e.getMessage(), e);
             }
+            BootstrapTokens tokens = new BootstrapTokens(bucket(nats, Subjects.KV_TOKENS, 1,
+                    "Cascade bootstrap tokens: key <id>; region, labels, uses, expiry, the secret's SHA-256 only"),
+                    config.fleet(), Clock.systemUTC());
             DesiredDocs desired = new DesiredDocs(desiredBucket, nats.jetStreamManagement(), config.fleet());
             Intents intents = new Intents(intentsBucket, nats.jetStream(), config.fleet(), siteSet, nats.getMaxPayload(), desired);
             try {
@@ -158,7 +162,7 @@ public final class Hub implements AutoCloseable {
                     List.of(Subjects.probeHub()));
             HealthStatusManager health = new HealthStatusManager();
             FleetApi api = new FleetApi(intents, rollups, sites, new SiteRemover(nats, siteSet, SiteRemover.RELAY_TIMEOUT),
-                    revocations, controller, streams, metrics);
+                    revocations, tokens, controller, streams, metrics);
             CallerAuth auth = new CallerAuth(new OperatorTokens.Verifier(config.apiKey()), revocations::isRevoked, Clock.systemUTC());
             ServerCredentials tls;
             try {

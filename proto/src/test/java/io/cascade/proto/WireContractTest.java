@@ -51,7 +51,10 @@ class WireContractTest {
                 Map.entry("ResumeRollout", MethodType.UNARY),
                 Map.entry("RollbackRollout", MethodType.UNARY),
                 Map.entry("RemoveSite", MethodType.UNARY),
-                Map.entry("RevokeCredential", MethodType.UNARY)));
+                Map.entry("RevokeCredential", MethodType.UNARY),
+                Map.entry("CreateToken", MethodType.UNARY),
+                Map.entry("ListTokens", MethodType.UNARY),
+                Map.entry("RevokeToken", MethodType.UNARY)));
   }
 
   @Test

@@ -33,6 +33,8 @@ public final class Subjects {
     public static final String KV_SITES = "sites";
     /** Hub: revoked operator credentials (key {@code revoked.<id>}). */
     public static final String KV_CREDENTIALS = "credentials";
+    /** Hub: bootstrap tokens (key: the token's id; the secret only hashed). */
+    public static final String KV_TOKENS = "tokens";
     /** Relay: the latest status of each of its sites. */
     public static final String KV_STATUS = "status";
 

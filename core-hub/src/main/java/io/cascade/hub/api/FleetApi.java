@@ -2,6 +2,7 @@ package io.cascade.hub.api;
 
 import com.google.protobuf.Timestamp;
 import io.cascade.hub.intent.IntentException;
+import io.cascade.hub.registration.BootstrapTokens;
 import io.cascade.hub.sites.SiteException;
 import io.cascade.hub.sites.SiteRemover;
 import io.cascade.hub.intent.IntentPage;
@@ -67,6 +68,7 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
     private final SiteQuery sites;
     private final SiteRemover removals;
     private final CredentialRevocations revocations;
+    private final BootstrapTokens tokens;
     private final RolloutController rollouts;
     private final ScheduledExecutorService streamScheduler;
     private final HubMetrics metrics;
@@ -77,7 +79,9 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
      *                        never block (a stream whose client does not keep up is skipped)
      */
     public FleetApi(Intents intents, Rollups rollups, SiteQuery sites, SiteRemover removals, CredentialRevocations revocations,
-                    RolloutController rollouts, ScheduledExecutorService streamScheduler, HubMetrics metrics) {
+                    BootstrapTokens tokens, RolloutController rollouts, ScheduledExecutorService streamScheduler,
+                    HubMetrics metrics) {
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.removals = Objects.requireNonNull(removals, "removals");
         this.revocations = Objects.requireNonNull(revocations, "revocations");
         this.intents = Objects.requireNonNull(intents, "intents");
@@ -208,6 +212,33 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
     @Override
     public void removeSite(RemoveSiteRequest request, StreamObserver<RemoveSiteResponse> response) {
         answer("RemoveSite", response, () -> removals.remove(request.getSite(), request.getReason()));
+    }
+
+    @Override
+    public void createToken(io.cascade.proto.CreateTokenRequest request, StreamObserver<io.cascade.proto.CreateTokenResponse> response) {
+        answer("CreateToken", response, () -> {
+            Duration ttl = request.hasTtl()
+                    ? Duration.ofSeconds(request.getTtl().getSeconds(), request.getTtl().getNanos()) : Duration.ZERO;
+            BootstrapTokens.Issued issued = tokens.create(request.getRegion(), request.getLabelsMap(), request.getMaxUses(), ttl,
+                    callerName());
+            return io.cascade.proto.CreateTokenResponse.newBuilder().setToken(issued.text()).setInfo(issued.token()).build();
+        });
+    }
+
+    @Override
+    public void listTokens(io.cascade.proto.ListTokensRequest request, StreamObserver<io.cascade.proto.ListTokensResponse> response) {
+        answer("ListTokens", response, () -> io.cascade.proto.ListTokensResponse.newBuilder().addAllTokens(tokens.list()).build());
+    }
+
+    @Override
+    public void revokeToken(io.cascade.proto.RevokeTokenRequest request, StreamObserver<io.cascade.proto.RevokeTokenResponse> response) {
+        answer("RevokeToken", response, () -> io.cascade.proto.RevokeTokenResponse.newBuilder()
+                .setToken(tokens.revoke(request.getId(), callerName())).build());
+    }
+
+    private static String callerName() {
+        OperatorTokens.Claims caller = CallerAuth.CALLER.get();
+        return caller == null ? "?" : caller.name();
     }
 
     /**

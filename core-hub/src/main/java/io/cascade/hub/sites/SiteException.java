@@ -3,7 +3,7 @@ package io.cascade.hub.sites;
 import java.io.Serial;
 import java.util.Objects;
 
-/** Why a site-set call failed, with a message a person can act on; mapped to a gRPC status in one place. */
+/** Why a call about the fleet's sites (the site set, removals, bootstrap tokens) failed, with a message a person can act on; mapped to a gRPC status in one place. */
 public final class SiteException extends Exception {
 
     @Serial

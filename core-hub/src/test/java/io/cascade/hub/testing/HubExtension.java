@@ -52,6 +52,7 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback {
     private KeyValue intents;
     private KeyValue desired;
     private KeyValue rollup;
+    private KeyValue tokens;
 
     public HubExtension(FabricExtension fabric) {
         this.fabric = fabric;
@@ -63,6 +64,7 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback {
         channel = channel(fabric, hub.grpcPort());
         nats = fabric.connectHub();
         intents = nats.keyValue("intents");
+        tokens = nats.keyValue("tokens");
         desired = nats.keyValue("desired");
         // the hub service's user may not write rollups (the relays do): a test tool stands in for them
         rollupWriter = fabric.connectTool(fabric.hub(), "rollup-writer",
@@ -150,6 +152,11 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback {
 
     public KeyValue desired() {
         return desired;
+    }
+
+    /** KV {@code tokens}, the hub's bootstrap tokens. */
+    public KeyValue tokens() {
+        return tokens;
     }
 
     /** KV {@code rollup}, where the relays put their region rollups. */
