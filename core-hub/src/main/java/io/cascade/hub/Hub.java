@@ -12,6 +12,7 @@ import io.cascade.hub.api.CredentialRevocations;
 import io.cascade.hub.sites.SiteRemover;
 import io.cascade.topology.trust.OperatorTokens;
 import io.cascade.hub.registration.BootstrapTokens;
+import io.cascade.hub.registration.Registrar;
 import io.cascade.hub.sites.SiteSet;
 import io.cascade.proto.ProbeReply;
 import io.cascade.topology.Subjects;
@@ -162,7 +163,8 @@ public final class Hub implements AutoCloseable {
                     List.of(Subjects.probeHub()));
             HealthStatusManager health = new HealthStatusManager();
             FleetApi api = new FleetApi(intents, rollups, sites, new SiteRemover(nats, siteSet, SiteRemover.RELAY_TIMEOUT),
-                    revocations, tokens, controller, streams, metrics);
+                    revocations, tokens, new Registrar(tokens, siteSet, config.signer(), config.fleet(),
+                            java.nio.file.Files.readString(config.clientCa()), metrics.registry()), controller, streams, metrics);
             CallerAuth auth = new CallerAuth(new OperatorTokens.Verifier(config.apiKey()), revocations::isRevoked, Clock.systemUTC());
             ServerCredentials tls;
             try {

@@ -54,11 +54,18 @@ public final class HubCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions metrics;
 
+    @Option(names = "--signing-key", paramLabel = "FILE", description = "The fleet account's signing key (the trust root's "
+            + "account-signing.nk): with it the hub registers sites that present a bootstrap token; without it RegisterSite is refused.")
+    Path signingKey;
+
     @Override
     public Integer call() throws Exception {
         Fleet fleet = Fleets.loadOrDemo(fleetFile);
-        HubConfig config = new HubConfig(natsUrl, grpcHost, grpcPort, fleet, creds.read(), new ServerCertificate(tlsCert, tlsKey),
+        HubConfig plain = new HubConfig(natsUrl, grpcHost, grpcPort, fleet, creds.read(), new ServerCertificate(tlsCert, tlsKey),
                 apiKey(apiKey), clientCa);
+        HubConfig config = signingKey == null ? plain : plain.withSigner(io.cascade.topology.trust.AccountSigner.read(signingKey,
+                plain.credentials().orElseThrow(() -> new IllegalArgumentException(
+                        "--signing-key needs --creds: the hub signs sites into the account its own user belongs to")).account()));
         ProcessRegistry meters = metrics.open(ProcessRegistry.Tier.HUB, null);
         Daemon.startAndRun("hub", meters, () -> Hub.start(config, new HubMetrics(meters.registry())));
         return 0;

@@ -18,11 +18,26 @@ import java.util.Optional;
  * @param tls      the gRPC endpoint's certificate and key: the FleetService is served over TLS only
  * @param apiKey   the public key operator tokens are verified with (the trust root's API signing key)
  * @param clientCa the fleet CA's certificate: operators' client certificates are checked against it
+ * @param signer   the fleet account's signing key, with which the hub issues registered sites their JWTs;
+ *                 empty: RegisterSite is refused
  */
 public record HubConfig(String natsUrl, String grpcHost, int grpcPort, Fleet fleet, Optional<UserCredentials> credentials,
-                        ServerCertificate tls, String apiKey, java.nio.file.Path clientCa) {
+                        ServerCertificate tls, String apiKey, java.nio.file.Path clientCa,
+                        Optional<io.cascade.topology.trust.AccountSigner> signer) {
+
+    /** A hub that does not register sites. */
+    public HubConfig(String natsUrl, String grpcHost, int grpcPort, Fleet fleet, Optional<UserCredentials> credentials,
+                     ServerCertificate tls, String apiKey, java.nio.file.Path clientCa) {
+        this(natsUrl, grpcHost, grpcPort, fleet, credentials, tls, apiKey, clientCa, Optional.empty());
+    }
+
+    /** This configuration, issuing registered sites' JWTs with {@code signer}. */
+    public HubConfig withSigner(io.cascade.topology.trust.AccountSigner signer) {
+        return new HubConfig(natsUrl, grpcHost, grpcPort, fleet, credentials, tls, apiKey, clientCa, Optional.of(signer));
+    }
 
     public HubConfig {
+        Objects.requireNonNull(signer, "signer");
         Objects.requireNonNull(clientCa, "clientCa");
         if (!java.nio.file.Files.isReadable(clientCa)) {
             throw new IllegalArgumentException("--client-ca " + clientCa + ": no such readable file (the fleet CA's ca.crt)");

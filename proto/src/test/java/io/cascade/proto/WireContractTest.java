@@ -54,7 +54,8 @@ class WireContractTest {
                 Map.entry("RevokeCredential", MethodType.UNARY),
                 Map.entry("CreateToken", MethodType.UNARY),
                 Map.entry("ListTokens", MethodType.UNARY),
-                Map.entry("RevokeToken", MethodType.UNARY)));
+                Map.entry("RevokeToken", MethodType.UNARY),
+                Map.entry("RegisterSite", MethodType.UNARY)));
   }
 
   @Test

@@ -117,6 +117,7 @@ public final class UpCommand implements Callable<Integer> {
                 "--creds", writeCreds(fabric, new Identity.HubService(), creds.resolve("hub.creds")),
                 "--tls-cert", grpcCert.toAbsolutePath().toString(), "--tls-key", grpcKey.toAbsolutePath().toString(),
                 "--api-key", fabric.trust().apiPublicKey(), "--client-ca", fabric.trust().caCertFile().toString(),
+                "--signing-key", fabric.trust().signingKeyFile().toString(),
                 "--grpc-host", fleet.hub().host(), "--grpc-port", String.valueOf(fleet.hub().ports().service())), fleetArg)));
         try (Connection hub = connectOperator(fabric)) {
             new Prober(hub).probe(Subjects.probeHub(), deadline);

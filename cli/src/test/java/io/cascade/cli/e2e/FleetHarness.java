@@ -55,7 +55,7 @@ final class FleetHarness implements AutoCloseable {
         this.providers = providers;
         Fleet fleet = fabric.fleet();
         hub = Hub.start(new HubConfig(fabric.hub().clientUrl(), "127.0.0.1", 0, fleet, fabric.hubCredentials(),
-                fabric.hubCertificate(), fabric.apiKey(), fabric.caFile()));
+                fabric.hubCertificate(), fabric.apiKey(), fabric.caFile()).withSigner(fabric.fabric().trust().signer()));
         String token = fabric.operatorToken("harness", io.cascade.topology.trust.OperatorTokens.Role.PUBLISHER);
         credentialFile = java.nio.file.Files.writeString(fabric.newDir("operator").resolve("publisher.credential"), token);
         for (String region : fleet.regionNames()) {

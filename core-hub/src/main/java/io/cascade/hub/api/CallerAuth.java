@@ -15,7 +15,8 @@ import java.util.function.Predicate;
 
 /**
  * Who calls the operator API, and whether the caller's role allows the method: every call but the
- * health service carries {@code authorization: Bearer <token>} (a token from {@code cascade trust
+ * health service and {@code RegisterSite} (whose bootstrap token is checked by the registrar) carries
+ * {@code authorization: Bearer <token>} (a token from {@code cascade trust
  * operator}), verified here with the trust root's API public key, checked against the revoked
  * token ids, and mapped to {@link #CALLER} for the call. Errors say what to do:
  * {@code UNAUTHENTICATED} without a credential or with a bad, expired or revoked one;
@@ -25,6 +26,10 @@ public final class CallerAuth implements ServerInterceptor {
 
     /** The authenticated caller of the current call. */
     public static final Context.Key<OperatorTokens.Claims> CALLER = Context.key("cascade-caller");
+    /** The network address the current call came from, as the transport saw it. */
+    public static final Context.Key<String> CALLER_ADDRESS = Context.key("cascade-caller-address");
+    /** The one FleetService method served without an operator credential: its bootstrap token is its credential. */
+    static final String REGISTER_SITE = FleetServiceGrpc.getRegisterSiteMethod().getFullMethodName();
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final String BEARER = "Bearer ";
 
@@ -53,6 +58,11 @@ public final class CallerAuth implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         String method = call.getMethodDescriptor().getFullMethodName();
+        java.net.SocketAddress remote = call.getAttributes().get(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+        Context context = Context.current().withValue(CALLER_ADDRESS, remote == null ? "?" : remote.toString());
+        if (method.equals(REGISTER_SITE)) {
+            return Contexts.interceptCall(context, call, headers, next);
+        }
         String header = headers.get(AUTHORIZATION);
         java.security.cert.X509Certificate clientCert = clientCertificate(call);
         if ((header == null || !header.startsWith(BEARER)) && clientCert == null) {
@@ -78,7 +88,7 @@ public final class CallerAuth implements ServerInterceptor {
             return refuse(call, Status.PERMISSION_DENIED.withDescription(call.getMethodDescriptor().getBareMethodName()
                     + " needs the " + needed.label() + " role; " + caller.name() + " has " + caller.role().label()));
         }
-        return Contexts.interceptCall(Context.current().withValue(CALLER, caller), call, headers, next);
+        return Contexts.interceptCall(context.withValue(CALLER, caller), call, headers, next);
     }
 
     /** The client's certificate, when it presented one (TLS has verified it against the fleet CA then). */

@@ -69,6 +69,7 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
     private final SiteRemover removals;
     private final CredentialRevocations revocations;
     private final BootstrapTokens tokens;
+    private final io.cascade.hub.registration.Registrar registrar;
     private final RolloutController rollouts;
     private final ScheduledExecutorService streamScheduler;
     private final HubMetrics metrics;
@@ -79,9 +80,10 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
      *                        never block (a stream whose client does not keep up is skipped)
      */
     public FleetApi(Intents intents, Rollups rollups, SiteQuery sites, SiteRemover removals, CredentialRevocations revocations,
-                    BootstrapTokens tokens, RolloutController rollouts, ScheduledExecutorService streamScheduler,
+                    BootstrapTokens tokens, io.cascade.hub.registration.Registrar registrar, RolloutController rollouts, ScheduledExecutorService streamScheduler,
                     HubMetrics metrics) {
         this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.registrar = Objects.requireNonNull(registrar, "registrar");
         this.removals = Objects.requireNonNull(removals, "removals");
         this.revocations = Objects.requireNonNull(revocations, "revocations");
         this.intents = Objects.requireNonNull(intents, "intents");
@@ -236,6 +238,13 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
                 .setToken(tokens.revoke(request.getId(), callerName())).build());
     }
 
+    @Override
+    public void registerSite(io.cascade.proto.RegisterSiteRequest request,
+                             StreamObserver<io.cascade.proto.RegisterSiteResponse> response) {
+        String from = CallerAuth.CALLER_ADDRESS.get();
+        answer("RegisterSite", response, () -> registrar.register(request, from == null ? "?" : from));
+    }
+
     private static String callerName() {
         OperatorTokens.Claims caller = CallerAuth.CALLER.get();
         return caller == null ? "?" : caller.name();
@@ -299,6 +308,10 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
             case INVALID -> Status.INVALID_ARGUMENT;
             case NOT_FOUND -> Status.NOT_FOUND;
             case UNAVAILABLE -> Status.UNAVAILABLE;
+            case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
+            case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
+            case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
+            case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
         };
     }
 

@@ -154,6 +154,79 @@ public final class BootstrapTokens {
         }
     }
 
+    /** A registration refused for its token; {@code cause} is the metric's tag. */
+    public static final class Refused extends Exception {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+        private final String cause;
+
+        Refused(String cause, String message) {
+            super(message);
+            this.cause = cause;
+        }
+
+        /** {@code malformed}, {@code unknown}, {@code bad-secret}, {@code expired}, {@code used-up} or {@code revoked}. */
+        public String cause() {
+            return cause;
+        }
+    }
+
+    /** Checks what a registration asks of a valid token (region, labels, the name), before a use is taken. */
+    @FunctionalInterface
+    public interface ScopeCheck {
+        void check(BootstrapToken token) throws SiteException;
+    }
+
+    /**
+     * Takes one use of the token {@code text} for {@code site} with {@code publicKey}: the secret
+     * must match, the token be active and {@code scope} pass; the use is recorded (with the caller's
+     * address) compare-and-set, so racing registrations cannot take more uses than there are. The
+     * same site and key again is answered without taking another use (a device retrying after a
+     * lost answer).
+     *
+     * @return the token as stored after the use
+     */
+    public BootstrapToken redeem(String text, String site, String publicKey, String callerAddress, ScopeCheck scope)
+            throws Refused, SiteException {
+        String[] parts = text.trim().split("\\.", -1);
+        if (parts.length != 3 || !(parts[0] + ".").equals(PREFIX) || !ID.matcher(parts[1]).matches() || parts[2].isEmpty()) {
+            throw new Refused("malformed", "not a bootstrap token: expected cbt1.<id>.<secret>, as `cascade token create` prints it");
+        }
+        String id = parts[1];
+        while (true) {
+            Optional<KeyValueEntry> entry = read(id);
+            if (entry.isEmpty()) {
+                throw new Refused("unknown", "bootstrap token " + id + " is not known at this hub");
+            }
+            BootstrapToken token = parse(entry.get()).orElseThrow(() -> new SiteException(SiteException.Reason.UNAVAILABLE,
+                    "token " + id + " is unreadable in KV " + bucket.getBucketName()));
+            if (!MessageDigest.isEqual(sha256(parts[2]), token.getSecretSha256().toByteArray())) {
+                throw new Refused("bad-secret", "bootstrap token " + id + " does not match: its secret part is wrong");
+            }
+            if (token.getUsesList().stream().anyMatch(u -> u.getSite().equals(site) && u.getPublicKey().equals(publicKey))) {
+                return token;
+            }
+            Instant now = clock.instant();
+            switch (state(token, now)) {
+                case TOKEN_REVOKED -> throw new Refused("revoked", "bootstrap token " + id + " was revoked at "
+                        + instant(token.getRevokedAt()) + " by " + token.getRevokedBy());
+                case TOKEN_EXPIRED -> throw new Refused("expired", "bootstrap token " + id + " expired at "
+                        + instant(token.getExpiresAt()));
+                case TOKEN_USED_UP -> throw new Refused("used-up", "bootstrap token " + id + " is used up: all "
+                        + token.getMaxUses() + " of its uses are taken");
+                default -> { }
+            }
+            scope.check(token);
+            BootstrapToken used = token.toBuilder().addUses(io.cascade.proto.TokenUse.newBuilder().setSite(site)
+                    .setPublicKey(publicKey).setAt(timestamp(now)).setCallerAddress(callerAddress)).build();
+            if (compareAndSet(id, used, entry.get().getRevision())) {
+                LOG.info("bootstrap token {}: use {} of {} by site {} from {}", id, used.getUsesCount(), used.getMaxUses(),
+                        site, callerAddress);
+                return used;
+            }
+        }
+    }
+
     /** The state of {@code token} at {@code now}: revoked before expired before used up. */
     public static TokenState state(BootstrapToken token, Instant now) {
         if (token.hasRevokedAt()) {

@@ -16,7 +16,15 @@ public final class SiteException extends Exception {
         /** The set holds no such site. */
         NOT_FOUND,
         /** The hub's JetStream did not answer; retrying is safe. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** The caller's credential (a bootstrap token) is malformed, unknown, expired, used up or revoked. */
+        UNAUTHENTICATED,
+        /** The credential is good but does not cover the request (region, labels). */
+        PERMISSION_DENIED,
+        /** The site exists with another identity. */
+        ALREADY_EXISTS,
+        /** The hub cannot serve the call as it was started (e.g. without a signing key). */
+        FAILED_PRECONDITION
     }
 
     private final Reason reason;

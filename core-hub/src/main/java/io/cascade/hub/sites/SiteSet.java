@@ -175,6 +175,55 @@ public final class SiteSet implements SiteLookup {
     }
 
     /**
+     * Why {@code site} cannot register with {@code publicKey}: it is in the set with another key (or
+     * from the fleet file, with none the hub knows); empty when it may (new, or the same key again).
+     */
+    public Optional<String> registrationConflict(String site, String publicKey) {
+        SiteRecord have = sites.get(site);
+        if (have == null || have.getPublicKey().equals(publicKey)) {
+            return Optional.empty();
+        }
+        return Optional.of("site " + quote(site) + " is already in the fleet (region " + have.getRegion() + ", "
+                + (have.getSource() == SiteRecord.Source.FLEET_FILE ? "from the fleet file" : "registered " + instantOf(have.getAddedAt()))
+                + ") with another key; a rebuilt device needs the operator to remove the site first (`cascade sites remove "
+                + site + "`)");
+    }
+
+    /**
+     * Adds a registered site (durably, before it answers), or answers the one there when it has the
+     * same key. A site an operator removed comes back this way (with a new token and key): its
+     * removal marker goes once the new record is stored.
+     */
+    public synchronized SiteRecord register(String site, String region, Map<String, String> labels, String publicKey)
+            throws SiteException {
+        Optional<String> conflict = registrationConflict(site, publicKey);
+        if (conflict.isPresent()) {
+            throw new SiteException(SiteException.Reason.ALREADY_EXISTS, conflict.get());
+        }
+        SiteRecord have = sites.get(site);
+        if (have != null) {
+            return have;
+        }
+        SiteRecord record = SiteRecord.newBuilder().setName(site).setRegion(region).putAllLabels(labels)
+                .setPublicKey(publicKey).setSource(SiteRecord.Source.REGISTERED).setAddedAt(now()).build();
+        try {
+            put(record);
+            if (removed.remove(site) != null) {
+                bucket.delete(REMOVED + site);
+            }
+        } catch (IOException | JetStreamApiException e) {
+            throw new SiteException(SiteException.Reason.UNAVAILABLE, "the hub's KV " + bucket.getBucketName()
+                    + " did not take the registration of " + quote(site) + ": " + e.getMessage() + "; retrying is safe", e);
+        }
+        LOG.info("region {} site {}: registered (key {})", region, site, publicKey);
+        return record;
+    }
+
+    private static Instant instantOf(Timestamp t) {
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    }
+
+    /**
      * Removes {@code site}: first the durable removal marker (so the fleet file never adds it back,
      * even after a crash between the two writes), then its record.
      *

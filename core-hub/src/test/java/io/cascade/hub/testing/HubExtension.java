@@ -92,7 +92,7 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback {
     /** A hub's configuration on {@code fabric}: its server, any free gRPC port, its credentials and TLS certificate. */
     public static HubConfig config(FabricExtension fabric) {
         return new HubConfig(fabric.hub().clientUrl(), "127.0.0.1", 0, fabric.fleet(), fabric.hubCredentials(),
-                fabric.hubCertificate(), fabric.apiKey(), fabric.caFile());
+                fabric.hubCertificate(), fabric.apiKey(), fabric.caFile()).withSigner(fabric.fabric().trust().signer());
     }
 
     /** A channel to the hub's gRPC port over TLS, trusting the fabric's CA, calling as a publisher named "test". */

@@ -218,32 +218,27 @@ public final class TrustRoot {
 
     /** A user JWT for {@code identity} with the public nkey {@code userPublicKey}, made elsewhere. */
     public synchronized String issueJwt(Identity identity, String userPublicKey) {
-        if (!isPublicUserKey(userPublicKey)) {
-            throw new IllegalArgumentException("not a public user nkey (U...): " + userPublicKey);
+        String jwt;
+        if (identity.system()) {
+            AccountSigner.requirePublicUserKey(userPublicKey);
+            ObjectNode nats = AccountSigner.claims(identity);
+            nats.put("type", "user").put("version", 2);
+            jwt = Jwt.sign(system, userPublicKey, identity.name(), Jwt.now(), nats);
+        } else {
+            jwt = signer().issueJwt(identity, userPublicKey);
         }
-        ObjectNode nats = Jwt.JSON.createObjectNode();
-        nats.set("pub", allow(identity.publish()));
-        nats.set("sub", allow(identity.subscribe()));
-        if (identity.answersRequests()) {
-            nats.putObject("resp").put("max", 1).put("ttl", 0);
-        }
-        nats.put("subs", -1).put("data", -1).put("payload", -1);
-        NKey issuer = identity.system() ? system : signing;
-        if (!identity.system()) {
-            nats.put("issuer_account", accountPublicKey());
-        }
-        nats.put("type", "user").put("version", 2);
-        String jwt = Jwt.sign(issuer, userPublicKey, identity.name(), Jwt.now(), nats);
         record(identity.name(), userPublicKey);
         return jwt;
     }
 
-    private static boolean isPublicUserKey(String key) {
-        try {
-            return NKey.isValidPublicUserKey(key.toCharArray());
-        } catch (IllegalArgumentException notBase32) {
-            return false;
-        }
+    /** The fleet account's signing key, as the hub uses it for registered sites. */
+    public AccountSigner signer() {
+        return new AccountSigner(signing, accountPublicKey());
+    }
+
+    /** The file holding the fleet account's signing seed (for the hub's {@code --signing-key}). */
+    public Path signingKeyFile() {
+        return dir.resolve(ACCOUNT_SIGNING + ".nk");
     }
 
     /** Every public key ever issued to the identity named {@code name}. */
@@ -334,13 +329,6 @@ public final class TrustRoot {
         Path current = dir.resolve(ACCOUNT + ".jwt");
         long issuedAt = Files.exists(current) ? Math.max(Jwt.now(), Jwt.claims(accountJwt()).path("iat").asLong() + 1) : Jwt.now();
         return Jwt.sign(operator, accountPublicKey(), ACCOUNT_NAME, issuedAt, nats);
-    }
-
-    private static ObjectNode allow(List<String> subjects) {
-        ObjectNode p = Jwt.JSON.createObjectNode();
-        var a = p.putArray("allow");
-        new ArrayList<>(subjects).forEach(a::add);
-        return p;
     }
 
     private static String publicKey(NKey key) {

@@ -56,6 +56,13 @@ public record UserCredentials(String jwt, String seed, String inboxPrefix, Strin
         }
     }
 
+    /** The account the user belongs to: its JWT's {@code issuer_account}, else its issuer. */
+    public String account() {
+        var claims = Jwt.claims(jwt);
+        String viaSigningKey = claims.path("nats").path("issuer_account").asText("");
+        return viaSigningKey.isEmpty() ? claims.path("iss").asText() : viaSigningKey;
+    }
+
     /** The user's public nkey (the JWT's subject). */
     public String publicKey() {
         return Jwt.claims(jwt).path("sub").asText();
