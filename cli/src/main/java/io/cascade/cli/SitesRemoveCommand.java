@@ -59,7 +59,11 @@ public final class SitesRemoveCommand implements Callable<Integer> {
         TrustRoot trust = TrustCommand.load(trustDir != null ? trustDir : UpFiles.trustDir());
         PrintWriter out = spec.commandLine().getOut();
 
-        TrustRoot.Revocation revoked = trust.revoke("site-" + site);
+        // a registered site's key was signed by the hub: ask it, so that key is revoked too
+        io.cascade.proto.GetSiteResponse known = hub.call(s -> s.getSite(io.cascade.proto.GetSiteRequest.newBuilder().setSite(site).build()));
+        List<String> registered = known.hasSite() && !known.getSite().getPublicKey().isEmpty()
+                ? List.of(known.getSite().getPublicKey()) : List.of();
+        TrustRoot.Revocation revoked = trust.revoke("site-" + site, registered);
         out.printf("revoked %d credential(s) of site %s (account JWT kept in %s)%n", revoked.keys().size(), site, trust.dir());
         boolean pushed = false;
         for (AccountUpdates.Result r : AccountUpdates.push(trust, revoked.accountJwt(), urls)) {

@@ -3,6 +3,7 @@ package io.cascade.edge;
 import io.cascade.edge.metrics.EdgeMetrics;
 import io.cascade.edge.provider.Providers;
 import io.cascade.edge.reconcile.MaintenanceWindow;
+import io.cascade.edge.registration.SiteIdentity;
 import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.Fleets;
 import io.cascade.topology.launch.CommandMain;
@@ -28,8 +29,22 @@ import picocli.CommandLine.Option;
         description = "Run an edge node (one site, or every site of a region of a fleet file) against its relay.")
 public final class EdgeCommand implements Callable<Integer> {
 
-    @Option(names = "--relay", defaultValue = "tls://127.0.0.1:4222", description = "The region relay's nats-server, over TLS (default: ${DEFAULT-VALUE}).")
+    static final String DEFAULT_RELAY = "tls://127.0.0.1:4222";
+
+    @Option(names = "--relay", description = "The region relay's nats-server, over TLS (default: the one the hub named at "
+            + "registration, else " + DEFAULT_RELAY + ").")
     String relayUrl;
+
+    @Option(names = "--register", paramLabel = "TOKEN", description = "Join the fleet with this bootstrap token (from `cascade "
+            + "token create`): the site makes its own key, registers at --hub and keeps its identity beside the journal "
+            + "(<journal>/identity, 0600). Later starts reuse it and need no token.")
+    String registerToken;
+
+    @Option(names = "--hub", paramLabel = "HOST:PORT", description = "With --register: the hub's gRPC API.")
+    String hub;
+
+    @Option(names = "--ca", paramLabel = "FILE", description = "With --register: the fleet CA's certificate the hub's is checked against.")
+    Path ca;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Sites sites;
@@ -87,12 +102,11 @@ public final class EdgeCommand implements Callable<Integer> {
             if (credsDir != null) {
                 throw new IllegalArgumentException("--creds-dir is for --fleet-region; one site takes --creds FILE");
             }
-            configs = List.of(new EdgeConfig(sites.one.site, sites.one.region,
-                    EdgeConfig.parseLabels(sites.one.labels), relayUrl, window, creds.read()));
+            configs = List.of(oneSite(window));
         } else {
             Fleet fleet = Fleets.loadOrDemo(fleetFile);
             configs = fleet.requireRegion(sites.fleetRegion).sites().stream()
-                    .map(s -> new EdgeConfig(s.name(), sites.fleetRegion, s.labels(), relayUrl, window, siteCredentials(s.name())))
+                    .map(s -> new EdgeConfig(s.name(), sites.fleetRegion, s.labels(), relay(), window, siteCredentials(s.name())))
                     .toList();
         }
         boolean several = configs.size() > 1;
@@ -102,6 +116,45 @@ public final class EdgeCommand implements Callable<Integer> {
                 site -> Providers.fromSpec(several && provider.startsWith("dir:") ? provider + "/" + site : provider),
                 new EdgeMetrics(meters.registry())));
         return 0;
+    }
+
+    private String relay() {
+        return relayUrl != null ? relayUrl : DEFAULT_RELAY;
+    }
+
+    /**
+     * The one site of this process: with --creds as given; else with the identity stored beside the
+     * journal, registering first with --register when there is none; else anonymous.
+     */
+    private EdgeConfig oneSite(Optional<MaintenanceWindow> window) {
+        String site = sites.one.site;
+        Path identityDir = journal.resolve("identity");
+        boolean stored = SiteIdentity.load(identityDir, site).isPresent();
+        if (registerToken == null && !stored) {
+            if (hub != null || ca != null) {
+                throw new IllegalArgumentException("--hub and --ca are for --register TOKEN");
+            }
+            return new EdgeConfig(site, sites.one.region, EdgeConfig.parseLabels(sites.one.labels), relay(), window, creds.read());
+        }
+        if (creds.read().isPresent()) {
+            throw new IllegalArgumentException("--creds and a registered identity (--register, or one stored in " + identityDir
+                    + ") exclude each other");
+        }
+        java.util.Map<String, String> claimed = EdgeConfig.parseLabels(sites.one.labels);
+        SiteIdentity id = SiteIdentity.loadOrRegister(identityDir, site, sites.one.region, claimed,
+                Optional.ofNullable(registerToken), hub == null ? Optional.empty() : Optional.of(new SiteIdentity.Hub(hub,
+                        java.util.Objects.requireNonNull(ca, "--register needs --ca FILE: the fleet CA the hub's certificate is checked against"))));
+        if (!id.region().equals(sites.one.region)) {
+            throw new IllegalArgumentException("--region " + sites.one.region + ": site " + site + " is registered in region " + id.region());
+        }
+        claimed.forEach((k, v) -> {
+            if (!v.equals(id.labels().get(k))) {
+                throw new IllegalArgumentException("--labels " + k + "=" + v + ": site " + site + " was registered with labels "
+                        + id.labels() + " (a token's labels are fixed)");
+            }
+        });
+        String url = relayUrl != null ? relayUrl : id.relayUrls().stream().findFirst().orElse(DEFAULT_RELAY);
+        return new EdgeConfig(site, id.region(), id.labels(), url, window, Optional.of(id.credentials()));
     }
 
     /** A site's credentials in fleet mode: {@code --creds-dir/<site>.creds}, or anonymous without --creds-dir. */

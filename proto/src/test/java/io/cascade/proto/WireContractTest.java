@@ -55,7 +55,8 @@ class WireContractTest {
                 Map.entry("CreateToken", MethodType.UNARY),
                 Map.entry("ListTokens", MethodType.UNARY),
                 Map.entry("RevokeToken", MethodType.UNARY),
-                Map.entry("RegisterSite", MethodType.UNARY)));
+                Map.entry("RegisterSite", MethodType.UNARY),
+                Map.entry("GetSite", MethodType.UNARY)));
   }
 
   @Test

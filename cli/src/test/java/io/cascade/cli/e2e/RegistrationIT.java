@@ -1,8 +1,25 @@
 package io.cascade.cli.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.cascade.edge.EdgeConfig;
+import io.cascade.edge.EdgeHost;
+import io.cascade.edge.EdgeNode;
+import io.cascade.edge.registration.SiteIdentity;
+import io.cascade.proto.GetRollupRequest;
+import io.cascade.proto.RevisionRollup;
 import io.cascade.topology.testing.FabricExtension;
+import io.nats.client.Connection;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -37,6 +54,75 @@ class RegistrationIT {
             FleetHarness.Run bad = fleet.cascade("token", "create", "--region", "asia");
             assertThat(bad.exitCode()).isNotZero();
             assertThat(bad.err()).contains("unknown region \"asia\"");
+        }
+    }
+
+    static final String SITE = "reg-eu-0100";
+
+    /** Sites the hub's rollup counts READY at {@code revision} of {@code app}. */
+    static long ready(FleetHarness fleet, String app, long revision) {
+        return fleet.fleetService.withDeadlineAfter(10, TimeUnit.SECONDS)
+                .getRollup(GetRollupRequest.newBuilder().setApp(app).build()).getRollup().getAppsList().stream()
+                .flatMap(a -> a.getCounts().getRevisionsList().stream())
+                .filter(r -> r.getIntentRevision() == revision).mapToLong(RevisionRollup::getReady).sum();
+    }
+
+    static EdgeHost start(SiteIdentity id, Path journal) throws Exception {
+        return EdgeHost.start(List.of(new EdgeConfig(SITE, id.region(), id.labels(), id.relayUrls().get(0), Optional.empty(),
+                Optional.of(id.credentials()))), FleetHarness.FAST, journal, site -> io.cascade.edge.provider.Providers.fromSpec("sim"));
+    }
+
+    @Test
+    void aDeviceJoinsWithATokenIsTargetedCountedAndListedComesBackWithoutItAndIsRemovedEverywhere() throws Exception {
+        try (FleetHarness fleet = new FleetHarness(FABRIC, site -> io.cascade.edge.provider.Providers.fromSpec("sim"))) {
+            String token = fleet.cascade("token", "create", "--region", "eu", "--labels", "tier=store,cohort=joined").out().trim();
+            Path device = FABRIC.newDir("device");
+            Path identityDir = device.resolve("identity");
+            SiteIdentity.Hub hub = new SiteIdentity.Hub("127.0.0.1:" + fleet.hub.grpcPort(), FABRIC.caFile());
+
+            SiteIdentity joined = SiteIdentity.loadOrRegister(identityDir, SITE, "eu", Map.of("tier", "store"), Optional.of(token),
+                    Optional.of(hub));
+            assertThat(joined.labels()).containsEntry("cohort", "joined").containsEntry("region", "eu");
+            assertThat(Files.getPosixFilePermissions(identityDir.resolve(SITE + ".creds")))
+                    .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            assertThat(identityDir.resolve(SITE + ".seed")).doesNotExist();
+
+            // targeted by a selector like any site, applied, counted at the hub, listed
+            long revision = fleet.publish(Intents.app("joined-app", "1", Map.of("cohort", "joined"), List.of()).build())
+                    .getIntentRevision();
+            EdgeHost host = start(joined, device.resolve("journal"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> ready(fleet, "joined-app", revision) == 1);
+            await().atMost(Duration.ofSeconds(15)).until(() -> fleet.cascade("sites", "--region", "eu").out().contains(SITE));
+            host.close();
+
+            // a second start needs no token: the same identity (same key) comes from beside the journal
+            SiteIdentity again = SiteIdentity.loadOrRegister(identityDir, SITE, "eu", Map.of(), Optional.empty(), Optional.empty());
+            assertThat(again.credentials().publicKey()).isEqualTo(joined.credentials().publicKey());
+            host = start(again, device.resolve("journal"));
+            EdgeNode node = host.edges().get(0);
+            await().atMost(Duration.ofSeconds(15)).until(() -> node.connection().getStatus() == Connection.Status.CONNECTED);
+
+            // removed everywhere: its hub-signed key is revoked, its connection closed, it stays out
+            FleetHarness.Run removed = fleet.cascade("sites", "remove", SITE, "--servers", FABRIC.hub().clientUrl(),
+                    "--trust-dir", FABRIC.fabric().trust().dir().toString());
+            assertThat(removed.exitCode()).as(removed.out() + removed.err()).isZero();
+            assertThat(removed.out()).contains("revoked 1 credential(s) of site " + SITE);
+            await().atMost(Duration.ofSeconds(10)).until(() -> node.connection().getStatus() != Connection.Status.CONNECTED);
+            assertThat(fleet.hub.sites().get(SITE)).isEmpty();
+            assertThatThrownBy(() -> SiteRemovalIT.connect(FABRIC.relay("eu"), again.credentials()))
+                    .hasMessageContaining("Authorization Violation");
+            host.close();
+
+            // it may come back only with a new token and a new key
+            Path rebuilt = FABRIC.newDir("rebuilt").resolve("identity");
+            assertThatThrownBy(() -> SiteIdentity.loadOrRegister(rebuilt, SITE, "eu", Map.of(), Optional.of(token), Optional.of(hub)))
+                    .hasMessageContaining("used up");
+            String second = fleet.cascade("token", "create", "--region", "eu", "--labels", "tier=store").out().trim();
+            SiteIdentity back = SiteIdentity.loadOrRegister(rebuilt, SITE, "eu", Map.of(), Optional.of(second), Optional.of(hub));
+            assertThat(back.credentials().publicKey()).isNotEqualTo(joined.credentials().publicKey());
+            try (Connection c = SiteRemovalIT.connect(FABRIC.relay("eu"), back.credentials())) {
+                assertThat(c.getStatus()).isEqualTo(Connection.Status.CONNECTED);
+            }
         }
     }
 }

@@ -39,7 +39,8 @@ public final class CallerAuth implements ServerInterceptor {
             FleetServiceGrpc.getListIntentsMethod().getFullMethodName(),
             FleetServiceGrpc.getGetRollupMethod().getFullMethodName(),
             FleetServiceGrpc.getWatchRollupMethod().getFullMethodName(),
-            FleetServiceGrpc.getListSitesMethod().getFullMethodName());
+            FleetServiceGrpc.getListSitesMethod().getFullMethodName(),
+            FleetServiceGrpc.getGetSiteMethod().getFullMethodName());
 
     private final OperatorTokens.Verifier verifier;
     private final Predicate<String> revoked;

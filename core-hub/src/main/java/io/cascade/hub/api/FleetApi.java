@@ -239,6 +239,11 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
     }
 
     @Override
+    public void getSite(io.cascade.proto.GetSiteRequest request, StreamObserver<io.cascade.proto.GetSiteResponse> response) {
+        answer("GetSite", response, () -> removals.lookup(request.getSite()));
+    }
+
+    @Override
     public void registerSite(io.cascade.proto.RegisterSiteRequest request,
                              StreamObserver<io.cascade.proto.RegisterSiteResponse> response) {
         String from = CallerAuth.CALLER_ADDRESS.get();

@@ -39,6 +39,20 @@ public final class SiteRemover {
         this.relayTimeout = relayTimeout;
     }
 
+    /** The site as the set holds it, or its removal; NOT_FOUND when the hub never had it. */
+    public io.cascade.proto.GetSiteResponse lookup(String site) throws SiteException {
+        if (!DnsLabel.isValid(site)) {
+            throw new SiteException(SiteException.Reason.INVALID, "site: \"" + site + "\" is not a site name (a DNS label)");
+        }
+        var answer = io.cascade.proto.GetSiteResponse.newBuilder();
+        sites.get(site).ifPresent(answer::setSite);
+        sites.removal(site).ifPresent(answer::setRemoval);
+        if (!answer.hasSite() && !answer.hasRemoval()) {
+            throw new SiteException(SiteException.Reason.NOT_FOUND, "the fleet has no site \"" + site + "\"");
+        }
+        return answer.build();
+    }
+
     /** Removes {@code site} from the set and from its relay's state. */
     public RemoveSiteResponse remove(String site, String reason) throws SiteException, InterruptedException {
         if (!DnsLabel.isValid(site)) {

@@ -8,12 +8,12 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /** Key material on disk: files 0600, created atomically (a crash never leaves half a key). */
-final class PrivateFiles {
+public final class PrivateFiles {
 
     private PrivateFiles() {}
 
     /** Writes {@code text} to {@code file} (replacing it), mode 0600. */
-    static void write(Path file, String text) {
+    public static void write(Path file, String text) {
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);

@@ -260,6 +260,21 @@ public final class TrustRoot {
      * the servers with {@link AccountUpdates}. Returns the revoked keys with the new JWT.
      */
     public synchronized Revocation revoke(String name) {
+        return revoke(name, List.of());
+    }
+
+    /**
+     * As {@link #revoke(String)}, also revoking {@code otherKeys}: keys of the identity that were
+     * signed elsewhere (a registered site's, signed by the hub). They are recorded as the
+     * identity's first, so a later revoke finds them too.
+     */
+    public synchronized Revocation revoke(String name, List<String> otherKeys) {
+        otherKeys.forEach(k -> {
+            AccountSigner.requirePublicUserKey(k);
+            if (!issuedKeys(name).contains(k)) {
+                record(name, k);
+            }
+        });
         List<String> keys = issuedKeys(name);
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("no credentials were issued to " + name + " from " + dir);
