@@ -35,14 +35,8 @@ public final class SitesRemoveCommand implements Callable<Integer> {
     @Option(names = "--reason", description = "Why, for the audit log.", defaultValue = "")
     String reason;
 
-    @Option(names = "--servers", split = ",", paramLabel = "URL",
-            description = "nats-servers to push the revocation to, hub first (the hub alone reaches every relay); default: "
-                    + "those of the local fleet of `cascade up` (.cascade/up/server-urls).")
-    List<String> servers;
-
-    @Option(names = "--trust-dir", description = "The trust root that issued the site's credentials; default: "
-            + "the local fleet's when `cascade up` runs, else " + TrustCommand.DEFAULT_DIR + ".")
-    Path trustDir;
+    @Mixin
+    Revocation revocation;
 
     @Mixin
     FleetClient hub;
@@ -55,21 +49,8 @@ public final class SitesRemoveCommand implements Callable<Integer> {
         if (!DnsLabel.isValid(site)) {
             throw new IllegalArgumentException("SITE: \"" + site + "\" is not a site name (a DNS label)");
         }
-        List<String> urls = servers != null ? servers : UpFiles.servers();
-        TrustRoot trust = TrustCommand.load(trustDir != null ? trustDir : UpFiles.trustDir());
         PrintWriter out = spec.commandLine().getOut();
-
-        // a registered site's key was signed by the hub: ask it, so that key is revoked too
-        io.cascade.proto.GetSiteResponse known = hub.call(s -> s.getSite(io.cascade.proto.GetSiteRequest.newBuilder().setSite(site).build()));
-        List<String> registered = known.hasSite() && !known.getSite().getPublicKey().isEmpty()
-                ? List.of(known.getSite().getPublicKey()) : List.of();
-        TrustRoot.Revocation revoked = trust.revoke("site-" + site, registered);
-        out.printf("revoked %d credential(s) of site %s (account JWT kept in %s)%n", revoked.keys().size(), site, trust.dir());
-        boolean pushed = false;
-        for (AccountUpdates.Result r : AccountUpdates.push(trust, revoked.accountJwt(), urls)) {
-            out.printf("  %-28s %s%n", r.server(), r.applied() ? "applied" : "NOT applied: " + r.message());
-            pushed |= r.applied();
-        }
+        boolean pushed = revocation.revokeAndPush(site, hub, out);
 
         RemoveSiteResponse removed = hub.call(s -> s.removeSite(RemoveSiteRequest.newBuilder().setSite(site)
                 .setReason(reason).build()));
@@ -80,6 +61,41 @@ public final class SitesRemoveCommand implements Callable<Integer> {
             out.println("no server took the revocation: run this again when the hub's nats-server is reachable");
         }
         return pushed && removed.getRelayForgot() ? 0 : 1;
+    }
+
+    /**
+     * Revoking every key of a site (those the trust root issued and the hub-signed key of a
+     * registered site) and pushing the account update to the fleet's servers: the hub's reaches
+     * every relay over its system leaf link. Options shared by {@code sites remove} and {@code sites rebuild}.
+     */
+    static final class Revocation {
+        @Option(names = "--servers", split = ",", paramLabel = "URL",
+                description = "nats-servers to push the revocation to, hub first (the hub alone reaches every relay); default: "
+                        + "those of the local fleet of `cascade up` (.cascade/up/server-urls).")
+        List<String> servers;
+
+        @Option(names = "--trust-dir", description = "The trust root that issued the site's credentials; default: "
+                + "the local fleet's when `cascade up` runs, else " + TrustCommand.DEFAULT_DIR + ".")
+        Path trustDir;
+
+        /** Revokes and pushes, printing each server's answer; true when at least one server took it. */
+        boolean revokeAndPush(String site, FleetClient hub, PrintWriter out) throws Exception {
+            List<String> urls = servers != null ? servers : UpFiles.servers();
+            TrustRoot trust = TrustCommand.load(trustDir != null ? trustDir : UpFiles.trustDir());
+            // a registered site's key was signed by the hub: ask it, so that key is revoked too
+            io.cascade.proto.GetSiteResponse known = hub.call(s -> s.getSite(io.cascade.proto.GetSiteRequest.newBuilder()
+                    .setSite(site).build()));
+            List<String> registered = known.hasSite() && !known.getSite().getPublicKey().isEmpty()
+                    ? List.of(known.getSite().getPublicKey()) : List.of();
+            TrustRoot.Revocation revoked = trust.revoke("site-" + site, registered);
+            out.printf("revoked %d credential(s) of site %s (account JWT kept in %s)%n", revoked.keys().size(), site, trust.dir());
+            boolean pushed = false;
+            for (AccountUpdates.Result r : AccountUpdates.push(trust, revoked.accountJwt(), urls)) {
+                out.printf("  %-28s %s%n", r.server(), r.applied() ? "applied" : "NOT applied: " + r.message());
+                pushed |= r.applied();
+            }
+            return pushed;
+        }
     }
 
     /** Where {@code cascade up} leaves the local fleet's server list and trust root. */

@@ -56,7 +56,8 @@ class WireContractTest {
                 Map.entry("ListTokens", MethodType.UNARY),
                 Map.entry("RevokeToken", MethodType.UNARY),
                 Map.entry("RegisterSite", MethodType.UNARY),
-                Map.entry("GetSite", MethodType.UNARY)));
+                Map.entry("GetSite", MethodType.UNARY),
+                Map.entry("AllowRebuild", MethodType.UNARY)));
   }
 
   @Test

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code cascade sites --app X --state FAILED}: drill down to the sites, through the relays. */
-@Command(name = "sites", mixinStandardHelpOptions = true, subcommands = io.cascade.cli.SitesRemoveCommand.class,
+@Command(name = "sites", mixinStandardHelpOptions = true, subcommands = {io.cascade.cli.SitesRemoveCommand.class, io.cascade.cli.SitesRebuildCommand.class},
         description = "List sites with their app states (drill-down through the relays).")
 public final class SitesCommand implements Callable<Integer> {
 

@@ -125,4 +125,36 @@ class RegistrationIT {
             }
         }
     }
+
+    @Test
+    void aRebuiltDeviceTakesOverItsSiteAndTheOldOneIsLockedOut() throws Exception {
+        String site = "reg-eu-0200";
+        try (FleetHarness fleet = new FleetHarness(FABRIC, s -> io.cascade.edge.provider.Providers.fromSpec("sim"))) {
+            SiteIdentity.Hub hub = new SiteIdentity.Hub("127.0.0.1:" + fleet.hub.grpcPort(), FABRIC.caFile());
+            String token = fleet.cascade("token", "create", "--region", "eu", "--uses", "2").out().trim();
+            SiteIdentity old = SiteIdentity.loadOrRegister(FABRIC.newDir("old").resolve("identity"), site, "eu", Map.of(),
+                    Optional.of(token), Optional.of(hub));
+            Connection held = SiteRemovalIT.connect(FABRIC.relay("eu"), old.credentials());
+
+            Path fresh = FABRIC.newDir("new").resolve("identity");
+            assertThatThrownBy(() -> SiteIdentity.loadOrRegister(fresh, site, "eu", Map.of(), Optional.of(token), Optional.of(hub)))
+                    .hasMessageContaining("ALREADY_EXISTS").hasMessageContaining("cascade sites rebuild " + site);
+
+            FleetHarness.Run r = fleet.cascade("sites", "rebuild", site, "--servers", FABRIC.hub().clientUrl(),
+                    "--trust-dir", FABRIC.fabric().trust().dir().toString());
+            assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+            assertThat(r.out()).contains("revoked 1 credential(s) of site " + site, "may register once with a new key");
+            await().atMost(Duration.ofSeconds(10)).until(() -> held.getStatus() != Connection.Status.CONNECTED);
+            held.close();
+
+            // the pending seed of the refused attempt is reused: still a key the old device never had
+            SiteIdentity renewed = SiteIdentity.loadOrRegister(fresh, site, "eu", Map.of(), Optional.of(token), Optional.of(hub));
+            assertThat(renewed.credentials().publicKey()).isNotEqualTo(old.credentials().publicKey());
+            try (Connection c = SiteRemovalIT.connect(FABRIC.relay("eu"), renewed.credentials())) {
+                assertThat(c.getStatus()).isEqualTo(Connection.Status.CONNECTED);
+            }
+            assertThatThrownBy(() -> SiteRemovalIT.connect(FABRIC.relay("eu"), old.credentials()))
+                    .hasMessageContaining("Authorization Violation");
+        }
+    }
 }

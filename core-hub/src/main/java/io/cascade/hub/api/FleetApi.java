@@ -244,6 +244,13 @@ public final class FleetApi extends FleetServiceGrpc.FleetServiceImplBase {
     }
 
     @Override
+    public void allowRebuild(io.cascade.proto.AllowRebuildRequest request,
+                             StreamObserver<io.cascade.proto.AllowRebuildResponse> response) {
+        answer("AllowRebuild", response, () -> removals.allowRebuild(request.getSite(), request.hasTtl()
+                ? Duration.ofSeconds(request.getTtl().getSeconds(), request.getTtl().getNanos()) : Duration.ZERO));
+    }
+
+    @Override
     public void registerSite(io.cascade.proto.RegisterSiteRequest request,
                              StreamObserver<io.cascade.proto.RegisterSiteResponse> response) {
         String from = CallerAuth.CALLER_ADDRESS.get();

@@ -99,6 +99,11 @@ public final class Registrar {
                 throw new SiteException(SiteException.Reason.PERMISSION_DENIED, "labels " + outside
                         + " are outside bootstrap token " + t.getId() + "'s scope " + new TreeMap<>(t.getLabelsMap()));
             }
+            Optional<String> moved = sites.get(site).map(SiteRecord::getRegion).filter(r -> !r.equals(t.getRegion()));
+            if (moved.isPresent()) {
+                throw new SiteException(SiteException.Reason.PERMISSION_DENIED, "site \"" + site + "\" is in region " + moved.get()
+                        + " and bootstrap token " + t.getId() + " is for region " + t.getRegion());
+            }
             Optional<String> conflict = sites.registrationConflict(site, key);
             if (conflict.isPresent()) {
                 throw new SiteException(SiteException.Reason.ALREADY_EXISTS, conflict.get());

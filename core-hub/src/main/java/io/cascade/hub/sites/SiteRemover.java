@@ -53,6 +53,19 @@ public final class SiteRemover {
         return answer.build();
     }
 
+    /** Lets {@code site} register once more with another key for {@code ttl} (zero: 24 h; at most 30 days). */
+    public io.cascade.proto.AllowRebuildResponse allowRebuild(String site, Duration ttl) throws SiteException {
+        if (!DnsLabel.isValid(site)) {
+            throw new SiteException(SiteException.Reason.INVALID, "site: \"" + site + "\" is not a site name (a DNS label)");
+        }
+        Duration d = ttl.isZero() ? Duration.ofHours(24) : ttl;
+        if (d.isNegative() || d.compareTo(Duration.ofDays(30)) > 0) {
+            throw new SiteException(SiteException.Reason.INVALID, "ttl: " + ttl + " is not between 1 second and 30 days");
+        }
+        return io.cascade.proto.AllowRebuildResponse.newBuilder()
+                .setSite(sites.allowRebuild(site, sites.clock().instant().plus(d))).build();
+    }
+
     /** Removes {@code site} from the set and from its relay's state. */
     public RemoveSiteResponse remove(String site, String reason) throws SiteException, InterruptedException {
         if (!DnsLabel.isValid(site)) {

@@ -180,13 +180,13 @@ public final class SiteSet implements SiteLookup {
      */
     public Optional<String> registrationConflict(String site, String publicKey) {
         SiteRecord have = sites.get(site);
-        if (have == null || have.getPublicKey().equals(publicKey)) {
+        if (have == null || have.getPublicKey().equals(publicKey) || rebuildAllowed(have)) {
             return Optional.empty();
         }
         return Optional.of("site " + quote(site) + " is already in the fleet (region " + have.getRegion() + ", "
                 + (have.getSource() == SiteRecord.Source.FLEET_FILE ? "from the fleet file" : "registered " + instantOf(have.getAddedAt()))
-                + ") with another key; a rebuilt device needs the operator to remove the site first (`cascade sites remove "
-                + site + "`)");
+                + ") with another key; for a rebuilt device an operator runs `cascade sites rebuild " + site
+                + "` first (it revokes the old key and allows one registration with a new one)");
     }
 
     /**
@@ -201,8 +201,12 @@ public final class SiteSet implements SiteLookup {
             throw new SiteException(SiteException.Reason.ALREADY_EXISTS, conflict.get());
         }
         SiteRecord have = sites.get(site);
-        if (have != null) {
+        if (have != null && have.getPublicKey().equals(publicKey)) {
             return have;
+        }
+        if (have != null && !have.getRegion().equals(region)) {
+            throw new SiteException(SiteException.Reason.PERMISSION_DENIED, "site " + quote(site) + " is in region "
+                    + have.getRegion() + "; a rebuilt device rejoins its own region (remove the site to move it)");
         }
         SiteRecord record = SiteRecord.newBuilder().setName(site).setRegion(region).putAllLabels(labels)
                 .setPublicKey(publicKey).setSource(SiteRecord.Source.REGISTERED).setAddedAt(now()).build();
@@ -215,8 +219,37 @@ public final class SiteSet implements SiteLookup {
             throw new SiteException(SiteException.Reason.UNAVAILABLE, "the hub's KV " + bucket.getBucketName()
                     + " did not take the registration of " + quote(site) + ": " + e.getMessage() + "; retrying is safe", e);
         }
-        LOG.info("region {} site {}: registered (key {})", region, site, publicKey);
+        LOG.info("region {} site {}: registered (key {}){}", region, site, publicKey, have == null ? "" : ", replacing key "
+                + have.getPublicKey() + " (rebuilt device)");
         return record;
+    }
+
+    /** Lets {@code site} register once more with another key until {@code until} (a rebuilt device). */
+    public synchronized SiteRecord allowRebuild(String site, Instant until) throws SiteException {
+        SiteRecord have = sites.get(site);
+        if (have == null) {
+            throw new SiteException(SiteException.Reason.NOT_FOUND, "the fleet has no site " + quote(site)
+                    + (removed.containsKey(site) ? " (it was removed: register the new device with a token)" : ""));
+        }
+        SiteRecord allowed = have.toBuilder().setRebuildAllowedUntil(Timestamp.newBuilder().setSeconds(until.getEpochSecond())
+                .setNanos(until.getNano())).build();
+        try {
+            put(allowed);
+        } catch (IOException | JetStreamApiException e) {
+            throw new SiteException(SiteException.Reason.UNAVAILABLE, "the hub's KV " + bucket.getBucketName()
+                    + " did not take the rebuild of " + quote(site) + ": " + e.getMessage() + "; retrying is safe", e);
+        }
+        LOG.info("region {} site {}: may register with a new key until {}", have.getRegion(), site, until);
+        return allowed;
+    }
+
+    private boolean rebuildAllowed(SiteRecord record) {
+        return record.hasRebuildAllowedUntil() && clock.instant().isBefore(instantOf(record.getRebuildAllowedUntil()));
+    }
+
+    /** The clock the set stamps its records with. */
+    public Clock clock() {
+        return clock;
     }
 
     private static Instant instantOf(Timestamp t) {

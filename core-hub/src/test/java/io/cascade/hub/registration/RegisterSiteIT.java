@@ -246,4 +246,28 @@ class RegisterSiteIT {
         asDevice().registerSite(request(real, "reg-eu-0009", newKey()).build());
         assertThat(HUB.hub().sites().get("reg-eu-0009")).isPresent();
     }
+
+    @Test
+    void aRebuiltDeviceRegistersOnceWithANewKeyAfterAnOperatorAllowsIt() throws Exception {
+        String token = token("eu", 5);
+        asDevice().registerSite(request(token, "reg-eu-0010", newKey()).build());
+        NKey rebuilt = newKey();
+        assertRefused(() -> asDevice().registerSite(request(token, "reg-eu-0010", rebuilt).build()), Status.Code.ALREADY_EXISTS,
+                "cascade sites rebuild reg-eu-0010");
+
+        SiteRecord allowed = HUB.fleet().allowRebuild(io.cascade.proto.AllowRebuildRequest.newBuilder().setSite("reg-eu-0010")
+                .build()).getSite();
+        assertThat(allowed.getRebuildAllowedUntil().getSeconds() - Instant.now().getEpochSecond()).isBetween(86_300L, 86_400L);
+        // another region's token cannot move it
+        assertRefused(() -> asDevice().registerSite(request(token("us", 1), "reg-eu-0010", rebuilt).build()),
+                Status.Code.PERMISSION_DENIED, "is in region eu");
+        asDevice().registerSite(request(token, "reg-eu-0010", rebuilt).build());
+        SiteRecord now = HUB.hub().sites().get("reg-eu-0010").orElseThrow();
+        assertThat(now.getPublicKey()).isEqualTo(new String(rebuilt.getPublicKey()));
+        assertThat(now.hasRebuildAllowedUntil()).as("the allowance is used up").isFalse();
+        assertRefused(() -> asDevice().registerSite(request(token, "reg-eu-0010", newKey()).build()), Status.Code.ALREADY_EXISTS);
+
+        assertRefused(() -> HUB.fleet().allowRebuild(io.cascade.proto.AllowRebuildRequest.newBuilder().setSite("reg-eu-9999").build()),
+                Status.Code.NOT_FOUND, "the fleet has no site \"reg-eu-9999\"");
+    }
 }
