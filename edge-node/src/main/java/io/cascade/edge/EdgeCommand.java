@@ -140,10 +140,13 @@ public final class EdgeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--creds and a registered identity (--register, or one stored in " + identityDir
                     + ") exclude each other");
         }
+        if (registerToken != null && (hub == null || ca == null)) {
+            throw new IllegalArgumentException(hub == null ? "--register needs --hub HOST:PORT and --ca FILE"
+                    : "--register needs --ca FILE: the fleet CA the hub's certificate is checked against");
+        }
         java.util.Map<String, String> claimed = EdgeConfig.parseLabels(sites.one.labels);
         SiteIdentity id = SiteIdentity.loadOrRegister(identityDir, site, sites.one.region, claimed,
-                Optional.ofNullable(registerToken), hub == null ? Optional.empty() : Optional.of(new SiteIdentity.Hub(hub,
-                        java.util.Objects.requireNonNull(ca, "--register needs --ca FILE: the fleet CA the hub's certificate is checked against"))));
+                Optional.ofNullable(registerToken), hub == null ? Optional.empty() : Optional.of(new SiteIdentity.Hub(hub, ca)));
         if (!id.region().equals(sites.one.region)) {
             throw new IllegalArgumentException("--region " + sites.one.region + ": site " + site + " is registered in region " + id.region());
         }

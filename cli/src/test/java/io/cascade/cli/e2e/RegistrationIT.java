@@ -113,7 +113,13 @@ class RegistrationIT {
                     .hasMessageContaining("Authorization Violation");
             host.close();
 
-            // it may come back only with a new token and a new key
+            // it may come back only with a new token and a new key: not with its old key
+            String third = fleet.cascade("token", "create", "--region", "eu", "--labels", "tier=store").out().trim();
+            io.nats.client.NKey oldKey = io.nats.client.NKey.fromSeed(again.credentials().seed().toCharArray());
+            assertThatThrownBy(() -> io.cascade.proto.FleetServiceGrpc.newBlockingStub(fleet.channel)
+                    .registerSite(io.cascade.proto.RegisterSiteRequest.newBuilder().setToken(third).setSite(SITE)
+                            .setPublicKey(new String(oldKey.getPublicKey())).build()))
+                    .hasMessageContaining("ALREADY_EXISTS").hasMessageContaining("was removed").hasMessageContaining("with this key");
             Path rebuilt = FABRIC.newDir("rebuilt").resolve("identity");
             assertThatThrownBy(() -> SiteIdentity.loadOrRegister(rebuilt, SITE, "eu", Map.of(), Optional.of(token), Optional.of(hub)))
                     .hasMessageContaining("used up");

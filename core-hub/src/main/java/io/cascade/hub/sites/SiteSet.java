@@ -179,6 +179,11 @@ public final class SiteSet implements SiteLookup {
      * from the fleet file, with none the hub knows); empty when it may (new, or the same key again).
      */
     public Optional<String> registrationConflict(String site, String publicKey) {
+        SiteRemoval gone = removed.get(site);
+        if (gone != null && gone.getPublicKey().equals(publicKey)) {
+            return Optional.of("site " + quote(site) + " was removed " + instantOf(gone.getRemovedAt()) + " with this key; "
+                    + "it comes back only with a new key (and a new token)");
+        }
         SiteRecord have = sites.get(site);
         if (have == null || have.getPublicKey().equals(publicKey) || rebuildAllowed(have)) {
             return Optional.empty();
@@ -269,7 +274,7 @@ public final class SiteSet implements SiteLookup {
                     + (removed.containsKey(site) ? " (it was removed before)" : ""));
         }
         SiteRemoval removal = SiteRemoval.newBuilder().setName(site).setRegion(record.getRegion()).setRemovedAt(now())
-                .setReason(reason).build();
+                .setReason(reason).setPublicKey(record.getPublicKey()).build();
         try {
             bucket.put(REMOVED + site, removal.toByteArray());
             removed.put(site, removal);
