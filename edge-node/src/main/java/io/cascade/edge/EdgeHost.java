@@ -35,11 +35,31 @@ public final class EdgeHost implements AutoCloseable {
     private final JournalStore journals;
     private final ScheduledExecutorService timers;
     private final List<EdgeNode> edges;
+    private final EdgeTuning tuning;
+    private final EdgeMetrics metrics;
 
-    private EdgeHost(JournalStore journals, ScheduledExecutorService timers, List<EdgeNode> edges) {
+    private EdgeHost(JournalStore journals, ScheduledExecutorService timers, List<EdgeNode> edges, EdgeTuning tuning,
+                     EdgeMetrics metrics) {
         this.journals = journals;
         this.timers = timers;
-        this.edges = edges;
+        this.edges = new java.util.concurrent.CopyOnWriteArrayList<>(edges);
+        this.tuning = tuning;
+        this.metrics = metrics;
+    }
+
+    /**
+     * A host with no site yet (its journal store and timer open): sites join one by one with
+     * {@link #add}, as sites that register while the host runs do.
+     */
+    public static EdgeHost open(EdgeTuning tuning, Path journalDir) throws IOException, InterruptedException {
+        return start(List.of(), tuning, journalDir, site -> { throw new IllegalStateException("no sites yet"); });
+    }
+
+    /** Starts one more site on this host with {@code provider} (closed with the site). Thread-safe. */
+    public EdgeNode add(EdgeConfig config, Provider provider) throws IOException, InterruptedException {
+        EdgeNode node = EdgeNode.start(config, tuning, journals.site(config.site()), provider, timers, metrics);
+        edges.add(node);
+        return node;
     }
 
     /** {@link #start(List, EdgeTuning, Path, Function, EdgeMetrics)} with meters nobody scrapes (tests, benchmarks). */
@@ -78,7 +98,7 @@ public final class EdgeHost implements AutoCloseable {
             throw e;
         }
         LOG.info("{} edge(s) running, journal {}", started.length, journalDir);
-        return new EdgeHost(journals, timers, List.of(started));
+        return new EdgeHost(journals, timers, List.of(started), tuning, metrics);
     }
 
     private interface SiteStarter {

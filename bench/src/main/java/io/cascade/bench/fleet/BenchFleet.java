@@ -99,7 +99,7 @@ public final class BenchFleet implements AutoCloseable {
             hub = Hub.start(new HubConfig(fabric.hub().clientUrl(), "127.0.0.1", 0, fabric.fleet(),
                     fabric.clientCredentials(new Identity.HubService()),
                     new ServerCertificate(tls.resolve("hub.crt"), tls.resolve("hub.key")), fabric.trust().apiPublicKey(),
-                    fabric.trust().caCertFile()));
+                    fabric.trust().caCertFile()).withSigner(fabric.trust().signer()));
             ManagedChannel channel = channel(hub.grpcPort(), fabric.trust().caCertFile(), operatorToken(fabric));
             BenchFleet fleet = new BenchFleet(fabric, hub, channel, workDir);
             try {

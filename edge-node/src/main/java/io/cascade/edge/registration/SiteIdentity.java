@@ -90,6 +90,17 @@ public record SiteIdentity(UserCredentials credentials, String region, Map<Strin
     }
 
     private static SiteIdentity register(Path dir, String site, String region, Map<String, String> labels, String token, Hub hub) {
+        return store(dir, site, call(dir, site, region, labels, token, hub));
+    }
+
+    /** The hub's answer to a registration, with the key it was made for (not stored yet). */
+    public record Joined(NKey key, RegisterSiteResponse answer) {}
+
+    /**
+     * The first half of a registration: the site's key (made and kept in {@code <site>.seed}, or the
+     * one a crashed attempt left there) and the hub's answer to RegisterSite with it.
+     */
+    public static Joined call(Path dir, String site, String region, Map<String, String> labels, String token, Hub hub) {
         NKey key = pendingKey(dir, site);
         RegisterSiteResponse joined;
         ManagedChannel channel = channel(hub);
@@ -103,6 +114,13 @@ public record SiteIdentity(UserCredentials credentials, String region, Map<Strin
         } finally {
             channel.shutdownNow();
         }
+        return new Joined(key, joined);
+    }
+
+    /** The second half: stores the identity ({@code <site>.site}, then {@code <site>.creds}) and drops the pending seed. */
+    public static SiteIdentity store(Path dir, String site, Joined answer) {
+        NKey key = answer.key();
+        RegisterSiteResponse joined = answer.answer();
         UserCredentials creds = new UserCredentials(joined.getUserJwt(), new String(key.getSeed()), joined.getInboxPrefix(),
                 joined.getCaPem());
         try {

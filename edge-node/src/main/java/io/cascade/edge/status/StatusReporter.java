@@ -48,6 +48,13 @@ public final class StatusReporter {
     private volatile boolean awaitingAck;
 
     /** @param metrics the process's edge meters (reports and heartbeats sent, acknowledged, not acknowledged) */
+    /** {@link System#nanoTime()} when the relay first acknowledged a report of this site; 0 until then. */
+    public long firstAckedNanos() {
+        return firstAckedNanos;
+    }
+
+    private volatile long firstAckedNanos;
+
     public StatusReporter(String site, String region, Map<String, String> labels, Journal journal, Connection nats,
                           Duration heartbeat, EdgeMetrics metrics) {
         this(site, region, labels, journal, nats, heartbeat, metrics, Optional.empty());
@@ -104,7 +111,9 @@ public final class StatusReporter {
 
     /** The relay recorded everything up to {@code sequence}: clear the outbox that far. */
     public void acked(long sequence) {
-        acks.incrementAndGet();
+        if (acks.getAndIncrement() == 0) {
+            firstAckedNanos = System.nanoTime();
+        }
         metrics.statusAcked();
         if (sequence > lastAcked) {
             lastAcked = sequence;
