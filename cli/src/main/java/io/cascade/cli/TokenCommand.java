@@ -92,7 +92,7 @@ public final class TokenCommand implements Callable<Integer> {
             String format = "%-16s  %-8s  %-10s  %-30s  %-9s  %-20s  %s%n";
             out.printf(format, "ID", "STATE", "REGION", "LABELS", "USES", "EXPIRES", "CREATED BY");
             for (BootstrapToken t : tokens) {
-                out.printf(format, t.getId(), state(t), t.getRegion(), labels(t), t.getUsesCount() + "/" + t.getMaxUses(),
+                out.printf(format, t.getId(), state(t), t.getRegion(), labels(t), t.getUsed() + "/" + t.getMaxUses(),
                         expires(t), t.getCreatedBy());
             }
             if (tokens.isEmpty()) {
@@ -118,7 +118,7 @@ public final class TokenCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             BootstrapToken t = hub.call(s -> s.revokeToken(RevokeTokenRequest.newBuilder().setId(id).build())).getToken();
-            spec.commandLine().getOut().println("token " + t.getId() + " revoked (" + t.getUsesCount() + " site(s) had joined with it)");
+            spec.commandLine().getOut().println("token " + t.getId() + " revoked (" + t.getUsed() + " site(s) had joined with it)");
             return 0;
         }
     }

@@ -5,6 +5,7 @@ import com.google.protobuf.Timestamp;
 import io.cascade.proto.BootstrapToken;
 import io.cascade.hub.sites.SiteException;
 import io.cascade.proto.TokenState;
+import io.cascade.proto.TokenUse;
 import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.RegionSpec;
 import io.cascade.topology.targeting.Labels;
@@ -117,10 +118,21 @@ public final class BootstrapTokens {
         List<BootstrapToken> all = new ArrayList<>();
         Instant now = clock.instant();
         try {
-            for (String key : bucket.keys()) {
-                KeyValueEntry e = bucket.get(key);
+            Map<String, List<TokenUse>> uses = new java.util.HashMap<>();
+            List<String> keys = bucket.keys();
+            for (String key : keys) {
+                int use = key.indexOf(USE);
+                if (use > 0) {
+                    readUse(key.substring(0, use), key.substring(use + USE.length()))
+                            .ifPresent(u -> uses.computeIfAbsent(key.substring(0, use), k -> new ArrayList<>()).add(u));
+                }
+            }
+            for (String key : keys) {
+                KeyValueEntry e = key.contains(".") ? null : bucket.get(key);
                 if (e != null && e.getValue() != null) {
-                    parse(e).ifPresent(t -> all.add(forAnswer(t, now)));
+                    parse(e).ifPresent(t -> all.add(forAnswer(t.toBuilder().addAllUses(uses.getOrDefault(key, List.of()).stream()
+                            .sorted(Comparator.comparing((TokenUse u) -> u.getAt().getSeconds()).thenComparing(u -> u.getAt().getNanos()))
+                            .toList()).build(), now)));
                 }
             }
         } catch (IOException | JetStreamApiException e) {
@@ -193,37 +205,68 @@ public final class BootstrapTokens {
             throw new Refused("malformed", "not a bootstrap token: expected cbt1.<id>.<secret>, as `cascade token create` prints it");
         }
         String id = parts[1];
-        while (true) {
-            Optional<KeyValueEntry> entry = read(id);
-            if (entry.isEmpty()) {
-                throw new Refused("unknown", "bootstrap token " + id + " is not known at this hub");
+        // one registration at a time per token in this hub (no compare-and-set storm among its callers);
+        // the compare-and-set below still guards against any other writer
+        synchronized (locks.computeIfAbsent(id, k -> new Object())) {
+            while (true) {
+                Optional<KeyValueEntry> entry = read(id);
+                if (entry.isEmpty()) {
+                    throw new Refused("unknown", "bootstrap token " + id + " is not known at this hub");
+                }
+                BootstrapToken token = parse(entry.get()).orElseThrow(() -> new SiteException(SiteException.Reason.UNAVAILABLE,
+                        "token " + id + " is unreadable in KV " + bucket.getBucketName()));
+                if (!MessageDigest.isEqual(sha256(parts[2]), token.getSecretSha256().toByteArray())) {
+                    throw new Refused("bad-secret", "bootstrap token " + id + " does not match: its secret part is wrong");
+                }
+                Optional<TokenUse> earlier = readUse(id, publicKey);
+                if (earlier.isPresent() && earlier.get().getSite().equals(site)) {
+                    return token;
+                }
+                Instant now = clock.instant();
+                switch (state(token, now)) {
+                    case TOKEN_REVOKED -> throw new Refused("revoked", "bootstrap token " + id + " was revoked at "
+                            + instant(token.getRevokedAt()) + " by " + token.getRevokedBy());
+                    case TOKEN_EXPIRED -> throw new Refused("expired", "bootstrap token " + id + " expired at "
+                            + instant(token.getExpiresAt()));
+                    case TOKEN_USED_UP -> throw new Refused("used-up", "bootstrap token " + id + " is used up: all "
+                            + token.getMaxUses() + " of its uses are taken");
+                    default -> { }
+                }
+                scope.check(token);
+                BootstrapToken used = token.toBuilder().setUsed(token.getUsed() + 1).build();
+                if (compareAndSet(id, used, entry.get().getRevision())) {
+                    TokenUse use = TokenUse.newBuilder().setSite(site).setPublicKey(publicKey).setAt(timestamp(now))
+                            .setCallerAddress(callerAddress).build();
+                    try {
+                        bucket.put(useKey(id, publicKey), use.toByteArray());
+                    } catch (IOException | JetStreamApiException e) {
+                        throw unavailable("the use record of token " + id, e);
+                    }
+                    LOG.info("bootstrap token {}: use {} of {} by site {} from {}", id, used.getUsed(), used.getMaxUses(),
+                            site, callerAddress);
+                    return used;
+                }
             }
-            BootstrapToken token = parse(entry.get()).orElseThrow(() -> new SiteException(SiteException.Reason.UNAVAILABLE,
-                    "token " + id + " is unreadable in KV " + bucket.getBucketName()));
-            if (!MessageDigest.isEqual(sha256(parts[2]), token.getSecretSha256().toByteArray())) {
-                throw new Refused("bad-secret", "bootstrap token " + id + " does not match: its secret part is wrong");
-            }
-            if (token.getUsesList().stream().anyMatch(u -> u.getSite().equals(site) && u.getPublicKey().equals(publicKey))) {
-                return token;
-            }
-            Instant now = clock.instant();
-            switch (state(token, now)) {
-                case TOKEN_REVOKED -> throw new Refused("revoked", "bootstrap token " + id + " was revoked at "
-                        + instant(token.getRevokedAt()) + " by " + token.getRevokedBy());
-                case TOKEN_EXPIRED -> throw new Refused("expired", "bootstrap token " + id + " expired at "
-                        + instant(token.getExpiresAt()));
-                case TOKEN_USED_UP -> throw new Refused("used-up", "bootstrap token " + id + " is used up: all "
-                        + token.getMaxUses() + " of its uses are taken");
-                default -> { }
-            }
-            scope.check(token);
-            BootstrapToken used = token.toBuilder().addUses(io.cascade.proto.TokenUse.newBuilder().setSite(site)
-                    .setPublicKey(publicKey).setAt(timestamp(now)).setCallerAddress(callerAddress)).build();
-            if (compareAndSet(id, used, entry.get().getRevision())) {
-                LOG.info("bootstrap token {}: use {} of {} by site {} from {}", id, used.getUsesCount(), used.getMaxUses(),
-                        site, callerAddress);
-                return used;
-            }
+        }
+    }
+
+    private final Map<String, Object> locks = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Where the use of token {@code id} by the key {@code publicKey} is recorded. */
+    static String useKey(String id, String publicKey) {
+        return id + USE + publicKey;
+    }
+
+    static final String USE = ".use.";
+
+    private Optional<TokenUse> readUse(String id, String publicKey) throws SiteException {
+        try {
+            KeyValueEntry e = bucket.get(useKey(id, publicKey));
+            return e == null || e.getValue() == null ? Optional.empty() : Optional.of(TokenUse.parseFrom(e.getValue()));
+        } catch (InvalidProtocolBufferException e) {
+            return Optional.empty();
+        } catch (IOException | JetStreamApiException e) {
+            throw unavailable("the uses of token " + id, e);
         }
     }
 
@@ -235,7 +278,7 @@ public final class BootstrapTokens {
         if (!now.isBefore(instant(token.getExpiresAt()))) {
             return TokenState.TOKEN_EXPIRED;
         }
-        if (token.getUsesCount() >= token.getMaxUses()) {
+        if (token.getUsed() >= token.getMaxUses()) {
             return TokenState.TOKEN_USED_UP;
         }
         return TokenState.TOKEN_ACTIVE;

@@ -120,8 +120,12 @@ class RegisterSiteIT {
 
         // the use is recorded: site, key, time, caller address
         String id = token.split("\\.")[1];
-        BootstrapToken stored = BootstrapToken.parseFrom(HUB.tokens().get(id).getValue());
-        assertThat(stored.getUsesList()).singleElement().satisfies(u -> {
+        assertThat(BootstrapToken.parseFrom(HUB.tokens().get(id).getValue()).getUsed()).isEqualTo(1);
+        BootstrapToken listed = HUB.fleet().listTokens(io.cascade.proto.ListTokensRequest.getDefaultInstance()).getTokensList()
+                .stream().filter(t -> t.getId().equals(id)).findFirst().orElseThrow();
+        assertThat(io.cascade.proto.TokenUse.parseFrom(HUB.tokens().get(BootstrapTokens.useKey(id, creds.publicKey())).getValue())
+                .getSite()).isEqualTo("reg-eu-0001");
+        assertThat(listed.getUsesList()).singleElement().satisfies(u -> {
             assertThat(u.getSite()).isEqualTo("reg-eu-0001");
             assertThat(u.getPublicKey()).isEqualTo(creds.publicKey());
             assertThat(u.getCallerAddress()).contains("127.0.0.1");
@@ -138,7 +142,7 @@ class RegisterSiteIT {
         // a retry after a lost answer takes no second use
         RegisterSiteResponse again = asDevice().registerSite(request(token, "reg-eu-0001", key).build());
         assertThat(again.getRegion()).isEqualTo("eu");
-        assertThat(BootstrapToken.parseFrom(HUB.tokens().get(id).getValue()).getUsesCount()).isEqualTo(1);
+        assertThat(BootstrapToken.parseFrom(HUB.tokens().get(id).getValue()).getUsed()).isEqualTo(1);
     }
 
     @Test
@@ -215,7 +219,7 @@ class RegisterSiteIT {
         assertRefused(() -> asDevice().registerSite(request(token, "store-eu-0001", newKey()).build()), Status.Code.ALREADY_EXISTS,
                 "from the fleet file");
         // refusals took no uses: 1 of 10 taken
-        assertThat(BootstrapToken.parseFrom(HUB.tokens().get(token.split("\\.")[1]).getValue()).getUsesCount()).isEqualTo(1);
+        assertThat(BootstrapToken.parseFrom(HUB.tokens().get(token.split("\\.")[1]).getValue()).getUsed()).isEqualTo(1);
     }
 
     @Test
