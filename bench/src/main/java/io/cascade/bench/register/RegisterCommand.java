@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /** {@code cascade bench register}: N devices join with bootstrap tokens until the hub counts them all. */
 @Command(name = "register", mixinStandardHelpOptions = true,
         description = {"Registration at fleet scale: starts a hub and 2 relays with no sites, makes one bootstrap token per "
-                + "region, then N simulated devices (C at a time) each make their own key, call RegisterSite over TLS, store "
+                + "region, then N simulated devices in a process of their own (C at a time) each make their own key, call RegisterSite over TLS, store "
                 + "their identity, connect to their relay as an edge (RocksDB journal, simulated provider) and report; the "
                 + "run ends when the hub's rollup counts all N online. Per-site stage times, the total, and each process's CPU.",
                 "Writes register-<N>.json and .md to --out and prints them."})

@@ -21,8 +21,8 @@ import java.util.function.ToDoubleFunction;
  * @param allAckedMs  until the last device had its first status acknowledged by its relay
  * @param stages      per stage (register, store, connect, firstAck, device): p50, p99 and max over the devices, in ms
  * @param failed      devices that did not get through, and the first few errors
- * @param cpuMs       CPU each process used during the run (hub and relay nats-servers; the bench JVM holds the hub
- *                    and relay services and every device)
+ * @param cpuMs       CPU each process used during the run: the hub and relay nats-servers, this JVM (hub and relay
+ *                    services) and the devices' process
  * @param gcPauseMs   GC pauses in the bench JVM during the run
  * @param inSiteSet   sites in the hub's site set at the end
  */
@@ -92,7 +92,8 @@ public record RegisterReport(String scenario, String startedAt, MachineFacts mac
                 .append(f(s.p99Ms())).append(" ms | ").append(f(s.maxMs())).append(" ms |\n"));
         b.append("\nCPU during the run: ");
         cpuMs.forEach((p, ms) -> b.append(p).append(' ').append(f(ms / 1000)).append(" s, "));
-        b.append("GC pauses ").append(gcPauseMs).append(" ms. The bench JVM holds the hub and relay services and every device.\n");
+        b.append("GC pauses ").append(gcPauseMs).append(" ms (hub-and-relay-services JVM). The devices run in a process of ")
+                .append("their own, started when the clock starts.\n");
         if (!errors.isEmpty()) {
             b.append("\nFirst errors:\n");
             errors.forEach(e -> b.append("- ").append(e).append('\n'));
