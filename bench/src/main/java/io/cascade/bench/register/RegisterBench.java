@@ -77,7 +77,11 @@ final class RegisterBench {
                     allAckedMs = Jvm.ms(System.nanoTime() - t0);
                     break;
                 }
-                devices.add(DeviceFleet.parse(line));
+                if (line.split("\t", -1).length == 6) {
+                    devices.add(DeviceFleet.parse(line));
+                } else {
+                    LOG.info("device process: {}", line); // not a device's line (e.g. the JVM's own notices)
+                }
             }
             if (allAckedMs < 0) {
                 throw new IllegalStateException("the device process ended early (exit " + child.waitFor() + "); see " + log);
