@@ -3,7 +3,6 @@ package io.cascade.cli;
 import io.cascade.cli.intent.FleetClient;
 import io.cascade.proto.AllowRebuildRequest;
 import io.cascade.proto.SiteRecord;
-import io.cascade.topology.DnsLabel;
 import io.cascade.topology.launch.DurationConverter;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -43,9 +42,6 @@ public final class SitesRebuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!DnsLabel.isValid(site)) {
-            throw new IllegalArgumentException("SITE: \"" + site + "\" is not a site name (a DNS label)");
-        }
         PrintWriter out = spec.commandLine().getOut();
         boolean pushed = revocation.revokeAndPush(site, hub, out);
         SiteRecord allowed = hub.call(s -> s.allowRebuild(AllowRebuildRequest.newBuilder().setSite(site)

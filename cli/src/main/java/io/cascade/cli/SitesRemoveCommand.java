@@ -46,9 +46,6 @@ public final class SitesRemoveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!DnsLabel.isValid(site)) {
-            throw new IllegalArgumentException("SITE: \"" + site + "\" is not a site name (a DNS label)");
-        }
         PrintWriter out = spec.commandLine().getOut();
         boolean pushed = revocation.revokeAndPush(site, hub, out);
 
@@ -78,8 +75,11 @@ public final class SitesRemoveCommand implements Callable<Integer> {
                 + "the local fleet's when `cascade up` runs, else " + TrustCommand.DEFAULT_DIR + ".")
         Path trustDir;
 
-        /** Revokes and pushes, printing each server's answer; true when at least one server took it. */
+        /** Checks the name, revokes and pushes, printing each server's answer; true when at least one server took it. */
         boolean revokeAndPush(String site, FleetClient hub, PrintWriter out) throws Exception {
+            if (!DnsLabel.isValid(site)) {
+                throw new IllegalArgumentException("SITE: \"" + site + "\" is not a site name (a DNS label)");
+            }
             List<String> urls = servers != null ? servers : UpFiles.servers();
             TrustRoot trust = TrustCommand.load(trustDir != null ? trustDir : UpFiles.trustDir());
             // a registered site's key was signed by the hub: ask it, so that key is revoked too

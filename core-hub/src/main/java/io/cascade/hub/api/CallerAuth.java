@@ -26,7 +26,7 @@ public final class CallerAuth implements ServerInterceptor {
 
     /** The authenticated caller of the current call. */
     public static final Context.Key<OperatorTokens.Claims> CALLER = Context.key("cascade-caller");
-    /** The network address the current call came from, as the transport saw it. */
+    /** The network address a RegisterSite call came from, as the transport saw it. */
     public static final Context.Key<String> CALLER_ADDRESS = Context.key("cascade-caller-address");
     /** The one FleetService method served without an operator credential: its bootstrap token is its credential. */
     static final String REGISTER_SITE = FleetServiceGrpc.getRegisterSiteMethod().getFullMethodName();
@@ -59,10 +59,10 @@ public final class CallerAuth implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         String method = call.getMethodDescriptor().getFullMethodName();
-        java.net.SocketAddress remote = call.getAttributes().get(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-        Context context = Context.current().withValue(CALLER_ADDRESS, remote == null ? "?" : remote.toString());
         if (method.equals(REGISTER_SITE)) {
-            return Contexts.interceptCall(context, call, headers, next);
+            java.net.SocketAddress remote = call.getAttributes().get(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+            return Contexts.interceptCall(Context.current().withValue(CALLER_ADDRESS, remote == null ? "?" : remote.toString()),
+                    call, headers, next);
         }
         String header = headers.get(AUTHORIZATION);
         java.security.cert.X509Certificate clientCert = clientCertificate(call);
@@ -89,7 +89,7 @@ public final class CallerAuth implements ServerInterceptor {
             return refuse(call, Status.PERMISSION_DENIED.withDescription(call.getMethodDescriptor().getBareMethodName()
                     + " needs the " + needed.label() + " role; " + caller.name() + " has " + caller.role().label()));
         }
-        return Contexts.interceptCall(context.withValue(CALLER, caller), call, headers, next);
+        return Contexts.interceptCall(Context.current().withValue(CALLER, caller), call, headers, next);
     }
 
     /** The client's certificate, when it presented one (TLS has verified it against the fleet CA then). */

@@ -6,7 +6,6 @@ import io.cascade.proto.BootstrapToken;
 import io.cascade.proto.RegisterSiteRequest;
 import io.cascade.proto.RegisterSiteResponse;
 import io.cascade.proto.SiteRecord;
-import io.cascade.topology.DnsLabel;
 import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.RegionSpec;
 import io.cascade.topology.trust.AccountSigner;
@@ -74,10 +73,7 @@ public final class Registrar {
 
     private RegisterSiteResponse registerOrRefuse(RegisterSiteRequest request, String callerAddress)
             throws BootstrapTokens.Refused, SiteException {
-        String site = request.getSite();
-        if (!DnsLabel.isValid(site)) {
-            throw new SiteException(SiteException.Reason.INVALID, "site: \"" + site + "\" is not a site name (a DNS label)");
-        }
+        String site = SiteSet.requireSiteName(request.getSite());
         String key = request.getPublicKey();
         if (!AccountSigner.isPublicUserKey(key)) {
             throw new SiteException(SiteException.Reason.INVALID, "public_key: not a public user nkey (U..., 56 characters)");

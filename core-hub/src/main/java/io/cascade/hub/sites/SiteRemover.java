@@ -5,7 +5,6 @@ import io.cascade.proto.ForgetSiteReply;
 import io.cascade.proto.ForgetSiteRequest;
 import io.cascade.proto.RemoveSiteResponse;
 import io.cascade.proto.SiteRecord;
-import io.cascade.topology.DnsLabel;
 import io.cascade.topology.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -41,9 +40,7 @@ public final class SiteRemover {
 
     /** The site as the set holds it, or its removal; NOT_FOUND when the hub never had it. */
     public io.cascade.proto.GetSiteResponse lookup(String site) throws SiteException {
-        if (!DnsLabel.isValid(site)) {
-            throw new SiteException(SiteException.Reason.INVALID, "site: \"" + site + "\" is not a site name (a DNS label)");
-        }
+        SiteSet.requireSiteName(site);
         var answer = io.cascade.proto.GetSiteResponse.newBuilder();
         sites.get(site).ifPresent(answer::setSite);
         sites.removal(site).ifPresent(answer::setRemoval);
@@ -55,9 +52,7 @@ public final class SiteRemover {
 
     /** Lets {@code site} register once more with another key for {@code ttl} (zero: 24 h; at most 30 days). */
     public io.cascade.proto.AllowRebuildResponse allowRebuild(String site, Duration ttl) throws SiteException {
-        if (!DnsLabel.isValid(site)) {
-            throw new SiteException(SiteException.Reason.INVALID, "site: \"" + site + "\" is not a site name (a DNS label)");
-        }
+        SiteSet.requireSiteName(site);
         Duration d = ttl.isZero() ? Duration.ofHours(24) : ttl;
         if (d.isNegative() || d.compareTo(Duration.ofDays(30)) > 0) {
             throw new SiteException(SiteException.Reason.INVALID, "ttl: " + ttl + " is not between 1 second and 30 days");
@@ -68,9 +63,7 @@ public final class SiteRemover {
 
     /** Removes {@code site} from the set and from its relay's state. */
     public RemoveSiteResponse remove(String site, String reason) throws SiteException, InterruptedException {
-        if (!DnsLabel.isValid(site)) {
-            throw new SiteException(SiteException.Reason.INVALID, "site: \"" + site + "\" is not a site name (a DNS label)");
-        }
+        SiteSet.requireSiteName(site);
         SiteRecord record = sites.remove(site, reason);
         boolean forgot = forget(record.getRegion(), site);
         return RemoveSiteResponse.newBuilder().setSite(site).setRegion(record.getRegion()).setRelayForgot(forgot).build();

@@ -159,6 +159,14 @@ public final class SiteSet implements SiteLookup {
         return get(site).map(SiteRecord::getRegion);
     }
 
+    /** {@code site}, when it is a site name (a DNS label); else the INVALID error every site call answers. */
+    public static String requireSiteName(String site) throws SiteException {
+        if (!io.cascade.topology.DnsLabel.isValid(site)) {
+            throw new SiteException(SiteException.Reason.INVALID, "site: \"" + site + "\" is not a site name (a DNS label)");
+        }
+        return site;
+    }
+
     /** The site's record, when the set holds it. */
     public Optional<SiteRecord> get(String site) {
         return Optional.ofNullable(sites.get(site));

@@ -1,5 +1,6 @@
 package io.cascade.hub.registration;
 
+import static io.cascade.hub.registration.BootstrapTokensIT.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -83,15 +84,6 @@ class RegisterSiteIT {
     static double registrations(String outcome) {
         var c = HUB.meters().find(Registrar.METRIC).tag("outcome", outcome).counter();
         return c == null ? 0 : c.count();
-    }
-
-    static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, Status.Code code, String... fragments) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-            assertThat(e.getStatus().getCode()).isEqualTo(code);
-            if (fragments.length > 0) {
-                assertThat(e.getStatus().getDescription()).contains(fragments);
-            }
-        });
     }
 
     @Test

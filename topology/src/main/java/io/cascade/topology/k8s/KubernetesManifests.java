@@ -142,13 +142,14 @@ public final class KubernetesManifests {
         Map<String, String> labels = labels(fleet, "hub", null);
         String advertise = serviceHost(name, o) + ":" + HUB_PORTS.leaf();
         // the hub's certificate serves its gRPC API and its leaf listener (relays dial the Service name)
-        String natsConf = FabricConfigs.hub(fleet, HUB_PORTS, LISTEN_ALL, STORE_DIR, advertise, TrustSecrets.mountedAuth(trust),
-                TrustSecrets.mountedTls(GRPC_CERT_KEY, GRPC_KEY_KEY)).render();
+        NatsServerConfig config = FabricConfigs.hub(fleet, HUB_PORTS, LISTEN_ALL, STORE_DIR, advertise,
+                TrustSecrets.mountedAuth(trust), TrustSecrets.mountedTls(GRPC_CERT_KEY, GRPC_KEY_KEY));
+        String natsConf = config.render();
 
         Container hub = new ContainerBuilder()
                 .withName("hub")
                 .withImage(o.cascadeImage())
-                .withArgs("hub", "--nats", localNats(HUB_PORTS), "--grpc-port", String.valueOf(HUB_PORTS.service()),
+                .withArgs("hub", "--nats", localNats(config), "--grpc-port", String.valueOf(HUB_PORTS.service()),
                         "--fleet", FLEET_PATH, "--creds", SERVICE_CREDS,
                         "--tls-cert", TRUST_DIR + "/" + GRPC_CERT_KEY, "--tls-key", TRUST_DIR + "/" + GRPC_KEY_KEY,
                         "--client-ca", TRUST_DIR + "/" + CA_KEY, "--api-key", TRUST_DIR + "/" + API_KEY_KEY)
@@ -356,10 +357,6 @@ public final class KubernetesManifests {
     /** The in-cluster DNS name of a Service in the options' namespace. */
     private static String serviceHost(String service, ManifestOptions o) {
         return service + "." + o.namespace() + ".svc";
-    }
-
-    private static String localNats(Ports ports) {
-        return "nats://127.0.0.1:" + ports.client();
     }
 
     /**
