@@ -96,7 +96,7 @@ final class RegisterBench {
             double totalMs = Jvm.ms(System.nanoTime() - t0);
             Map<String, Double> cpu = new LinkedHashMap<>(fleet.cpu().millisSince(before));
             cpu.put("hub-and-relay-services-jvm", cpu.remove(CpuTimes.BENCH_JVM));
-            cpu.put("devices-jvm", Math.round(child.info().totalCpuDuration().map(Duration::toNanos).orElse(0L) / 100_000.0) / 10.0);
+            cpu.put(RegisterReport.DEVICES, Math.round(child.info().totalCpuDuration().map(Duration::toNanos).orElse(0L) / 100_000.0) / 10.0);
             long gc = Jvm.gcPauseMillis() - gcBefore;
             int inSiteSet = fleet.hub().sites().size();
             LOG.info("{} sites registered, connected and counted online at the hub in {} ms (last ack at {} ms)", sites, totalMs,

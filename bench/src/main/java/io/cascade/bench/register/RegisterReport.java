@@ -25,10 +25,11 @@ import java.util.function.ToDoubleFunction;
  *                    services) and the devices' process
  * @param gcPauseMs   GC pauses in the bench JVM during the run
  * @param inSiteSet   sites in the hub's site set at the end
+ * @param limit       which process the run's time went to, from {@code cpuMs}
  */
 public record RegisterReport(String scenario, String startedAt, MachineFacts machine, int sites, int callers, double totalMs,
                              double allAckedMs, Map<String, Stage> stages, int failed, List<String> errors,
-                             Map<String, Double> cpuMs, long gcPauseMs, int inSiteSet) implements BenchReport {
+                             Map<String, Double> cpuMs, long gcPauseMs, int inSiteSet, Limit limit) implements BenchReport {
 
     static final String SCENARIO = "register";
     /** The aim of the issue: every site counted at the hub within this, on this 2-core machine. */
@@ -43,6 +44,33 @@ public record RegisterReport(String scenario, String startedAt, MachineFacts mac
         }
     }
 
+    /**
+     * Where the time went: how busy the machine's cores were over the run, the devices' share of the CPU, and the
+     * fleet side's own bound, its CPU (servers and services) spread over every core: the least time the run could
+     * take on this machine if the devices, which a real fleet runs on their own hardware, took nothing.
+     *
+     * @param coresBusy   CPU of every process over (total time × cores), 0–1
+     * @param devicesShare the devices' process's part of that CPU, 0–1
+     * @param fleetCpuMs  CPU of the hub and relay servers and services
+     * @param fleetBoundMs {@code fleetCpuMs / cores}
+     */
+    public record Limit(double coresBusy, double devicesShare, double fleetCpuMs, double fleetBoundMs) {
+        static Limit of(Map<String, Double> cpuMs, double totalMs, int cores) {
+            double all = cpuMs.values().stream().mapToDouble(Double::doubleValue).sum();
+            double devices = cpuMs.getOrDefault(DEVICES, 0.0);
+            double fleet = all - devices;
+            return new Limit(round2(all / (totalMs * cores)), round2(all == 0 ? 0 : devices / all), BenchReport.round1(fleet),
+                    BenchReport.round1(fleet / cores));
+        }
+
+        private static double round2(double v) {
+            return Math.round(v * 100) / 100.0;
+        }
+    }
+
+    /** The name of the devices' process in {@code cpuMs}. */
+    static final String DEVICES = "devices-jvm";
+
     static RegisterReport of(String startedAt, MachineFacts machine, int sites, int callers, List<RegisterBench.Device> devices,
                              double allAckedMs, double totalMs, Map<String, Double> cpuMs, long gcPauseMs, int inSiteSet) {
         List<RegisterBench.Device> ok = devices.stream().filter(d -> d != null && d.error() == null).toList();
@@ -55,7 +83,8 @@ public record RegisterReport(String scenario, String startedAt, MachineFacts mac
         stages.put("firstAck", Stage.of(ok, RegisterBench.Device::firstAckMs));
         stages.put("device", Stage.of(ok, d -> d.registerMs() + d.storeMs() + d.connectMs() + d.firstAckMs()));
         return new RegisterReport(SCENARIO, startedAt, machine, sites, callers, BenchReport.round1(totalMs),
-                BenchReport.round1(allAckedMs), stages, sites - ok.size(), errors, cpuMs, gcPauseMs, inSiteSet);
+                BenchReport.round1(allAckedMs), stages, sites - ok.size(), errors, cpuMs, gcPauseMs, inSiteSet,
+                Limit.of(cpuMs, totalMs, machine.cores()));
     }
 
     @Override
@@ -93,7 +122,13 @@ public record RegisterReport(String scenario, String startedAt, MachineFacts mac
         b.append("\nCPU during the run: ");
         cpuMs.forEach((p, ms) -> b.append(p).append(' ').append(f(ms / 1000)).append(" s, "));
         b.append("GC pauses ").append(gcPauseMs).append(" ms (hub-and-relay-services JVM). The devices run in a process of ")
-                .append("their own, started when the clock starts.\n");
+                .append("their own, started when the clock starts.\n\n");
+        b.append("Where the time went: the ").append(machine.cores()).append(" cores were ").append(Math.round(limit.coresBusy() * 100))
+                .append(" % busy over the run; the devices' process took ").append(Math.round(limit.devicesShare() * 100))
+                .append(" % of that CPU. The fleet side (hub and relay servers and services) used ")
+                .append(f(limit.fleetCpuMs() / 1000)).append(" s of CPU: on these ").append(machine.cores())
+                .append(" cores alone, with the devices elsewhere as on a real fleet, no less than ")
+                .append(f(limit.fleetBoundMs() / 1000)).append(" s.\n");
         if (!errors.isEmpty()) {
             b.append("\nFirst errors:\n");
             errors.forEach(e -> b.append("- ").append(e).append('\n'));

@@ -31,6 +31,14 @@ class RegisterIT {
                     .isGreaterThanOrEqualTo(s.path("p50Ms").asDouble());
         }
         assertThat(json.path("cpuMs").has("relay-eu")).isTrue();
+        JsonNode limit = json.path("limit");
+        assertThat(limit.path("coresBusy").asDouble()).isPositive();
+        assertThat(limit.path("devicesShare").asDouble()).isPositive().isLessThan(1);
+        double servicesAndServers = json.path("cpuMs").path("hub-and-relay-services-jvm").asDouble()
+                + json.path("cpuMs").path("hub").asDouble() + json.path("cpuMs").path("relay-eu").asDouble()
+                + json.path("cpuMs").path("relay-us").asDouble();
+        assertThat(limit.path("fleetCpuMs").asDouble()).isCloseTo(servicesAndServers, org.assertj.core.data.Offset.offset(1.0));
+        assertThat(run.md()).contains("Where the time went:", "% busy over the run");
         assertThat(run.md()).contains("# Registration, 40 sites", "All 40 counted online at the hub after", "| register |");
         // each device kept its identity, 0600, and no pending seed
         Path device = dir.resolve("work/devices/eu-dev-00001");
