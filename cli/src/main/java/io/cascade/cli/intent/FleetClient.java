@@ -46,6 +46,24 @@ public final class FleetClient {
         return new IllegalStateException("hub " + target + " answered " + what, e);
     }
 
+    /**
+     * Runs {@code calls} on one channel to the hub, for commands that make many calls (a bulk publish): each
+     * stub the supplier gives has its own 30 s deadline. A gRPC error that escapes {@code calls} becomes a
+     * message naming its status, as in {@link #call}.
+     */
+    public <T> T session(java.util.function.Function<java.util.function.Supplier<FleetServiceGrpc.FleetServiceBlockingStub>, T> calls)
+            throws InterruptedException {
+        String target = HubAddress.resolve(hub);
+        ManagedChannel channel = HubAddress.channel(target, HubAddress.ca(ca), HubAddress.credential(credential));
+        try {
+            return calls.apply(() -> FleetServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS));
+        } catch (StatusRuntimeException e) {
+            throw failure(target, e);
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
     /** Runs {@code call} against the hub; a gRPC error becomes a message naming its status. */
     public <T> T call(java.util.function.Function<FleetServiceGrpc.FleetServiceBlockingStub, T> call) throws InterruptedException {
         String target = HubAddress.resolve(hub);

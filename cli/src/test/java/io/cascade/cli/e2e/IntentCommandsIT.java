@@ -117,4 +117,44 @@ class IntentCommandsIT {
         assertThat(unknown.exitCode()).isEqualTo(CommandMain.BAD_INPUT);
         assertThat(unknown.err()).contains("NOT_FOUND");
     }
+
+    @Test
+    void manyIntentsGoOutInOneCallFromFilesAndADirectory() throws Exception {
+        Path dir = FABRIC.newDir("bulk");
+        for (int i = 1; i <= 4; i++) {
+            Files.writeString(dir.resolve(String.format("bulk-%02d.yaml", i)), bulkIntent("bulk-" + i));
+        }
+        Files.writeString(dir.resolve("README.txt"), "not an intent: skipped");
+        Path single = FABRIC.newDir("bulk-single").resolve("extra.yml");
+        Files.writeString(single, bulkIntent("bulk-extra"));
+
+        FleetHarness.Run r = cascade("publish", "-f", dir.toString(), "-f", single.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out().lines().filter(l -> l.contains(": published at intent revision"))).hasSize(5);
+        assertThat(r.out()).contains("bulk-1: published", "bulk-4: published", "bulk-extra: published", "5 intents sent");
+        assertThat(r.out().indexOf("bulk-1:")).isLessThan(r.out().indexOf("bulk-2:"));
+        assertThat(cascade("intents").out()).contains("bulk-1", "bulk-4", "bulk-extra");
+
+        // one the hub refuses: the others still go out, the exit status and stderr say which
+        Files.writeString(dir.resolve("bulk-03.yaml"), bulkIntent("Bulk_Bad"));
+        Files.writeString(dir.resolve("bulk-04.yaml"), bulkIntent("bulk-4").replace("\"1\"", "\"2\""));
+        FleetHarness.Run partly = cascade("publish", "-f", dir.toString());
+        assertThat(partly.exitCode()).isEqualTo(CommandMain.BAD_INPUT);
+        assertThat(partly.err()).contains("Bulk_Bad", "INVALID_ARGUMENT", "1 of 4 intents refused: Bulk_Bad");
+        assertThat(partly.out()).contains("bulk-1: unchanged", "bulk-4: published");
+
+        // a file that does not parse, or one app twice: nothing is published
+        Files.writeString(dir.resolve("bulk-03.yaml"), "app: bulk-3\nbundel: {}\n");
+        Files.writeString(dir.resolve("bulk-05.yaml"), bulkIntent("bulk-5"));
+        Files.writeString(dir.resolve("bulk-06.yaml"), bulkIntent("bulk-1"));
+        FleetHarness.Run none = cascade("publish", "-f", dir.toString());
+        assertThat(none.exitCode()).isEqualTo(CommandMain.BAD_INPUT);
+        assertThat(none.err()).contains("2 problems, nothing published", "bundel", "app bulk-1 is in both");
+        assertThat(none.out()).isEmpty();
+        assertThat(cascade("intents").out()).doesNotContain("bulk-5");
+    }
+
+    private static String bulkIntent(String app) {
+        return "app: " + app + "\nbundle: {version: \"1\"}\ntarget:\n  selector: {matchLabels: {tier: store}}\n  regions: [us]\n";
+    }
 }
