@@ -98,6 +98,8 @@ public final class EdgeNode implements AutoCloseable {
         this.reconnects = (conn, event) -> {
             if (event == ConnectionListener.Events.RECONNECTED) {
                 offer(new SyncDue(SyncReason.RECONNECT));
+            } else if (event == ConnectionListener.Events.DISCONNECTED) {
+                metrics.relayDisconnected();
             }
         };
         this.agent = Thread.ofVirtual().name("edge-" + config.site()).unstarted(this::run);

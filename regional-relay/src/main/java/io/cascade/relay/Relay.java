@@ -63,6 +63,14 @@ public final class Relay implements AutoCloseable {
         this.started = started;
     }
 
+    private static void flush(Connection nats) throws IOException, InterruptedException {
+        try {
+            nats.flush(java.time.Duration.ofSeconds(5));
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException("the relay's nats-server did not confirm its subscriptions within 5 s", e);
+        }
+    }
+
     /** {@link #start(RelayConfig, RelayMetrics)} with meters nobody scrapes (tests, embedded relays). */
     public static Relay start(RelayConfig config) throws IOException, InterruptedException {
         return start(config, new RelayMetrics(new SimpleMeterRegistry()));
@@ -86,6 +94,8 @@ public final class Relay implements AutoCloseable {
             Up up = startUp(nats, config.region(), view, fanout, metrics, started);
             started.push(ProbeResponder.start(nats, ProbeReply.Tier.RELAY, config.region(), "",
                     name, List.of(Subjects.probeRelay(config.region()))));
+            // its subscriptions are at the server before start returns: an edge's first status or sync finds them
+            flush(nats);
             LOG.info("relay of region {} running on {}", config.region(), config.natsUrl());
             return new Relay(config, metrics, view, fanout, sync, up, started);
         } catch (JetStreamApiException e) {
@@ -103,7 +113,7 @@ public final class Relay implements AutoCloseable {
             throws IOException, JetStreamApiException, InterruptedException {
         Clock clock = Clock.systemUTC();
         SiteRegistry sites = new SiteRegistry(region, clock);
-        metrics.watchSites(sites::online, sites::offline);
+        metrics.watchSites(sites::ready, sites::online, sites::offline);
         StatusIntake intake = new StatusIntake(nats, sites, metrics);
         started.push(intake);
         intake.start();

@@ -187,8 +187,10 @@ record RollupReport(String scenario, String startedAt, MachineFacts machine, Set
         b.append("\nflat / cascade at the hub: **").append(f(comparison.msgsRatio())).append("×** messages, **")
                 .append(f(comparison.bytesRatio())).append("×** bytes (aim: ≥ ").append(f(comparison.targetRatio()))
                 .append("× messages: ").append(comparison.targetMet() ? "met" : "**not met**").append(").\n");
-        b.append("Cascade's hub inbound is mostly the relays' rollups: one per region every 10 s while no count changes ")
-                .append("(at most one per 500 ms while they do), so a window of W s holds about W/10 per region, ±1. ")
+        long heartbeat = io.cascade.relay.rollup.RollupPublisher.HEARTBEAT.toSeconds();
+        b.append("Cascade's hub inbound is mostly the relays' rollups: one per region every ").append(heartbeat)
+                .append(" s while no count changes (at most one per 500 ms while they do), so a window of W s holds about W/")
+                .append(heartbeat).append(" per region, ±1. ")
                 .append("CPU in ms over the window (% of one core); the bench JVM runs the hub and relay services and every ")
                 .append("edge, or the flat connections. Bytes are payloads, as nats-server counts them. Subscriptions at the ")
                 .append("hub's server: cascade ").append(cascade.hubSubscriptions()).append(", flat ")

@@ -21,7 +21,7 @@ class RollupIT {
 
     @Test
     void bothVariantsAreMeasuredWithEverySiteCounted() throws Exception {
-        // a window over 10 s: a relay sends a rollup at least every 10 s
+        // a window over 10 s: a relay sends a rollup at least every 3 s
         BenchRun run = BenchRun.of(dir, "rollup-100", "rollup",
                 "--edges", String.valueOf(EDGES), "--heartbeat", "1s", "--duration", "12s", "--settle", "2s");
         JsonNode json = run.json();

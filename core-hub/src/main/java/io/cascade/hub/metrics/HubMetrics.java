@@ -87,6 +87,19 @@ public final class HubMetrics {
                 .tag("region", region).register(registry).increment();
     }
 
+    /**
+     * Gauges of a region's liveness: seconds since its last rollup arrived and whether it is stale (1) or
+     * fresh (0). Registering a region again is a no-op.
+     */
+    public void regionLiveness(String region, java.util.function.DoubleSupplier silentSeconds,
+                               java.util.function.BooleanSupplier stale) {
+        Gauge.builder(PREFIX + "region.silent.seconds", silentSeconds, java.util.function.DoubleSupplier::getAsDouble)
+                .description("Seconds since the region's last rollup arrived").tag("region", region).register(registry);
+        Gauge.builder(PREFIX + "region.stale", stale, s -> s.getAsBoolean() ? 1 : 0)
+                .description("1 while the region is stale (silent past 3 x its rollup heartbeat), else 0")
+                .tag("region", region).register(registry);
+    }
+
     public void merged() {
         merges.increment();
     }

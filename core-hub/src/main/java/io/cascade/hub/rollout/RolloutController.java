@@ -44,6 +44,7 @@ public final class RolloutController implements AutoCloseable {
     private final Clock clock;
     private final HubMetrics metrics;
     private final Map<String, Instant> waveStarted = new ConcurrentHashMap<>();
+    private final Map<String, String> holds = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("rollout-controller").daemon().factory());
 
@@ -84,8 +85,10 @@ public final class RolloutController implements AutoCloseable {
         }
         RolloutPolicy policy = intents.get(app, OptionalLong.empty()).intent().getRollout();
         Instant since = waveStarted.computeIfAbsent(waveKey(doc), k -> clock.instant());
-        RolloutDecision d = RolloutDecision.decide(policy, doc, a.getCounts(), since, clock.instant(), SETTLE);
+        RolloutDecision d = RolloutDecision.decide(policy, doc, a.getCounts(), a.getStaleRegionsList(), since, clock.instant(),
+                SETTLE);
         long candidate = doc.getCandidate().getIntentRevision();
+        logHold(app, candidate, doc.getWavePercent(), d);
         switch (d) {
             case RolloutDecision.Wait w -> { }
             case RolloutDecision.Advance next -> {
@@ -113,10 +116,27 @@ public final class RolloutController implements AutoCloseable {
         }
     }
 
+    /** One line when an app's rollout starts waiting on silent regions, one when it no longer does. */
+    private void logHold(String app, long candidate, int wave, RolloutDecision d) {
+        boolean holding = d instanceof RolloutDecision.Wait w && w.why().startsWith(RolloutDecision.STALE_PREFIX);
+        String was = holds.get(app);
+        if (holding && was == null) {
+            String why = ((RolloutDecision.Wait) d).why();
+            holds.put(app, why);
+            LOG.warn("app {} revision {}: the {}% wave holds: {}", app, candidate, wave, why);
+        } else if (!holding && was != null) {
+            holds.remove(app);
+            LOG.info("app {} revision {}: every region it targets is heard again; the {}% wave goes on", app, candidate, wave);
+        }
+    }
+
     private static String brief(AppRollup a) {
         var c = a.getCounts();
         StringBuilder b = new StringBuilder("targeted " + c.getTargeted() + ", in wave " + c.getInWave() + ", offline "
                 + c.getOffline() + ", not reported " + c.getNotReported());
+        if (c.getUnknown() > 0) {
+            b.append(", unknown ").append(c.getUnknown());
+        }
         c.getRevisionsList().forEach(r -> b.append("; revision ").append(r.getIntentRevision()).append(": ")
                 .append(r.getReady()).append(" ready, ").append(r.getFailed()).append(" failed"));
         return b.toString();

@@ -22,12 +22,18 @@ import java.util.List;
  *       ones excluded: they cannot answer); at or above the threshold (default 100 %) and after the
  *       minimum soak, the next wave starts; after the last wave the candidate becomes stable.</li>
  *   <li>A wave with no site inside it (a small fleet) passes after its soak.</li>
+ *   <li>No wave advances (nor is the candidate promoted) while a region the app targets is stale: its
+ *       sites are unknown, and counting them as not ready or leaving them out would both be guesses.
+ *       Failures reported by the fresh regions still pause or roll back.</li>
  *   <li>No wave advances before {@code settle} has passed since it started, nor while no site is
  *       counted as targeted: relays recount a wave when its doc reaches them and roll up at most
  *       every 500 ms, so counts read right after a step still describe the step before.</li>
  * </ul>
  */
 sealed interface RolloutDecision {
+
+    /** How a wait on silent regions begins. */
+    String STALE_PREFIX = "region(s) silent: ";
 
     record Wait(String why) implements RolloutDecision {}
 
@@ -39,8 +45,8 @@ sealed interface RolloutDecision {
 
     record Rollback(String why) implements RolloutDecision {}
 
-    static RolloutDecision decide(RolloutPolicy policy, DesiredDoc doc, IntentRollup counts, Instant waveSince, Instant now,
-                                  Duration settle) {
+    static RolloutDecision decide(RolloutPolicy policy, DesiredDoc doc, IntentRollup counts, List<String> staleRegions,
+                                  Instant waveSince, Instant now, Duration settle) {
         if (doc.getRolloutState() != RolloutState.ROLLING_OUT || !doc.hasCandidate()) {
             return new Wait("no rollout running");
         }
@@ -55,6 +61,10 @@ sealed interface RolloutDecision {
                         + "% wave failed revision " + candidate + " (limit " + policy.getFailureLimitPercent() + "%)";
                 return policy.getAutoRollback() ? new Rollback(why) : new Pause(why);
             }
+        }
+        if (!staleRegions.isEmpty()) {
+            return new Wait(STALE_PREFIX + String.join(", ", staleRegions) + " (" + counts.getUnknown()
+                    + " targeted sites unknown); waiting for their rollup");
         }
         if (counts.getTargeted() == 0) {
             return new Wait("no site counted as targeted yet");

@@ -16,7 +16,7 @@ public final class RollupException extends Exception {
     public enum Reason {
         /** The request is malformed (a name, a filter, a page token); the message names the field. */
         INVALID,
-        /** The app has neither a live intent nor a rollup from any region. */
+        /** The app has no live intent. */
         NOT_FOUND,
         /** The hub's JetStream did not answer; retrying is safe. */
         UNAVAILABLE

@@ -7,6 +7,7 @@ import io.cascade.proto.AppRollup;
 import io.cascade.proto.DesiredDoc;
 import io.cascade.proto.GlobalRollup;
 import io.cascade.proto.IntentRollup;
+import io.cascade.proto.RegionHealth;
 import io.cascade.proto.RegionRollup;
 import io.cascade.topology.Subjects;
 import io.nats.client.Connection;
@@ -17,10 +18,13 @@ import io.nats.client.api.KeyValueOperation;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,11 +42,17 @@ import org.slf4j.LoggerFactory;
  * <p>The watch callbacks only record the entry (coalesced per key) and ring a doorbell; one named thread
  * applies what arrived, merges once per batch and publishes the result as an immutable snapshot, which
  * readers take without locking. Subscribers are told after each merge and must only signal.
+ *
+ * <p>Liveness: the same thread also wakes every {@link #LIVENESS_TICK} to see whether a region went
+ * silent past its bound ({@link RollupMerge#stale}), and merges again when one did, when one was heard
+ * again, and while one stays silent (so its "silent for" stays current). Each change is one log line and
+ * the gauges {@code cascade.hub.region.silent.seconds} and {@code cascade.hub.region.stale} per region.
  */
 public final class Rollups implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Rollups.class);
     private static final String APP_DOCS = Subjects.desiredAppKey("*", "*");
+    static final Duration LIVENESS_TICK = Duration.ofSeconds(1);
 
     private final KeyValue desired;
     private final HubMetrics metrics;
@@ -55,6 +65,8 @@ public final class Rollups implements AutoCloseable {
     private final CountDownLatch loaded = new CountDownLatch(1);
     private final List<Runnable> subscribers = new CopyOnWriteArrayList<>();
     private final Thread intake;
+    // owned by the intake thread: the regions stale at the last merge
+    private Set<String> stale = Set.of();
     private volatile Snapshot snapshot;
     private volatile boolean closed;
 
@@ -107,7 +119,7 @@ public final class Rollups implements AutoCloseable {
      * The global rollup, or only {@code app}'s part of it (regions are always all).
      *
      * @throws RollupException {@code INVALID} for a name that is not a DNS label; {@code NOT_FOUND} when
-     *     the app has neither a live intent nor a rollup from any region
+     *     the app has no live intent (what a region last reported of a withdrawn app does not count)
      */
     public GlobalRollup rollup(Optional<String> app) throws RollupException {
         if (app.isEmpty()) {
@@ -119,7 +131,7 @@ public final class Rollups implements AutoCloseable {
         if (found == null) {
             // published a moment ago and not yet through the watch? Ask KV desired itself.
             found = freshlyPublished(name).orElseThrow(() -> new RollupException(RollupException.Reason.NOT_FOUND,
-                    "app " + DnsLabel.quote(name) + " has neither a live intent nor a rollup from any region"));
+                    "app " + DnsLabel.quote(name) + " has no live intent: never published, or withdrawn"));
         }
         return current.all().toBuilder().clearApps().addApps(found).build();
     }
@@ -159,7 +171,7 @@ public final class Rollups implements AutoCloseable {
     private void intakeLoop() {
         while (!closed) {
             try {
-                doorbell.take();
+                doorbell.poll(LIVENESS_TICK.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return;
             }
@@ -172,8 +184,12 @@ public final class Rollups implements AutoCloseable {
             for (KeyValueEntry entry : docWatch.drain()) {
                 changed |= applyDoc(entry);
             }
-            if (changed) {
-                snapshot = Snapshot.of(RollupMerge.merge(regions, rollouts, clock.instant()));
+            Instant now = clock.instant();
+            Set<String> staleNow = staleRegions(now);
+            if (changed || !staleNow.equals(stale) || !staleNow.isEmpty()) {
+                logLiveness(staleNow, now);
+                stale = staleNow;
+                snapshot = Snapshot.of(RollupMerge.merge(regions, rollouts, now));
                 metrics.merged();
                 for (Runnable subscriber : subscribers) {
                     try {
@@ -189,6 +205,44 @@ public final class Rollups implements AutoCloseable {
                         snapshot.all().getAppsCount());
             }
         }
+    }
+
+    private Set<String> staleRegions(Instant now) {
+        Set<String> out = new TreeSet<>();
+        for (RegionRollups.Held held : regions.all()) {
+            if (RollupMerge.stale(held, now)) {
+                out.add(held.rollup().getRegion());
+            }
+        }
+        return out;
+    }
+
+    private void logLiveness(Set<String> staleNow, Instant now) {
+        for (RegionRollups.Held held : regions.all()) {
+            String region = held.rollup().getRegion();
+            long silent = Duration.between(held.receivedAt(), now).toSeconds();
+            if (staleNow.contains(region) && !stale.contains(region)) {
+                LOG.warn("region {}: no rollup for {} s (bound {} s): stale; its sites count as unknown and rollouts that "
+                        + "target it wait", region, silent, RollupMerge.staleAfter(held.rollup()).toSeconds());
+            } else if (!staleNow.contains(region) && stale.contains(region)) {
+                LOG.info("region {}: heard again (rollup sequence {}); fresh", region,
+                        Long.toUnsignedString(held.rollup().getSequence()));
+            }
+        }
+    }
+
+    /** Seconds since the region's last rollup arrived, now; NaN for a region never heard. */
+    private double silentSeconds(String region) {
+        return regionHealth(region).map(h -> Math.max(0, clock.millis()
+                - (h.getReceivedAt().getSeconds() * 1000 + h.getReceivedAt().getNanos() / 1_000_000)) / 1000.0).orElse(Double.NaN);
+    }
+
+    private boolean isStale(String region) {
+        return regionHealth(region).map(RegionHealth::getStale).orElse(false);
+    }
+
+    private Optional<RegionHealth> regionHealth(String region) {
+        return snapshot.all().getRegionsList().stream().filter(h -> h.getRegion().equals(region)).findFirst();
     }
 
     /** Applies one entry of KV {@code rollup}; true if the held rollups changed. */
@@ -216,6 +270,7 @@ public final class Rollups implements AutoCloseable {
             return false;
         }
         metrics.rollupReceived(region);
+        metrics.regionLiveness(region, () -> silentSeconds(region), () -> isStale(region));
         RegionRollups.Held held = regions.get(region);
         RegionRollups.Verdict verdict = regions.offer(rollup, entry.getCreated().toInstant());
         switch (verdict) {

@@ -112,17 +112,64 @@ class RollupIT {
     @Test
     void anAppNeitherPublishedNorReportedIsNotFoundAndABadNameInvalid() throws Exception {
         assertStatus(() -> HUB.fleet().getRollup(GetRollupRequest.newBuilder().setApp("never-seen").build()),
-                Status.Code.NOT_FOUND, "app \"never-seen\" has neither a live intent nor a rollup from any region");
+                Status.Code.NOT_FOUND, "app \"never-seen\" has no live intent: never published, or withdrawn");
         assertStatus(() -> HUB.fleet().getRollup(GetRollupRequest.newBuilder().setApp("Bad_Name").build()),
                 Status.Code.INVALID_ARGUMENT, "app: \"Bad_Name\" is not a DNS label: use 1 to 63 lower-case letters, "
                         + "digits or '-', starting and ending with a letter or digit");
         assertStatus(() -> HUB.fleet().watchRollup(WatchRollupRequest.newBuilder().setApp("never-seen").build()).hasNext(),
-                Status.Code.NOT_FOUND, "app \"never-seen\" has neither a live intent nor a rollup from any region");
+                Status.Code.NOT_FOUND, "app \"never-seen\" has no live intent: never published, or withdrawn");
 
-        put(rollup("us", SEQUENCE.incrementAndGet(), Instant.now(), intent("roll-orphan", 1, 0, 0)));
-        AppRollup orphan = awaitRollup("roll-orphan", r -> true).getApps(0);
-        assertThat(orphan.getRolloutState()).as("reported by a relay, but no intent").isEqualTo(RolloutState.ROLLOUT_STATE_UNSPECIFIED);
-        assertThat(orphan.getCounts().getTargeted()).isEqualTo(1);
+        // reported by a relay, but without a live intent (withdrawn while the region was silent): not in the rollup
+        long sequence = SEQUENCE.incrementAndGet();
+        put(rollup("us", sequence, Instant.now(), intent("roll-orphan", 1, 0, 0)));
+        await().atMost(WAIT).until(() -> HUB.fleet().getRollup(GetRollupRequest.getDefaultInstance()).getRollup().getRegionsList()
+                .stream().anyMatch(h -> h.getRegion().equals("us") && h.getSequence() >= sequence));
+        assertThat(HUB.fleet().getRollup(GetRollupRequest.getDefaultInstance()).getRollup().getAppsList())
+                .extracting(a -> a.getCounts().getApp()).doesNotContain("roll-orphan");
+        assertStatus(() -> HUB.fleet().getRollup(GetRollupRequest.newBuilder().setApp("roll-orphan").build()),
+                Status.Code.NOT_FOUND, "app \"roll-orphan\" has no live intent: never published, or withdrawn");
+    }
+
+    @Test
+    void aRegionSilentPastThreeHeartbeatsIsStaleWithItsSitesUnknownUntilItIsHeardAgain() throws Exception {
+        long rev = HUB.publish(valid("roll-silent").build()).getIntentRevision();
+        RegionRollup eu = rollup("eu", SEQUENCE.incrementAndGet(), Instant.now(), intent("roll-silent", 4, 0, 0,
+                revision(rev, 0, 0, 4, 0, 0).build())).toBuilder()
+                .setHeartbeat(com.google.protobuf.Duration.newBuilder().setSeconds(1)).build();
+        long us = put(rollup("us", SEQUENCE.incrementAndGet(), Instant.now(), intent("roll-silent", 2, 0, 0,
+                revision(rev, 0, 0, 2, 0, 0).build())));
+        put(eu);
+        java.util.Iterator<WatchRollupResponse> watch = HUB.fleet().withDeadlineAfter(20, TimeUnit.SECONDS)
+                .watchRollup(WatchRollupRequest.newBuilder().setApp("roll-silent").build());
+        // nothing more is written: the hub itself notices eu's silence (3 x its 1 s heartbeat) and pushes it
+        GlobalRollup silent = null;
+        while (silent == null && watch.hasNext()) {
+            GlobalRollup r = watch.next().getRollup();
+            if (r.getRegionsList().stream().anyMatch(h -> h.getRegion().equals("eu") && h.getStale())) {
+                silent = r;
+            }
+        }
+        RegionHealth euHealth = silent.getRegions(0);
+        assertThat(euHealth.getSilentFor().getSeconds()).isGreaterThanOrEqualTo(3);
+        assertThat(List.of(euHealth.getSitesOnline(), euHealth.getSitesOffline(), euHealth.getSitesUnknown()))
+                .as("online, offline, unknown").containsExactly(0, 0, 4);
+        assertThat(silent.getRegions(1).getStale()).as("us: 10 s default heartbeat").isFalse();
+        AppRollup app = silent.getApps(0);
+        assertThat(app.getStaleRegionsList()).containsExactly("eu");
+        assertThat(List.of(app.getCounts().getTargeted(), app.getCounts().getUnknown())).containsExactly(6, 4);
+        assertThat(app.getCounts().getRevisions(0).getReady()).as("only us's sites are known ready").isEqualTo(2);
+        assertThat(HUB.meters().get("cascade.hub.region.stale").tag("region", "eu").gauge().value()).isEqualTo(1);
+        assertThat(HUB.meters().get("cascade.hub.region.silent.seconds").tag("region", "eu").gauge().value())
+                .isGreaterThanOrEqualTo(3);
+
+        long back = put(eu.toBuilder().setSequence(SEQUENCE.incrementAndGet()).build());
+        GlobalRollup heard = awaitRollup("roll-silent", r -> sequences(r).equals(List.of(back, us)));
+        assertThat(heard.getRegions(0).getStale()).isFalse();
+        assertThat(heard.getRegions(0).getSitesOnline()).isEqualTo(3);
+        assertThat(heard.getApps(0).getStaleRegionsList()).isEmpty();
+        assertThat(heard.getApps(0).getCounts().getUnknown()).isZero();
+        assertThat(heard.getApps(0).getCounts().getRevisions(0).getReady()).isEqualTo(6);
+        assertThat(HUB.meters().get("cascade.hub.region.stale").tag("region", "eu").gauge().value()).isZero();
     }
 
     @Test

@@ -62,7 +62,7 @@ class RolloutDecisionTest {
     void decides(int wave, int inWave, int offline, int ready, int failed, int limit, Integer threshold, boolean rollback,
                  long soak, long elapsed, String expected) {
         RolloutDecision d = RolloutDecision.decide(policy(limit, threshold, rollback, soak), doc(RolloutState.ROLLING_OUT, wave),
-                counts(inWave, offline, ready, failed), T0, T0.plusSeconds(elapsed), java.time.Duration.ZERO);
+                counts(inWave, offline, ready, failed), java.util.List.of(), T0, T0.plusSeconds(elapsed), java.time.Duration.ZERO);
         String got = switch (d) {
             case RolloutDecision.Advance a -> "Advance(" + a.percent() + ")";
             case RolloutDecision.Promote p -> "Promote";
@@ -76,7 +76,7 @@ class RolloutDecisionTest {
     @Test
     void aPausedOrStableAppIsLeftAlone() {
         for (RolloutState s : new RolloutState[] {RolloutState.PAUSED, RolloutState.STABLE, RolloutState.ROLLING_BACK}) {
-            assertThat(RolloutDecision.decide(policy(0, null, false, 0), doc(s, 10), counts(10, 0, 10, 0), T0, T0, java.time.Duration.ZERO))
+            assertThat(RolloutDecision.decide(policy(0, null, false, 0), doc(s, 10), counts(10, 0, 10, 0), java.util.List.of(), T0, T0, java.time.Duration.ZERO))
                     .isInstanceOf(RolloutDecision.Wait.class);
         }
     }
@@ -86,15 +86,31 @@ class RolloutDecisionTest {
         RolloutPolicy p = policy(0, null, false, 0);
         DesiredDoc d = doc(RolloutState.ROLLING_OUT, 10);
         java.time.Duration settle = java.time.Duration.ofSeconds(3);
-        assertThat(RolloutDecision.decide(p, d, counts(10, 0, 10, 0), T0, T0.plusSeconds(1), settle))
+        assertThat(RolloutDecision.decide(p, d, counts(10, 0, 10, 0), java.util.List.of(), T0, T0.plusSeconds(1), settle))
                 .isInstanceOf(RolloutDecision.Wait.class);
-        assertThat(RolloutDecision.decide(p, d, counts(10, 0, 10, 0), T0, T0.plusSeconds(3), settle))
+        assertThat(RolloutDecision.decide(p, d, counts(10, 0, 10, 0), java.util.List.of(), T0, T0.plusSeconds(3), settle))
                 .isEqualTo(new RolloutDecision.Advance(50));
         IntentRollup nothingYet = IntentRollup.newBuilder().setApp("web").build();
-        assertThat(RolloutDecision.decide(p, d, nothingYet, T0, T0.plusSeconds(60), settle))
+        assertThat(RolloutDecision.decide(p, d, nothingYet, java.util.List.of(), T0, T0.plusSeconds(60), settle))
                 .isInstanceOf(RolloutDecision.Wait.class);
-        assertThat(RolloutDecision.decide(p, d, counts(10, 0, 8, 2), T0, T0, settle))
+        assertThat(RolloutDecision.decide(p, d, counts(10, 0, 8, 2), java.util.List.of(), T0, T0, settle))
                 .as("failures act at once").isInstanceOf(RolloutDecision.Pause.class);
+    }
+
+    @Test
+    void noWaveAdvancesNorPromotesWhileATargetedRegionIsSilentButFailuresStillAct() {
+        RolloutPolicy p = policy(0, null, false, 0);
+        IntentRollup healthy = counts(10, 0, 10, 0).toBuilder().setUnknown(40).build();
+        RolloutDecision held = RolloutDecision.decide(p, doc(RolloutState.ROLLING_OUT, 10), healthy, java.util.List.of("eu"), T0,
+                T0.plusSeconds(60), java.time.Duration.ZERO);
+        assertThat(held).isEqualTo(new RolloutDecision.Wait("region(s) silent: eu (40 targeted sites unknown); waiting for "
+                + "their rollup"));
+        assertThat(RolloutDecision.decide(p, doc(RolloutState.ROLLING_OUT, 100), healthy, java.util.List.of("eu", "us"), T0,
+                T0.plusSeconds(60), java.time.Duration.ZERO)).as("no promote either").isInstanceOf(RolloutDecision.Wait.class);
+        assertThat(RolloutDecision.decide(p, doc(RolloutState.ROLLING_OUT, 10), healthy, java.util.List.of(), T0,
+                T0.plusSeconds(60), java.time.Duration.ZERO)).as("heard again").isEqualTo(new RolloutDecision.Advance(50));
+        assertThat(RolloutDecision.decide(p, doc(RolloutState.ROLLING_OUT, 10), counts(10, 0, 8, 2), java.util.List.of("eu"), T0,
+                T0.plusSeconds(60), java.time.Duration.ZERO)).as("fresh regions' failures").isInstanceOf(RolloutDecision.Pause.class);
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.cascade.proto.ErrorCount;
 import io.cascade.proto.GlobalRollup;
 import io.cascade.proto.IntentRollup;
 import io.cascade.proto.RegionHealth;
+import io.cascade.proto.RegionRollup;
 import io.cascade.proto.RevisionRollup;
 import io.cascade.proto.RolloutState;
 import java.time.Instant;
@@ -29,6 +30,7 @@ class RollupMergeTest {
 
     @Test
     void twoRegionsAreSummedPerAppAndPerRevisionWhereTheirRevisionsOverlap() {
+        targeted("web", "eu", "us");
         regions.offer(region("eu", 1, 100,
                 intent("web", 3, 3, 1, 0,
                         revision(5, 0, 0, 1, 0, 0).build(),
@@ -52,6 +54,7 @@ class RollupMergeTest {
 
     @Test
     void topErrorsAreSummedByMessageAndTheFiveLargestKept() {
+        targeted("web", "eu", "us");
         RevisionRollup eu = revision(7, 0, 0, 0, 11, 0)
                 .addTopErrors(error("ImagePullBackOff", 5)).addTopErrors(error("quota exceeded", 3))
                 .addTopErrors(error("disk full", 1)).addTopErrors(error("cert expired", 1)).addTopErrors(error("oom", 1))
@@ -76,6 +79,7 @@ class RollupMergeTest {
 
     @Test
     void aStaleRollupDoesNotChangeTheSumsAndARestartedRelaysDoes() {
+        targeted("web", "eu");
         regions.offer(region("eu", 10, 100, intent("web", 3, 3, 0, 0, revision(5, 0, 0, 3, 0, 0).build())), NOW);
         regions.offer(region("eu", 9, 99, intent("web", 3, 3, 0, 0, revision(5, 3, 0, 0, 0, 0).build())), NOW);
 
@@ -113,17 +117,15 @@ class RollupMergeTest {
 
         GlobalRollup global = merge();
 
-        assertThat(global.getAppsList()).extracting(a -> a.getCounts().getApp()).containsExactly("api", "gone", "web");
+        assertThat(global.getAppsList()).as("gone: withdrawn, whatever eu last said")
+                .extracting(a -> a.getCounts().getApp()).containsExactly("api", "web");
         AppRollup api = global.getApps(0);
         assertThat(api.getCounts()).as("published, no region reports it yet")
                 .isEqualTo(IntentRollup.newBuilder().setApp("api").build());
         assertThat(api.getRolloutState()).isEqualTo(RolloutState.STABLE);
         assertThat(api.getStableIntentRevision()).isEqualTo(3);
         assertThat(api.hasCandidateIntentRevision()).isFalse();
-        AppRollup gone = global.getApps(1);
-        assertThat(gone.getRolloutState()).as("withdrawn: no app doc left").isEqualTo(RolloutState.ROLLOUT_STATE_UNSPECIFIED);
-        assertThat(gone.getCounts().getTargeted()).isEqualTo(1);
-        AppRollup web = global.getApps(2);
+        AppRollup web = global.getApps(1);
         assertThat(web.getRolloutState()).isEqualTo(RolloutState.ROLLING_OUT);
         assertThat(web.getStableIntentRevision()).isEqualTo(5);
         assertThat(web.getCandidateIntentRevision()).isEqualTo(7);
@@ -156,6 +158,73 @@ class RollupMergeTest {
         assertThat(merge().getApps(0).getRolloutState()).isEqualTo(RolloutState.ROLLING_OUT);
         assertThat(rollouts.remove("us", "web")).isTrue();
         assertThat(merge().getAppsList()).isEmpty();
+    }
+
+    @Test
+    void aRegionsCountsLeaveAtOnceWhenItsAppDocIsDeleted() {
+        targeted("web", "eu", "us");
+        regions.offer(region("eu", 1, 100, intent("web", 3, 3, 0, 0, revision(5, 0, 0, 3, 0, 0).build())), NOW);
+        regions.offer(region("us", 1, 100, intent("web", 2, 2, 0, 0, revision(5, 0, 0, 2, 0, 0).build())), NOW);
+        assertThat(merge().getApps(0).getCounts().getTargeted()).isEqualTo(5);
+
+        rollouts.remove("eu", "web");
+        IntentRollup web = merge().getApps(0).getCounts();
+        assertThat(web.getTargeted()).as("eu no longer targeted: only us counts").isEqualTo(2);
+        assertThat(web.getRevisions(0).getReady()).isEqualTo(2);
+        rollouts.remove("us", "web");
+        assertThat(merge().getAppsList()).as("withdrawn everywhere").isEmpty();
+    }
+
+    @Test
+    void aRegionSilentPastThreeHeartbeatsIsStaleItsSitesUnknownAndFreshWhenHeardAgain() {
+        targeted("web", "eu", "us");
+        RegionRollup eu = region("eu", 1, 100, intent("web", 30, 30, 2, 3, revision(5, 0, 0, 20, 0, 0).build(),
+                revision(7, 1, 1, 2, 1, 0).build())).toBuilder()
+                .setHeartbeat(com.google.protobuf.Duration.newBuilder().setSeconds(3)).build();
+        regions.offer(eu, NOW.minusSeconds(9));
+        regions.offer(region("us", 1, 100, intent("web", 10, 10, 1, 0, revision(7, 0, 0, 9, 0, 0).build())), NOW.minusSeconds(9));
+
+        GlobalRollup atBound = merge();
+        assertThat(atBound.getRegions(0).getStale()).as("9 s = 3 x its 3 s heartbeat: not yet").isFalse();
+        assertThat(atBound.getRegions(1).getStale()).as("us: no heartbeat sent, 10 s default").isFalse();
+        assertAddsUp(atBound.getApps(0).getCounts());
+
+        GlobalRollup later = RollupMerge.merge(regions, rollouts, NOW.plusMillis(1));
+        RegionHealth euHealth = later.getRegions(0);
+        assertThat(euHealth.getStale()).isTrue();
+        assertThat(euHealth.getSilentFor().getSeconds()).isEqualTo(9);
+        assertThat(List.of(euHealth.getSitesOnline(), euHealth.getSitesOffline(), euHealth.getSitesUnknown()))
+                .as("online, offline, unknown").containsExactly(0, 0, 11);
+        assertThat(later.getRegions(1).getStale()).isFalse();
+        assertThat(later.getRegions(1).getSitesOnline()).isEqualTo(10);
+        AppRollup web = later.getApps(0);
+        assertThat(web.getStaleRegionsList()).containsExactly("eu");
+        IntentRollup c = web.getCounts();
+        assertThat(List.of(c.getTargeted(), c.getUnknown(), c.getOffline(), c.getNotReported())).containsExactly(40, 30, 1, 0);
+        assertThat(c.getRevisionsList()).as("only us's sites in the state columns")
+                .containsExactly(revision(7, 0, 0, 9, 0, 0).build());
+        assertAddsUp(c);
+
+        regions.offer(eu.toBuilder().setSequence(2).build(), NOW);
+        GlobalRollup heard = RollupMerge.merge(regions, rollouts, NOW.plusSeconds(1));
+        assertThat(heard.getRegions(0).getStale()).isFalse();
+        assertThat(heard.getApps(0).getStaleRegionsList()).isEmpty();
+        assertThat(heard.getApps(0).getCounts().getUnknown()).isZero();
+        assertAddsUp(heard.getApps(0).getCounts());
+    }
+
+    /** Every targeted site in exactly one column. */
+    private static void assertAddsUp(IntentRollup c) {
+        long states = c.getRevisionsList().stream().mapToLong(r -> (long) r.getPending() + r.getApplying() + r.getReady()
+                + r.getFailed() + r.getDrifted()).sum();
+        assertThat((long) c.getUnknown() + c.getOffline() + c.getNotReported() + states).as("columns of " + c)
+                .isEqualTo(c.getTargeted());
+    }
+
+    private void targeted(String app, String... in) {
+        for (String region : in) {
+            rollouts.put(region, app, new Rollout(RolloutState.STABLE, 5, 0, 100));
+        }
     }
 
     private GlobalRollup merge() {

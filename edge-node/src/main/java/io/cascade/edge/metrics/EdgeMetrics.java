@@ -30,6 +30,7 @@ public final class EdgeMetrics {
     private final Counter deltasReceived;
     private final Counter deltasApplied;
     private final Counter gaps;
+    private final Counter relayDisconnects;
     private final DistributionSummary syncEntries;
     private final DistributionSummary syncBytes;
     private final Counter appliesOk;
@@ -62,6 +63,8 @@ public final class EdgeMetrics {
         deltasReceived = counter("deltas.received", "Live deltas that reached a site's feed");
         deltasApplied = counter("deltas.applied", "Live deltas stored in a site's journal");
         gaps = counter("gaps", "Live deltas that did not follow the site's chain mark (each triggers a sync)");
+        relayDisconnects = counter("relay.disconnects", "A site's connection to its relay lost (closed, or dead by its pings); "
+                + "it reconnects by itself");
         syncEntries = DistributionSummary.builder(PREFIX + "sync.entries")
                 .description("Entries in a complete sync reply").register(registry);
         syncBytes = DistributionSummary.builder(PREFIX + "sync.reply").baseUnit("bytes")
@@ -123,6 +126,11 @@ public final class EdgeMetrics {
 
     public void gap() {
         gaps.increment();
+    }
+
+    /** A site's connection to its relay was lost (the client logs it too). */
+    public void relayDisconnected() {
+        relayDisconnects.increment();
     }
 
     /**

@@ -115,18 +115,28 @@ public final class RelayMetrics {
         gauge("status.queue.depth", "Status reports waiting for the intake's thread", queueDepth);
     }
 
-    /** The site registry's gauges: sites online and offline now. */
-    public void watchSites(IntSupplier online, IntSupplier offline) {
-        String description = "Sites known to the relay, online or offline (silent for 3 heartbeats)";
-        gauge("sites", description, online, "state", "online");
-        gauge("sites", description, offline, "state", "offline");
+    /**
+     * The site registry's gauges: sites online and offline now. Until the registry has loaded what the
+     * relay persisted ({@code loaded}), both are NaN (no value), never a false 0/0 after a restart.
+     */
+    public void watchSites(java.util.function.BooleanSupplier loaded, IntSupplier online, IntSupplier offline) {
+        String description = "Sites known to the relay, online or offline (silent for 3 heartbeats); no value until loaded";
+        Gauge.builder(PREFIX + "sites", online, s -> loaded.getAsBoolean() ? s.getAsInt() : Double.NaN).description(description)
+                .tags("state", "online").register(registry);
+        Gauge.builder(PREFIX + "sites", offline, s -> loaded.getAsBoolean() ? s.getAsInt() : Double.NaN).description(description)
+                .tags("state", "offline").register(registry);
     }
 
-    /** The rollup publisher's counters: rollups written to the hub's bucket, and attempts that failed. */
-    public void watchRollups(LongSupplier sent, LongSupplier failed) {
+    /**
+     * The rollup publisher's meters: rollups written to the hub's bucket, attempts that failed, and whether
+     * the hub is reachable (the last rollup got there: 1, else 0).
+     */
+    public void watchRollups(LongSupplier sent, LongSupplier failed, IntSupplier hubReachable) {
         String description = "Region rollups to the hub's bucket, by outcome";
         functionCounter("rollups", description, sent, "outcome", "sent");
         functionCounter("rollups", description, failed, "outcome", "failed");
+        gauge("hub.reachable", "1 while the relay's rollups reach the hub (its leaf link is up), 0 after one did not",
+                hubReachable);
     }
 
     /** A rollup carried counts that first changed {@code nanos} before it reached the hub. */

@@ -26,22 +26,26 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends the region's {@link RegionRollup} up: a put of key {@code <region>} into the hub's KV
  * {@code rollup}, across the leaf link in JetStream domain {@code core}. At most every 500 ms when
- * the counts changed, and every 10 s regardless, so the hub's inbound load is O(regions), whatever
- * the number of sites. The sequence increases across restarts: the first contact reads the last
+ * the counts changed, and every {@link #HEARTBEAT} regardless (the rollup says so; the hub marks the
+ * region stale after 3 heartbeats without one), so the hub's inbound load is O(regions), whatever the
+ * number of sites. The sequence increases across restarts: the first contact reads the last
  * rollup the region left in the bucket and continues from it.
  *
  * <p>While the hub's bucket is missing or the link is down, one INFO line marks the outage and one
- * its end; attempts go on with jittered backoff (0.5 s doubling to 5 s). Nothing is sent before the
+ * its end; attempts go on with jittered backoff (250 ms doubling to 500 ms: a failed attempt is one
+ * request, and while the leaf link is down it fails at once with no responders), so a region is back at
+ * the hub within about half a second of its link. Nothing is sent before the
  * registry is {@linkplain SiteRegistry#ready() ready}, so a restart does not publish empty counts.
  */
 public final class RollupPublisher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RollupPublisher.class);
     static final Duration MIN_GAP = Duration.ofMillis(500);
-    static final Duration MAX_GAP = Duration.ofSeconds(10);
+    /** The longest between two rollups; sent in each, so the hub knows when the region is overdue. */
+    public static final Duration HEARTBEAT = Duration.ofSeconds(3);
     static final Duration TICK = Duration.ofMillis(100);
-    static final Duration RETRY_FIRST = Duration.ofMillis(500);
-    static final Duration RETRY_MAX = Duration.ofSeconds(5);
+    static final Duration RETRY_FIRST = Duration.ofMillis(250);
+    static final Duration RETRY_MAX = Duration.ofMillis(500);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
 
     private final Connection nats;
@@ -52,6 +56,7 @@ public final class RollupPublisher implements AutoCloseable {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong sequence = new AtomicLong();
+    private volatile boolean reachable;
     private final RelayMetrics metrics;
     // owned by the timer thread
     private KeyValue hub;
@@ -76,7 +81,7 @@ public final class RollupPublisher implements AutoCloseable {
                 Thread.ofPlatform().name("rollup-" + region).daemon().factory());
         this.lastSentNanos = System.nanoTime();
         this.nextAttemptNanos = lastSentNanos;
-        metrics.watchRollups(sent::get, failed::get);
+        metrics.watchRollups(sent::get, failed::get, this::hubReachable);
     }
 
     public synchronized void start() {
@@ -103,7 +108,7 @@ public final class RollupPublisher implements AutoCloseable {
                 return;
             }
             long since = now - lastSentNanos;
-            boolean due = !everSent || (changed && since >= MIN_GAP.toNanos()) || since >= MAX_GAP.toNanos();
+            boolean due = !everSent || (changed && since >= MIN_GAP.toNanos()) || since >= HEARTBEAT.toNanos();
             if (due) {
                 send(now);
             }
@@ -124,6 +129,7 @@ public final class RollupPublisher implements AutoCloseable {
                     .addAllIntents(s.intents())
                     .setSitesOnline(s.sitesOnline())
                     .setSitesOffline(s.sitesOffline())
+                    .setHeartbeat(com.google.protobuf.Duration.newBuilder().setSeconds(HEARTBEAT.toSeconds()))
                     .build();
             kv.put(region, rollup.toByteArray());
             sent.incrementAndGet();
@@ -139,12 +145,14 @@ public final class RollupPublisher implements AutoCloseable {
                         rollup.getSequence(), failuresInRow);
             }
             failuresInRow = 0;
+            reachable = true;
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             failed.incrementAndGet();
             hub = null;
+            reachable = false;
             if (failuresInRow++ == 0) {
-                LOG.info("region {}: rollup cannot reach the hub's bucket {} in domain {} ({}); retrying until it can",
-                        region, Subjects.KV_ROLLUP, Subjects.HUB_DOMAIN, e.toString());
+                LOG.warn("region {}: the hub is unreachable: the rollup cannot reach its bucket {} in domain {} ({}); "
+                        + "retrying until it can", region, Subjects.KV_ROLLUP, Subjects.HUB_DOMAIN, e.toString());
             }
             nextAttemptNanos = System.nanoTime() + backoff(failuresInRow);
         }
@@ -181,6 +189,11 @@ public final class RollupPublisher implements AutoCloseable {
         long base = RETRY_FIRST.toNanos() << Math.min(failures - 1, 4);
         long capped = Math.min(base, RETRY_MAX.toNanos());
         return (long) (capped * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+    }
+
+    /** 1 while the last rollup reached the hub's bucket, 0 after one did not (or before the first got there). */
+    public int hubReachable() {
+        return reachable ? 1 : 0;
     }
 
     /** Rollups written to the hub's bucket. */

@@ -31,6 +31,27 @@ class RelayMetricsTest {
     }
 
     @Test
+    void siteGaugesHaveNoValueUntilTheRegistryIsLoadedNeverAFalseZero() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        java.util.concurrent.atomic.AtomicBoolean loaded = new java.util.concurrent.atomic.AtomicBoolean();
+        new RelayMetrics(registry).watchSites(loaded::get, () -> 0, () -> 0);
+        assertThat(registry.get("cascade.relay.sites").tag("state", "online").gauge().value()).as("restarting").isNaN();
+        assertThat(registry.get("cascade.relay.sites").tag("state", "offline").gauge().value()).isNaN();
+        loaded.set(true);
+        assertThat(registry.get("cascade.relay.sites").tag("state", "online").gauge().value()).isZero();
+    }
+
+    @Test
+    void hubReachableFollowsTheRollups() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        java.util.concurrent.atomic.AtomicInteger reachable = new java.util.concurrent.atomic.AtomicInteger(1);
+        new RelayMetrics(registry).watchRollups(() -> 3, () -> 0, reachable::get);
+        assertThat(registry.get("cascade.relay.hub.reachable").gauge().value()).isEqualTo(1);
+        reachable.set(0);
+        assertThat(registry.get("cascade.relay.hub.reachable").gauge().value()).isZero();
+    }
+
+    @Test
     void theEndpointServesTheRelaySeriesWithTierAndRegion() throws Exception {
         try (ProcessRegistry meters = ProcessRegistry.open(ProcessRegistry.Tier.RELAY, "eu");
              MetricsEndpoint endpoint = MetricsEndpoint.start(meters.registry(), "127.0.0.1", 0)) {

@@ -38,6 +38,13 @@ public final class NatsClients {
     static final Duration RECONNECT_WAIT = Duration.ofMillis(500);
     static final Duration RECONNECT_JITTER = Duration.ofSeconds(1);
     static final int BUFFER_SIZE = 4096;
+    /**
+     * Clients ping their server every 3 s (jnats' default is 2 min) and give the connection up after 2
+     * unanswered, so a tier behind a dead link (no close, as in a partition) notices within ~9 s, logs it
+     * and reconnects; the servers ping idle clients too (NatsServerConfig.PING_INTERVAL).
+     */
+    static final Duration PING_INTERVAL = Duration.ofSeconds(3);
+    static final int MAX_PINGS_OUT = 2;
 
     private NatsClients() {}
 
@@ -50,6 +57,8 @@ public final class NatsClients {
                 .reconnectWait(RECONNECT_WAIT)
                 .reconnectJitter(RECONNECT_JITTER)
                 .connectionTimeout(Duration.ofSeconds(5))
+                .pingInterval(PING_INTERVAL)
+                .maxPingsOut(MAX_PINGS_OUT)
                 .bufferSize(BUFFER_SIZE)
                 .executor(CALLBACKS)
                 .callbackExecutor(CALLBACKS)

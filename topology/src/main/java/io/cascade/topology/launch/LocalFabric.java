@@ -32,14 +32,20 @@ public final class LocalFabric implements AutoCloseable {
     public static final int LEAF_LINKS_PER_RELAY = 2;
 
     /**
-     * How relays reach the hub's leaf port: given the hub's leaf host:port, the host:port relays
-     * dial and the hub advertises. A test puts a TCP proxy it controls in between, to cut the link.
+     * How relays reach the hub's leaf port: given the hub's leaf host:port, the host:port the hub
+     * advertises; then, per region, the host:port that region's relay dials to reach the advertised
+     * one (the same by default). A test puts TCP proxies it controls in between, to cut one link or all.
      */
     @FunctionalInterface
     public interface LeafRoute {
         LeafRoute DIRECT = hubLeaf -> hubLeaf;
 
         String route(String hubLeafHostPort);
+
+        /** The host:port {@code region}'s relay dials to reach {@code advertised}. */
+        default String route(String region, String advertised) {
+            return advertised;
+        }
     }
 
     private final Fleet fleet;
@@ -134,7 +140,7 @@ public final class LocalFabric implements AutoCloseable {
             }
             NatsServerConfig config = FabricConfigs.relay(fleet, region, region.ports(), region.host(),
                     dir.resolve("jetstream").toString(),
-                    List.of(java.net.URI.create("nats-leaf://" + leafAddress)), auth(dir), logins,
+                    List.of(java.net.URI.create("nats-leaf://" + leafRoute.route(region.name(), leafAddress))), auth(dir), logins,
                     leafTls(dir, List.of(region.host(), "localhost")));
             relays.put(region.name(), track(NatsServerProcess.start(config, dir, SERVER_START)));
         }

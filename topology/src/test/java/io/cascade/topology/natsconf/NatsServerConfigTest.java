@@ -30,6 +30,7 @@ class NatsServerConfigTest {
                 .contains("advertise: \"hub.cascade.svc:7422\"")
                 .contains("  tls {\n    cert_file: \"/etc/tls/leaf.crt\"", "    verify: true")
                 .contains("max_payload: 8388608")
+                .contains("ping_interval: \"2s\"\nping_max: 2\n")
                 .doesNotContain("remotes");
     }
 

@@ -38,6 +38,9 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
     private LocalFabric fabric;
     private io.cascade.topology.trust.ServerCertificate hubCertificate;
     private TcpProxy leafProxy;
+    /** Port 1 on loopback: nothing listens there, so a connection is refused at once. */
+    static final String NOWHERE = "127.0.0.1:1";
+    private final java.util.Map<String, TcpProxy> regionProxies = new java.util.concurrent.ConcurrentHashMap<>();
 
     private FabricExtension(Fleet fleet, boolean proxied) {
         this.fleet = fleet;
@@ -49,8 +52,12 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
     }
 
     /**
-     * The same fabric with the relays' leaf links running through a {@link TcpProxy} the test
-     * controls ({@link #leafProxy()}); the hub advertises the proxy, so relays cannot route around it.
+     * The same fabric with the relays' leaf links running through {@link TcpProxy TcpProxies} the test
+     * controls: each region's relay dials its own ({@link #leafProxy(String)}), which forwards to one
+     * shared by all ({@link #leafProxy()}), which forwards to the hub. The hub advertises an address that
+     * refuses every connection ({@link #NOWHERE}): nats-server 2.9.10 tells remotes its leaf address (its
+     * own, unless told another, even with {@code no_advertise}), and a relay that learned a real one would
+     * route around its proxy on its next reconnect.
      */
     public FabricExtension withLeafProxy() {
         return new FabricExtension(fleet, true);
@@ -73,10 +80,19 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
     public void beforeAll(ExtensionContext context) throws Exception {
         dir = Files.createTempDirectory("cascade-fabric-" + context.getRequiredTestClass().getSimpleName() + "-");
         fabric = proxied
-                ? LocalFabric.start(fleet, dir, hubLeaf -> {
-                    String[] hp = hubLeaf.split(":");
-                    leafProxy = TcpProxy.start(hp[0], Integer.parseInt(hp[1]));
-                    return leafProxy.address();
+                ? LocalFabric.start(fleet, dir, new LocalFabric.LeafRoute() {
+                    @Override
+                    public String route(String hubLeaf) {
+                        leafProxy = proxyTo(hubLeaf);
+                        return NOWHERE;
+                    }
+
+                    @Override
+                    public String route(String region, String advertised) {
+                        TcpProxy p = proxyTo(leafProxy.address());
+                        regionProxies.put(region, p);
+                        return p.address();
+                    }
                 })
                 : LocalFabric.start(fleet, dir);
     }
@@ -86,6 +102,7 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
         if (fabric != null) {
             fabric.close();
         }
+        regionProxies.values().forEach(TcpProxy::close);
         if (leafProxy != null) {
             leafProxy.close();
         }
@@ -98,7 +115,22 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
         }
     }
 
-    /** The proxy on the relays' leaf links; only with {@link #withLeafProxy()}. */
+    private static TcpProxy proxyTo(String hostPort) {
+        String[] hp = hostPort.split(":");
+        return TcpProxy.start(hp[0], Integer.parseInt(hp[1]));
+    }
+
+    /** The proxy on {@code region}'s leaf links only (in front of the shared one); only with {@link #withLeafProxy()}. */
+    public TcpProxy leafProxy(String region) {
+        leafProxy();
+        TcpProxy p = regionProxies.get(region);
+        if (p == null) {
+            throw new IllegalArgumentException("no leaf proxy for region " + region + "; regions: " + regionProxies.keySet());
+        }
+        return p;
+    }
+
+    /** The proxy on every relay's leaf links; only with {@link #withLeafProxy()}. */
     public TcpProxy leafProxy() {
         if (leafProxy == null) {
             throw new IllegalStateException("this fabric was not started withLeafProxy()");

@@ -13,7 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A loopback TCP proxy a test controls: {@link #cut()} drops every connection through it and
- * refuses new ones (as a broken link would), {@link #restore()} lets connections through again.
+ * refuses new ones (as a broken link would); {@link #partition()} silently holds every byte in
+ * both directions, new connections included, with nothing closed (as a network partition would:
+ * neither end learns of it but by its own timeouts); {@link #restore()} lets bytes through again,
+ * the held ones first, as TCP retransmission would after a partition heals.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -21,6 +24,8 @@ public final class TcpProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
+    private volatile boolean partitioned;
+    private final Object heal = new Object();
     private volatile boolean closed;
 
     private TcpProxy(ServerSocket server, InetSocketAddress target) {
@@ -54,8 +59,30 @@ public final class TcpProxy implements AutoCloseable {
         sockets.clear();
     }
 
+    /** Holds every byte from now on, in both directions and on new connections; closes nothing. */
+    public void partition() {
+        partitioned = true;
+    }
+
     public void restore() {
         cut = false;
+        synchronized (heal) {
+            partitioned = false;
+            heal.notifyAll();
+        }
+    }
+
+    private void awaitHealed() throws IOException {
+        synchronized (heal) {
+            while (partitioned && !closed) {
+                try {
+                    heal.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while partitioned", e);
+                }
+            }
+        }
     }
 
     private void acceptLoop() {
@@ -71,6 +98,7 @@ public final class TcpProxy implements AutoCloseable {
                 continue;
             }
             try {
+                awaitHealed(); // a connection made during a partition gets no answer until it heals
                 Socket upstream = new Socket();
                 upstream.connect(target, 2000);
                 sockets.add(client);
@@ -88,6 +116,7 @@ public final class TcpProxy implements AutoCloseable {
             byte[] buf = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buf)) >= 0; ) {
+                    awaitHealed();
                     out.write(buf, 0, n);
                     out.flush();
                 }
