@@ -1,6 +1,7 @@
 package io.cascade.topology.launch;
 
 import io.cascade.topology.fleet.Fleet;
+import io.cascade.topology.fleet.Ports;
 import io.cascade.topology.fleet.RegionSpec;
 import io.cascade.topology.natsconf.FabricConfigs;
 import io.cascade.topology.natsconf.NatsServerConfig;
@@ -56,11 +57,14 @@ public final class LocalFabric implements AutoCloseable {
     private final Protection protection;
     private final List<NatsServerProcess> started = new ArrayList<>();
     private final Map<String, NatsServerProcess> relays = new LinkedHashMap<>();
+    private final int hubNodes;
+    private final List<NatsServerProcess> hubs = new ArrayList<>();
     private NatsServerProcess hub;
     private boolean closed;
 
     private LocalFabric(Fleet fleet, Path workDir, LeafRoute leafRoute, TrustRoot trust, List<String> leafExtras,
-                        Protection protection) {
+                        Protection protection, int hubNodes) {
+        this.hubNodes = hubNodes;
         this.leafExtras = List.copyOf(leafExtras);
         this.protection = protection;
         this.fleet = fleet;
@@ -106,10 +110,29 @@ public final class LocalFabric implements AutoCloseable {
         return start(fleet, workDir, LeafRoute.DIRECT, TrustRoot.loadOrInit(workDir.resolve("trust")), benchSubjects, protection);
     }
 
+    /**
+     * As {@link #start(Fleet, Path)}, with the hub as a cluster of {@code hubNodes} (3 or more) nats-servers:
+     * clustered JetStream in domain {@code core} (buckets can keep 3 replicas), routes authenticated by TLS
+     * and a password of their own, each node advertising its own leaf port, every relay's leaf remotes
+     * listing every node. {@link #hub()} is the first node; {@link #hubs()} all of them.
+     */
+    public static LocalFabric startHa(Fleet fleet, Path workDir, int hubNodes) throws InterruptedException {
+        if (hubNodes < 3) {
+            throw new IllegalArgumentException("an HA hub needs at least 3 nodes to survive losing one, got " + hubNodes);
+        }
+        return start(fleet, workDir, LeafRoute.DIRECT, TrustRoot.loadOrInit(workDir.resolve("trust")), List.of(), Protection.FULL,
+                hubNodes);
+    }
+
     private static LocalFabric start(Fleet fleet, Path workDir, LeafRoute leafRoute, TrustRoot trust, List<String> leafExtras,
                                      Protection protection) throws InterruptedException {
+        return start(fleet, workDir, leafRoute, trust, leafExtras, protection, 1);
+    }
+
+    private static LocalFabric start(Fleet fleet, Path workDir, LeafRoute leafRoute, TrustRoot trust, List<String> leafExtras,
+                                     Protection protection, int hubNodes) throws InterruptedException {
         LocalFabric fabric = new LocalFabric(fleet.resolvePorts(FreePorts::next), workDir, leafRoute, trust, leafExtras,
-                protection);
+                protection, hubNodes);
         try {
             fabric.startServers();
             fabric.awaitLeafLinks(LEAF_LINKS);
@@ -123,12 +146,19 @@ public final class LocalFabric implements AutoCloseable {
     private void startServers() throws InterruptedException {
         var hubPorts = fleet.hub().ports();
         String hubHost = fleet.hub().host();
-        Path hubDir = workDir.resolve("hub");
-        String leafAddress = leafRoute.route(hubHost + ":" + hubPorts.leaf());
-        NatsServerConfig hubConfig = FabricConfigs.hub(fleet, hubPorts, hubHost,
-                hubDir.resolve("jetstream").toString(), leafAddress, auth(hubDir),
-                leafTls(hubDir, List.of(hubHost, "localhost", "127.0.0.1")));
-        hub = track(NatsServerProcess.start(hubConfig, hubDir, SERVER_START));
+        List<String> hubLeafs = new ArrayList<>();
+        if (hubNodes == 1) {
+            Path hubDir = workDir.resolve("hub");
+            String leafAddress = leafRoute.route(hubHost + ":" + hubPorts.leaf());
+            NatsServerConfig hubConfig = FabricConfigs.hub(fleet, hubPorts, hubHost,
+                    hubDir.resolve("jetstream").toString(), leafAddress, auth(hubDir),
+                    leafTls(hubDir, List.of(hubHost, "localhost", "127.0.0.1")));
+            hubs.add(track(NatsServerProcess.start(hubConfig, hubDir, SERVER_START)));
+            hubLeafs.add(leafAddress);
+        } else {
+            startHubCluster(hubHost, hubPorts, hubLeafs);
+        }
+        hub = hubs.getFirst();
         for (RegionSpec region : fleet.regions()) {
             Path dir = workDir.resolve("relay-" + region.name());
             List<NatsServerConfig.LeafLogin> logins = List.of();
@@ -140,9 +170,75 @@ public final class LocalFabric implements AutoCloseable {
             }
             NatsServerConfig config = FabricConfigs.relay(fleet, region, region.ports(), region.host(),
                     dir.resolve("jetstream").toString(),
-                    List.of(java.net.URI.create("nats-leaf://" + leafRoute.route(region.name(), leafAddress))), auth(dir), logins,
+                    hubLeafs.stream().map(a -> java.net.URI.create("nats-leaf://" + leafRoute.route(region.name(), a))).toList(),
+                    auth(dir), logins,
                     leafTls(dir, List.of(region.host(), "localhost")));
             relays.put(region.name(), track(NatsServerProcess.start(config, dir, SERVER_START)));
+        }
+    }
+
+    private void startHubCluster(String hubHost, Ports firstPorts, List<String> hubLeafs) throws InterruptedException {
+        if (leafRoute != LeafRoute.DIRECT) {
+            throw new IllegalArgumentException("an HA hub takes no leaf route (proxies are for a single hub)");
+        }
+        List<Ports> ports = new ArrayList<>(List.of(firstPorts));
+        while (ports.size() < hubNodes) {
+            ports.add(new Ports(FreePorts.next(), FreePorts.next(), FreePorts.next(), 0));
+        }
+        List<Integer> routePorts = ports.stream().map(p -> FreePorts.next()).toList();
+        List<String> routes = routePorts.stream().map(p -> hubHost + ":" + p).toList();
+        String password = routePassword();
+        List<NatsServerConfig> configs = new ArrayList<>();
+        List<Path> dirs = new ArrayList<>();
+        for (int i = 0; i < hubNodes; i++) {
+            Path dir = workDir.resolve("hub-" + (i + 1));
+            String leaf = hubHost + ":" + ports.get(i).leaf();
+            configs.add(FabricConfigs.hubNode(fleet, i + 1, ports.get(i), routePorts.get(i), routes, hubHost,
+                    dir.resolve("jetstream").toString(), leaf, auth(dir), leafTls(dir, List.of(hubHost, "localhost", "127.0.0.1")),
+                    password));
+            dirs.add(dir);
+            hubLeafs.add(leaf);
+        }
+        for (NatsServerProcess node : NatsServerProcess.startAll(configs, dirs, SERVER_START)) {
+            hubs.add(track(node));
+        }
+        awaitMetaLeader(SERVER_START);
+    }
+
+    /** 24 letters and digits from a SecureRandom: the HA hub's route password, only ever in its nodes' configs. */
+    private static String routePassword() {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 24; i++) {
+            b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return b.toString();
+    }
+
+    /**
+     * Waits until every running hub node names the same JetStream meta leader, itself a running node (after
+     * a leader is killed its peers name it until they elect another); returns its server name.
+     */
+    public String awaitMetaLeader(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            java.util.Set<String> leaders = new java.util.HashSet<>();
+            java.util.Set<String> running = new java.util.HashSet<>();
+            for (NatsServerProcess node : hubs) {
+                if (node.isAlive()) {
+                    leaders.add(node.jetStreamMetaLeader());
+                    running.add(node.name());
+                }
+            }
+            if (leaders.size() == 1 && running.containsAll(leaders)) {
+                return leaders.iterator().next();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the hub's nodes agree on no JetStream meta leader within " + timeout + ": "
+                        + leaders + "; see logs under " + workDir);
+            }
+            Thread.sleep(50);
         }
     }
 
@@ -184,7 +280,7 @@ public final class LocalFabric implements AutoCloseable {
         while (true) {
             long running = relays.values().stream().filter(NatsServerProcess::isAlive).count();
             int perRelay = leafLinksPerRelay();
-            boolean up = hub.leafConnections() >= perRelay * running;
+            boolean up = hubLeafConnections() >= perRelay * running;
             for (NatsServerProcess relay : relays.values()) {
                 up &= !relay.isAlive() || relay.leafConnections() >= perRelay;
             }
@@ -194,11 +290,22 @@ public final class LocalFabric implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("leaf links not up within " + timeout + ": hub sees "
-                        + hub.leafConnections() + " of " + perRelay * running + " leaf links ("
+                        + hubLeafConnections() + " of " + perRelay * running + " leaf links ("
                         + perRelay + " per relay); see logs under " + workDir);
             }
             Thread.sleep(50);
         }
+    }
+
+    /** Leaf connections at every running hub node, summed. */
+    public int hubLeafConnections() throws InterruptedException {
+        int n = 0;
+        for (NatsServerProcess node : hubs) {
+            if (node.isAlive()) {
+                n += node.leafConnections();
+            }
+        }
+        return n;
     }
 
     /** The trust root every server of this fabric trusts. */
@@ -232,7 +339,7 @@ public final class LocalFabric implements AutoCloseable {
     /** Every server's client URL, hub first (where account updates are pushed). */
     public List<String> clientUrls() {
         List<String> urls = new ArrayList<>();
-        urls.add(hub.clientUrl());
+        hubs.forEach(h -> urls.add(h.clientUrl()));
         relays.values().forEach(r -> urls.add(r.clientUrl()));
         return urls;
     }
@@ -246,8 +353,19 @@ public final class LocalFabric implements AutoCloseable {
         return workDir;
     }
 
+    /** The hub's server; with an HA hub, its first node. */
     public NatsServerProcess hub() {
         return hub;
+    }
+
+    /** Every node of the hub, in order (one unless started with {@link #startHa}). */
+    public List<NatsServerProcess> hubs() {
+        return List.copyOf(hubs);
+    }
+
+    /** The client URLs of every hub node, comma-separated: what a hub client dials (it fails over between them). */
+    public String hubUrls() {
+        return String.join(",", hubs.stream().map(NatsServerProcess::clientUrl).toList());
     }
 
     public NatsServerProcess relay(String region) {

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -60,14 +61,48 @@ public final class NatsServerProcess implements AutoCloseable {
 
     /** Writes the config into {@code dir}, starts the server and waits until it is healthy. */
     public static NatsServerProcess start(NatsServerConfig config, Path dir, Duration timeout) throws InterruptedException {
+        NatsServerProcess server = written(config, dir);
+        server.launch(timeout);
+        return server;
+    }
+
+    /**
+     * Starts the nodes of a cluster all at once (each {@code configs[i]} in {@code dirs[i]}) and waits until
+     * every one is healthy: a clustered JetStream server is healthy only once its peers are up, so they
+     * cannot be started one after the other. On a failure every node started is stopped.
+     */
+    public static List<NatsServerProcess> startAll(List<NatsServerConfig> configs, List<Path> dirs, Duration timeout)
+            throws InterruptedException {
+        List<NatsServerProcess> servers = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < configs.size(); i++) {
+                NatsServerProcess server = written(configs.get(i), dirs.get(i));
+                server.spawn();
+                servers.add(server);
+            }
+            long deadline = System.nanoTime() + timeout.toNanos();
+            for (NatsServerProcess server : servers) {
+                server.awaitHealthy(deadline, timeout);
+            }
+            return servers;
+        } catch (RuntimeException | InterruptedException e) {
+            servers.forEach(NatsServerProcess::close);
+            throw e;
+        }
+    }
+
+    private static NatsServerProcess written(NatsServerConfig config, Path dir) {
         NatsServerProcess server = new NatsServerProcess(config, dir);
         try {
             Files.createDirectories(dir);
             Files.writeString(server.configFile, config.render());
+            if (config.cluster().isPresent()) {
+                // it holds the route password
+                Files.setPosixFilePermissions(server.configFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + server.configFile, e);
         }
-        server.launch(timeout);
         return server;
     }
 
@@ -80,6 +115,11 @@ public final class NatsServerProcess implements AutoCloseable {
     }
 
     private synchronized void launch(Duration timeout) throws InterruptedException {
+        spawn();
+        awaitHealthy(System.nanoTime() + timeout.toNanos(), timeout);
+    }
+
+    private synchronized void spawn() {
         ProcessBuilder pb = new ProcessBuilder(NatsServerBinary.locate().toString(), "-c", configFile.toString())
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
@@ -90,7 +130,9 @@ public final class NatsServerProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot start nats-server for " + name(), e);
         }
         RUNNING.add(process);
-        long deadline = System.nanoTime() + timeout.toNanos();
+    }
+
+    private synchronized void awaitHealthy(long deadline, Duration timeout) throws InterruptedException {
         while (!healthy()) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("nats-server " + name() + " exited with " + process.exitValue()
@@ -155,6 +197,11 @@ public final class NatsServerProcess implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** The server name of the JetStream meta leader this server knows of; empty while there is none. */
+    public String jetStreamMetaLeader() throws InterruptedException {
+        return monitor("/jsz").path("meta_cluster").path("leader").asText("");
     }
 
     /** A monitoring endpoint's JSON, e.g. {@code monitor("/leafz")}. */

@@ -55,6 +55,26 @@ public final class FabricConfigs {
     }
 
     /**
+     * Node {@code node} (1-based) of the HA hub: the hub's server as {@link #hub} renders it, named
+     * {@code <fleet>-hub-<node>}, in cluster {@code <fleet>-hub} with routes to every node's {@code routes}
+     * (TLS with {@code leafTls}'s certificate, which the fleet CA signed for the node's host, and the route
+     * password). JetStream runs clustered: streams and buckets can keep 3 replicas.
+     */
+    public static NatsServerConfig hubNode(Fleet fleet, int node, Ports ports, int routePort, List<String> routes,
+                                           String listenHost, String storeDir, String advertise,
+                                           Optional<NatsServerConfig.Auth> auth, Optional<NatsServerConfig.Tls> leafTls,
+                                           String routePassword) {
+        NatsServerConfig one = hub(fleet, ports, listenHost, storeDir, advertise, auth, leafTls);
+        return new NatsServerConfig(hubServerName(fleet) + "-" + node, one.listenHost(), one.clientPort(), one.monitorPort(),
+                one.jetStreamDomain(), one.storeDir(), one.maxPayloadBytes(), one.leaf(), one.auth(),
+                Optional.of(new NatsServerConfig.Cluster(hubServerName(fleet), routePort, routes, ROUTE_USER, routePassword,
+                        leafTls)));
+    }
+
+    /** The route user of the HA hub's cluster. */
+    public static final String ROUTE_USER = "route";
+
+    /**
      * A relay's server: JetStream domain {@code region-<r>}, two leaf remotes to the hub (one that
      * logs in as the region's leaf user, {@code leafCredsFile}, in the fleet account; one as its
      * system leaf user, {@code systemLeafCredsFile}, in the system account), and a leaf listener

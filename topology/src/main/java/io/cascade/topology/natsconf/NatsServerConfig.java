@@ -21,10 +21,12 @@ import java.util.Optional;
  * @param leaf the leaf-node side of this server
  * @param auth who the server trusts (operator mode); empty only where {@link Protection#NONE} asked for
  *             it (a benchmark measuring what trust costs): every client is then anonymous
+ * @param cluster the routes to its peers when the server is one node of a cluster (the HA hub); empty
+ *                for a server on its own
  */
 public record NatsServerConfig(String serverName, String listenHost, int clientPort, int monitorPort,
                                String jetStreamDomain, String storeDir, long maxPayloadBytes, Leaf leaf,
-                               Optional<Auth> auth) {
+                               Optional<Auth> auth, Optional<Cluster> cluster) {
 
     /** 8 MiB: a desired doc holds a stable and a candidate bundle of up to 1 MiB each, plus overhead. */
     public static final long DEFAULT_MAX_PAYLOAD = 8L * 1024 * 1024;
@@ -46,6 +48,7 @@ public record NatsServerConfig(String serverName, String listenHost, int clientP
         Objects.requireNonNull(storeDir, "storeDir");
         Objects.requireNonNull(leaf, "leaf");
         Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(cluster, "cluster");
         if (leaf instanceof LeafRemote r && auth.isPresent() == r.logins().isEmpty()) {
             throw new IllegalArgumentException(auth.isPresent()
                     ? "in operator mode a relay's leaf remotes log in at the hub: give their credentials"
@@ -53,6 +56,71 @@ public record NatsServerConfig(String serverName, String listenHost, int clientP
         }
         if (clientPort <= 0 || monitorPort <= 0) {
             throw new IllegalArgumentException("client and monitor ports must be set, got " + clientPort + "/" + monitorPort);
+        }
+    }
+
+    /** A server on its own (no cluster). */
+    public NatsServerConfig(String serverName, String listenHost, int clientPort, int monitorPort, String jetStreamDomain,
+                            String storeDir, long maxPayloadBytes, Leaf leaf, Optional<Auth> auth) {
+        this(serverName, listenHost, clientPort, monitorPort, jetStreamDomain, storeDir, maxPayloadBytes, leaf, auth,
+                Optional.empty());
+    }
+
+    /** This server as one node of {@code cluster}. */
+    public NatsServerConfig withCluster(Cluster cluster) {
+        return new NatsServerConfig(serverName, listenHost, clientPort, monitorPort, jetStreamDomain, storeDir, maxPayloadBytes,
+                leaf, auth, Optional.of(cluster));
+    }
+
+    /**
+     * One node's routes to its peers. JetStream runs clustered (RAFT) over them, so streams and KV
+     * buckets can keep 3 replicas. Routes authenticate twice: TLS both ways with certificates of the fleet
+     * CA (when {@code tls} is given) and the cluster's own user and password, which only the nodes' configs
+     * hold (each file readable by its server's user alone); a client or a relay's leaf certificate cannot
+     * open a route without the password.
+     *
+     * @param name     cluster name, the same on every node
+     * @param port     this node's route port
+     * @param routes   host:port of every node's route port (this one's included: nats-server skips itself)
+     * @param user     the route user
+     * @param password the route password: letters and digits only, since it goes into the route URLs
+     * @param tls      this node's certificate for its routes, both directions; empty only where
+     *                 {@link Protection#tls()} is off
+     */
+    public record Cluster(String name, int port, List<String> routes, String user, String password, Optional<Tls> tls) {
+        public Cluster {
+            Objects.requireNonNull(name, "name");
+            routes = List.copyOf(routes);
+            Objects.requireNonNull(tls, "tls");
+            if (routes.size() < 3) {
+                throw new IllegalArgumentException("a JetStream cluster needs at least 3 nodes to survive losing one, got "
+                        + routes.size());
+            }
+            if (!user.matches("[A-Za-z0-9]+") || !password.matches("[A-Za-z0-9]{16,}")) {
+                throw new IllegalArgumentException("the route user and password must be letters and digits (password: 16 or "
+                        + "more), as they go into route URLs");
+            }
+        }
+
+        String render(String listenHost) {
+            StringBuilder b = new StringBuilder("cluster {\n");
+            b.append("  name: ").append(quote(name)).append('\n');
+            b.append("  listen: ").append(quote(listenHost + ":" + port)).append('\n');
+            b.append("  routes: [").append(String.join(", ", routes.stream()
+                    .map(r -> quote("nats-route://" + user + ":" + password + "@" + r)).toList())).append("]\n");
+            b.append("  authorization {\n");
+            b.append("    user: ").append(quote(user)).append('\n');
+            b.append("    password: ").append(quote(password)).append('\n');
+            b.append("    timeout: 5\n");
+            b.append("  }\n");
+            tls.ifPresent(t -> b.append(t.render("  ", true)));
+            b.append("}\n");
+            return b.toString();
+        }
+
+        @Override
+        public String toString() {
+            return "Cluster[" + name + ", port " + port + ", routes " + routes + "]"; // never the password
         }
     }
 
@@ -228,6 +296,7 @@ public record NatsServerConfig(String serverName, String listenHost, int clientP
             }
         }
         b.append("}\n");
+        cluster.ifPresent(c -> b.append(c.render(listenHost)));
         auth.ifPresent(a -> {
             b.append("operator: ").append(quote(a.operatorJwtFile())).append('\n');
             b.append("system_account: ").append(quote(a.systemAccount())).append('\n');

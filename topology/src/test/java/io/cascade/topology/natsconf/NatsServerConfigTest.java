@@ -35,6 +35,29 @@ class NatsServerConfigTest {
     }
 
     @Test
+    void aHubNodeRoutesToEveryNodeWithTlsAndThePasswordAndIsNamedApart() {
+        NatsServerConfig node = FabricConfigs.hubNode(fleet, 2, new Ports(4222, 7422, 8222, 7443), 6222,
+                List.of("hub-1:6222", "hub-2:6222", "hub-3:6222"), "0.0.0.0", "/data/hub/jetstream", "hub.cascade.svc:7422",
+                Optional.of(TestTrust.auth("/data/hub/jwt")), Optional.of(TestTrust.RENDER_TLS), "Rk2pQ8vX0aLm3nB7cD9e");
+        String conf = node.render();
+
+        assertThat(conf)
+                .contains("server_name: \"demo-hub-2\"")
+                .contains("cluster {\n  name: \"demo-hub\"\n  listen: \"0.0.0.0:6222\"\n")
+                .contains("  routes: [\"nats-route://route:Rk2pQ8vX0aLm3nB7cD9e@hub-1:6222\", "
+                        + "\"nats-route://route:Rk2pQ8vX0aLm3nB7cD9e@hub-2:6222\", \"nats-route://route:Rk2pQ8vX0aLm3nB7cD9e@hub-3:6222\"]")
+                .contains("  authorization {\n    user: \"route\"\n    password: \"Rk2pQ8vX0aLm3nB7cD9e\"\n")
+                .contains("domain: \"core\"");
+        String cluster = conf.substring(conf.indexOf("cluster {"));
+        assertThat(cluster).contains("  tls {\n    cert_file: \"/etc/tls/leaf.crt\"", "    verify: true");
+        assertThat(node.toString()).doesNotContain("Rk2pQ8vX0aLm3nB7cD9e");
+        assertThatThrownBy(() -> new NatsServerConfig.Cluster("c", 6222, List.of("a:1", "b:1"), "route", "Rk2pQ8vX0aLm3nB7cD9e",
+                Optional.empty())).hasMessageContaining("at least 3 nodes");
+        assertThatThrownBy(() -> new NatsServerConfig.Cluster("c", 6222, List.of("a:1", "b:1", "c:1"), "route", "short",
+                Optional.empty())).hasMessageContaining("letters and digits");
+    }
+
+    @Test
     void everyServerRunsInOperatorModeWithTheAccountsPreloaded() {
         String conf = FabricConfigs.hub(fleet, new Ports(4222, 7422, 8222, 7443), "0.0.0.0",
                 "/data/hub/jetstream", "hub.cascade.svc:7422", TestTrust.auth("/data/hub/jwt"), TestTrust.RENDER_TLS).render();
