@@ -4,6 +4,7 @@ import io.cascade.hub.api.FleetApi;
 import io.cascade.hub.desired.DesiredDocs;
 import io.cascade.hub.intent.Intents;
 import io.cascade.hub.metrics.HubMetrics;
+import io.cascade.hub.rollout.DriverLease;
 import io.cascade.hub.rollout.RolloutController;
 import io.cascade.hub.rollup.Rollups;
 import io.cascade.hub.rollup.SiteQuery;
@@ -56,6 +57,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Hub implements AutoCloseable {
 
+    /** How long a new replicated bucket may take to elect its stream leader. */
+    private static final java.time.Duration STREAM_LEADER_WAIT = java.time.Duration.ofSeconds(20);
+    /** JetStream's "error creating store for stream": a cluster that has just formed, not ready for a replicated stream. */
+    private static final int STORE_NOT_READY = 10049;
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
 
     /** Revisions of an app's intent kept in KV {@code intents}: the audit trail and the rollback source. */
@@ -117,13 +122,13 @@ public final class Hub implements AutoCloseable {
                         + "two bundles of 1 MiB needs about 2 MiB: set max_payload to 8 MiB, as the rendered configs do",
                         nats.getMaxPayload());
             }
-            KeyValue intentsBucket = bucket(nats, Subjects.KV_INTENTS, INTENT_HISTORY,
+            KeyValue intentsBucket = bucket(nats, config.replicas(), Subjects.KV_INTENTS, INTENT_HISTORY,
                     "Cascade intents by app, with history: the audit trail and the rollback source");
-            KeyValue desiredBucket = bucket(nats, Subjects.KV_DESIRED, 1,
+            KeyValue desiredBucket = bucket(nats, config.replicas(), Subjects.KV_DESIRED, 1,
                     "Cascade desired docs: <region>.app.<app> and <region>.site.<site>.<app>, mirrored by the relays");
-            KeyValue rollupBucket = bucket(nats, Subjects.KV_ROLLUP, 1,
+            KeyValue rollupBucket = bucket(nats, config.replicas(), Subjects.KV_ROLLUP, 1,
                     "Cascade region rollups: key <region>, written by that region's relay");
-            KeyValue sitesBucket = bucket(nats, Subjects.KV_SITES, 1,
+            KeyValue sitesBucket = bucket(nats, config.replicas(), Subjects.KV_SITES, 1,
                     "Cascade's live site set: key <site> (region, labels, identity), removed.<site> (removed by an operator)");
             SiteSet siteSet;
             try {
@@ -131,7 +136,7 @@ public final class Hub implements AutoCloseable {
             } catch (JetStreamApiException e) {
                 throw new IllegalStateException("cannot read KV " + Subjects.KV_SITES + " in the hub's JetStream: " + e.getMessage(), e);
             }
-            KeyValue credentialsBucket = bucket(nats, Subjects.KV_CREDENTIALS, 1,
+            KeyValue credentialsBucket = bucket(nats, config.replicas(), Subjects.KV_CREDENTIALS, 1,
                     "Cascade operator credentials: revoked.<id> for each revoked API token");
             CredentialRevocations revocations;
             try {
@@ -139,7 +144,7 @@ public final class Hub implements AutoCloseable {
             } catch (JetStreamApiException e) {
                 throw new IllegalStateException("cannot read KV " + Subjects.KV_CREDENTIALS + ": " + e.getMessage(), e);
             }
-            BootstrapTokens tokens = new BootstrapTokens(bucket(nats, Subjects.KV_TOKENS, 1,
+            BootstrapTokens tokens = new BootstrapTokens(bucket(nats, config.replicas(), Subjects.KV_TOKENS, 1,
                     "Cascade bootstrap tokens: key <id>; region, labels, uses, expiry, the secret's SHA-256 only"),
                     config.fleet(), Clock.systemUTC());
             DesiredDocs desired = new DesiredDocs(desiredBucket, nats.jetStreamManagement(), config.fleet());
@@ -156,8 +161,9 @@ public final class Hub implements AutoCloseable {
             }
             SiteQuery sites = new SiteQuery(nats, config.fleet(), SiteQuery.DEFAULT_RELAY_TIMEOUT, metrics);
             Rollups merged = rollups;
+            DriverLease lease = new DriverLease(leases(nats, config.replicas()), DriverLease.holderName());
             controller = new RolloutController(intents, desired, () -> merged.view(Optional.empty()), Clock.systemUTC(),
-                    metrics);
+                    metrics, lease);
             controller.start();
             probe = ProbeResponder.start(nats, ProbeReply.Tier.HUB, "", "", "hub " + config.fleet().name(),
                     List.of(Subjects.probeHub()));
@@ -211,31 +217,111 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
-     * Opens KV bucket {@code name} in the hub's JetStream (file storage), creating it if it is missing and
-     * bringing its history to {@code history} if it was created with another.
+     * Opens KV bucket {@code name} in the hub's JetStream (file storage, {@code replicas} copies), creating it
+     * if it is missing and bringing its history and replicas to these if it was created with others (JetStream
+     * scales a stream's replicas in place).
      */
-    private static KeyValue bucket(Connection nats, String name, int history, String description) throws IOException {
+    private static KeyValue bucket(Connection nats, int replicas, String name, int history, String description)
+            throws IOException {
         KeyValueConfiguration config = KeyValueConfiguration.builder()
                 .name(name)
                 .description(description)
                 .maxHistoryPerKey(history)
                 .storageType(StorageType.File)
+                .replicas(replicas)
                 .build();
-        KeyValueManagement buckets = nats.keyValueManagement();
-        try {
-            try {
-                buckets.create(config); // the same configuration again is not an error
-            } catch (JetStreamApiException e) {
-                if (e.getApiErrorCode() != STREAM_NAME_IN_USE) {
-                    throw e;
-                }
-                buckets.update(config);
-                LOG.info("KV bucket {}: configuration updated to history {}", name, history);
-            }
-        } catch (JetStreamApiException e) {
-            throw new IllegalStateException("cannot create KV bucket " + name + " in the hub's JetStream: " + e.getMessage(), e);
-        }
+        ensure(nats, config);
         return nats.keyValue(name);
+    }
+
+    /**
+     * Creates the bucket {@code config} describes, or brings an existing one to it, then (with replicas) waits for
+     * its stream's leader. A cluster that has just formed may refuse a new replicated stream for a moment (error
+     * 10049, "error creating store", or no answer): retried for up to {@link #STREAM_LEADER_WAIT}.
+     */
+    private static void ensure(Connection nats, KeyValueConfiguration config) throws IOException {
+        KeyValueManagement buckets = nats.keyValueManagement();
+        String name = config.getBucketName();
+        long deadline = System.nanoTime() + STREAM_LEADER_WAIT.toNanos();
+        while (true) {
+            try {
+                try {
+                    buckets.create(config); // the same configuration again is not an error
+                } catch (JetStreamApiException e) {
+                    if (e.getApiErrorCode() != STREAM_NAME_IN_USE) {
+                        throw e;
+                    }
+                    buckets.update(config);
+                    LOG.info("KV bucket {}: configuration updated to history {}, {} replica(s)", name,
+                            config.getMaxHistoryPerKey(), config.getReplicas());
+                }
+                break;
+            } catch (JetStreamApiException | IOException e) {
+                boolean transientOnACluster = config.getReplicas() > 1
+                        && (e instanceof IOException || ((JetStreamApiException) e).getApiErrorCode() == STORE_NOT_READY);
+                if (!transientOnACluster || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("cannot create KV bucket " + name + " in the hub's JetStream: "
+                            + e.getMessage(), e);
+                }
+                LOG.info("KV bucket {}: the cluster is not ready for it yet ({}); retrying", name, e.getMessage());
+                sleepQuietly(250);
+            }
+        }
+        awaitStreamLeader(nats, name, config.getReplicas());
+    }
+
+    private static void sleepQuietly(long millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /**
+     * With replicas, waits until the bucket's stream has elected a leader: on a cluster, a watch or a write
+     * right after the stream was created (or scaled) times out until then.
+     */
+    private static void awaitStreamLeader(Connection nats, String bucket, int replicas) throws IOException {
+        if (replicas < 2) {
+            return;
+        }
+        long deadline = System.nanoTime() + STREAM_LEADER_WAIT.toNanos();
+        while (true) {
+            try {
+                var cluster = nats.jetStreamManagement().getStreamInfo("KV_" + bucket).getClusterInfo();
+                if (cluster != null && cluster.getLeader() != null && !cluster.getLeader().isEmpty()) {
+                    return;
+                }
+            } catch (JetStreamApiException | IOException e) {
+                LOG.debug("KV bucket {}: stream info not yet available: {}", bucket, e.toString());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("KV bucket " + bucket + ": its stream elected no leader within "
+                        + STREAM_LEADER_WAIT.toSeconds() + " s");
+            }
+            sleepQuietly(50);
+        }
+    }
+
+    /** KV {@code leases}: entries live {@link DriverLease#TTL} after their last write. */
+    private static KeyValue leases(Connection nats, int replicas) throws IOException {
+        KeyValueConfiguration config = KeyValueConfiguration.builder()
+                .name(Subjects.KV_LEASES)
+                .description("Cascade leases among the hub service's replicas: rollout-driver (which one drives rollouts)")
+                .maxHistoryPerKey(1)
+                .ttl(DriverLease.TTL)
+                .storageType(StorageType.File)
+                .replicas(replicas)
+                .build();
+        ensure(nats, config);
+        return nats.keyValue(Subjects.KV_LEASES);
+    }
+
+    /** Whether this replica of the hub service drives rollouts now (it holds the driver's lease). */
+    public boolean drivesRollouts() {
+        return controller.drives();
     }
 
     /** The fleet's live site set. */

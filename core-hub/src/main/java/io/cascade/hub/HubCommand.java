@@ -20,8 +20,13 @@ import picocli.CommandLine.Option;
         description = "Run the core hub: the gRPC FleetService next to the hub's nats-server (JetStream domain core).")
 public final class HubCommand implements Callable<Integer> {
 
-    @Option(names = "--nats", defaultValue = "nats://127.0.0.1:4222", description = "The hub's nats-server (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--nats", defaultValue = "nats://127.0.0.1:4222", description = "The hub's nats-server, or every node of an "
+            + "HA hub separated by commas (default: ${DEFAULT-VALUE}).")
     String natsUrl;
+
+    @Option(names = "--replicas", defaultValue = "1", description = "Copies of each hub bucket: 3 on an HA hub's cluster "
+            + "(default: ${DEFAULT-VALUE}).")
+    int replicas;
 
     @Option(names = "--grpc-host", defaultValue = "0.0.0.0", description = "Address of the gRPC FleetService (default: ${DEFAULT-VALUE}).")
     String grpcHost;
@@ -62,7 +67,7 @@ public final class HubCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Fleet fleet = Fleets.loadOrDemo(fleetFile);
         HubConfig plain = new HubConfig(natsUrl, grpcHost, grpcPort, fleet, creds.read(), new ServerCertificate(tlsCert, tlsKey),
-                apiKey(apiKey), clientCa);
+                apiKey(apiKey), clientCa).withReplicas(replicas);
         HubConfig config = signingKey == null ? plain : plain.withSigner(io.cascade.topology.trust.AccountSigner.read(signingKey,
                 plain.credentials().orElseThrow(() -> new IllegalArgumentException(
                         "--signing-key needs --creds: the hub signs sites into the account its own user belongs to")).account()));

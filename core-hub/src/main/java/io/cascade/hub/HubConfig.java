@@ -23,17 +23,33 @@ import java.util.Optional;
  */
 public record HubConfig(String natsUrl, String grpcHost, int grpcPort, Fleet fleet, Optional<UserCredentials> credentials,
                         ServerCertificate tls, String apiKey, java.nio.file.Path clientCa,
-                        Optional<io.cascade.topology.trust.AccountSigner> signer) {
+                        Optional<io.cascade.topology.trust.AccountSigner> signer, int replicas) {
 
-    /** A hub that does not register sites. */
+    /** The most replicas a bucket may keep (JetStream's limit). */
+    public static final int MAX_REPLICAS = 5;
+
+    /** A hub that does not register sites, on a single nats-server (buckets with 1 replica). */
     public HubConfig(String natsUrl, String grpcHost, int grpcPort, Fleet fleet, Optional<UserCredentials> credentials,
                      ServerCertificate tls, String apiKey, java.nio.file.Path clientCa) {
-        this(natsUrl, grpcHost, grpcPort, fleet, credentials, tls, apiKey, clientCa, Optional.empty());
+        this(natsUrl, grpcHost, grpcPort, fleet, credentials, tls, apiKey, clientCa, Optional.empty(), 1);
     }
 
     /** This configuration, issuing registered sites' JWTs with {@code signer}. */
     public HubConfig withSigner(io.cascade.topology.trust.AccountSigner signer) {
-        return new HubConfig(natsUrl, grpcHost, grpcPort, fleet, credentials, tls, apiKey, clientCa, Optional.of(signer));
+        return new HubConfig(natsUrl, grpcHost, grpcPort, fleet, credentials, tls, apiKey, clientCa, Optional.of(signer), replicas);
+    }
+
+    /**
+     * This configuration with the hub's buckets ({@code intents}, {@code desired}, {@code rollup}, {@code sites},
+     * ...) kept in {@code replicas} copies: 3 on an HA hub's cluster, where losing one server then loses nothing.
+     */
+    public HubConfig withReplicas(int replicas) {
+        return new HubConfig(natsUrl, grpcHost, grpcPort, fleet, credentials, tls, apiKey, clientCa, signer, replicas);
+    }
+
+    /** The nats-servers the hub connects to (one, or every node of an HA hub), as given in {@code natsUrl}. */
+    public java.util.List<String> natsUrls() {
+        return java.util.Arrays.stream(natsUrl.split(",")).map(String::trim).toList();
     }
 
     public HubConfig {
@@ -48,9 +64,20 @@ public record HubConfig(String natsUrl, String grpcHost, int grpcPort, Fleet fle
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(fleet, "fleet");
         Objects.requireNonNull(grpcHost, "grpcHost");
-        URI nats = URI.create(Objects.requireNonNull(natsUrl, "natsUrl"));
-        if (!"nats".equals(nats.getScheme()) || nats.getHost() == null) {
-            throw new IllegalArgumentException("--nats must be a nats://host:port URL, got " + natsUrl);
+        for (String url : Objects.requireNonNull(natsUrl, "natsUrl").split(",")) {
+            URI nats;
+            try {
+                nats = URI.create(url.trim());
+            } catch (IllegalArgumentException e) {
+                nats = null;
+            }
+            if (nats == null || !"nats".equals(nats.getScheme()) || nats.getHost() == null) {
+                throw new IllegalArgumentException("--nats must be a nats://host:port URL, or several separated by commas "
+                        + "(every node of an HA hub), got " + natsUrl);
+            }
+        }
+        if (replicas < 1 || replicas > MAX_REPLICAS) {
+            throw new IllegalArgumentException("--replicas must be within 1.." + MAX_REPLICAS + ", got " + replicas);
         }
         if (grpcPort < 0 || grpcPort > 65535) {
             throw new IllegalArgumentException("--grpc-port must be within 0..65535, got " + grpcPort);

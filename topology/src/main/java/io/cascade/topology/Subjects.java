@@ -35,6 +35,8 @@ public final class Subjects {
     public static final String KV_CREDENTIALS = "credentials";
     /** Hub: bootstrap tokens (key: the token's id; the secret only hashed). */
     public static final String KV_TOKENS = "tokens";
+    /** Hub: leases among the hub service's replicas (key {@code rollout-driver}: which one drives rollouts). */
+    public static final String KV_LEASES = "leases";
     /** Relay: the latest status of each of its sites. */
     public static final String KV_STATUS = "status";
 

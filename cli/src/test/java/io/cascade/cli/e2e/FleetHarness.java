@@ -54,8 +54,9 @@ final class FleetHarness implements AutoCloseable {
         this.fabric = fabric;
         this.providers = providers;
         Fleet fleet = fabric.fleet();
-        hub = Hub.start(new HubConfig(fabric.hub().clientUrl(), "127.0.0.1", 0, fleet, fabric.hubCredentials(),
-                fabric.hubCertificate(), fabric.apiKey(), fabric.caFile()).withSigner(fabric.fabric().trust().signer()));
+        hub = Hub.start(new HubConfig(fabric.fabric().hubUrls(), "127.0.0.1", 0, fleet, fabric.hubCredentials(),
+                fabric.hubCertificate(), fabric.apiKey(), fabric.caFile()).withSigner(fabric.fabric().trust().signer())
+                .withReplicas(fabric.fabric().hubs().size() >= 3 ? 3 : 1));
         String token = fabric.operatorToken("harness", io.cascade.topology.trust.OperatorTokens.Role.PUBLISHER);
         credentialFile = java.nio.file.Files.writeString(fabric.newDir("operator").resolve("publisher.credential"), token);
         for (String region : fleet.regionNames()) {

@@ -28,8 +28,12 @@ import org.slf4j.LoggerFactory;
  * Drives rollouts from the global rollup: every tick, each app whose desired docs are ROLLING_OUT
  * gets a {@link RolloutDecision} (advance to the next wave, promote the candidate, pause, roll
  * back), carried out by rewriting its desired docs in every region. Operators pause, resume and
- * roll back through the same docs. One thread; state (when the current wave started) is in memory,
- * so a hub restart restarts a wave's soak, never a wave.
+ * roll back through the same docs (on any replica). One thread; state (when the current wave started)
+ * is in memory, so a hub restart restarts a wave's soak, never a wave.
+ *
+ * <p>Of several replicas of the hub service only the one holding the {@link DriverLease} ticks; a step
+ * rewrites a doc only while it still shows the wave and candidate the step was decided on, so a step
+ * decided by a replica that has just lost the lease can neither repeat nor undo its successor's.
  */
 public final class RolloutController implements AutoCloseable {
 
@@ -48,7 +52,11 @@ public final class RolloutController implements AutoCloseable {
     private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("rollout-controller").daemon().factory());
 
-    public RolloutController(Intents intents, DesiredDocs docs, Supplier<GlobalRollup> rollups, Clock clock, HubMetrics metrics) {
+    private final DriverLease lease;
+
+    public RolloutController(Intents intents, DesiredDocs docs, Supplier<GlobalRollup> rollups, Clock clock, HubMetrics metrics,
+                             DriverLease lease) {
+        this.lease = lease;
         this.metrics = metrics;
         this.intents = intents;
         this.docs = docs;
@@ -60,8 +68,11 @@ public final class RolloutController implements AutoCloseable {
         ticks.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** One pass over the apps of the current rollup; public for tests that step it by hand. */
-    public synchronized void tick() {
+    /** One pass over the apps of the current rollup, if this replica holds the driver's lease. */
+    synchronized void tick() {
+        if (!lease.hold()) {
+            return;
+        }
         GlobalRollup g = rollups.get();
         for (AppRollup a : g.getAppsList()) {
             if (a.getRolloutState() == RolloutState.ROLLING_OUT) {
@@ -94,26 +105,38 @@ public final class RolloutController implements AutoCloseable {
             case RolloutDecision.Advance next -> {
                 LOG.info("app {} revision {}: wave {}% healthy ({}); advancing to {}%", app, candidate, doc.getWavePercent(),
                         brief(a), next.percent());
-                rewrite(app, x -> x.toBuilder().setWavePercent(next.percent()).build());
+                rewrite(app, x -> stillAt(x, doc) ? x.toBuilder().setWavePercent(next.percent()).build() : x);
                 metrics.rolloutStep(Action.ADVANCE, false);
             }
             case RolloutDecision.Promote p -> {
                 LOG.info("app {} revision {}: last wave healthy; revision {} is now stable", app, candidate, candidate);
-                rewrite(app, RolloutController::promote);
+                rewrite(app, x -> stillAt(x, doc) ? promote(x) : x);
                 metrics.rolloutStep(Action.PROMOTE, false);
             }
             case RolloutDecision.Pause p -> {
                 LOG.warn("app {} revision {}: rollout paused: {}", app, candidate, p.why());
-                rewrite(app, x -> x.toBuilder().setRolloutState(RolloutState.PAUSED).build());
+                rewrite(app, x -> stillAt(x, doc) ? x.toBuilder().setRolloutState(RolloutState.PAUSED).build() : x);
                 metrics.rolloutStep(Action.PAUSE, false);
             }
             case RolloutDecision.Rollback r -> {
                 LOG.warn("app {} revision {}: rolling back to revision {}: {}", app, candidate,
                         doc.getStable().getIntentRevision(), r.why());
-                rewrite(app, RolloutController::rollback);
+                rewrite(app, x -> stillAt(x, doc) ? rollback(x) : x);
                 metrics.rolloutStep(Action.ROLLBACK, false);
             }
         }
+    }
+
+    /** Whether {@code now} still rolls out the candidate at the wave {@code decidedOn} showed. */
+    static boolean stillAt(DesiredDoc now, DesiredDoc decidedOn) {
+        return now.getRolloutState() == RolloutState.ROLLING_OUT && now.hasCandidate()
+                && now.getCandidate().getIntentRevision() == decidedOn.getCandidate().getIntentRevision()
+                && now.getWavePercent() == decidedOn.getWavePercent();
+    }
+
+    /** Whether this replica drives rollouts (holds the driver's lease) as of its last tick. */
+    public boolean drives() {
+        return lease.held();
     }
 
     /** One line when an app's rollout starts waiting on silent regions, one when it no longer does. */
@@ -230,8 +253,17 @@ public final class RolloutController implements AutoCloseable {
         return RolloutControlResponse.newBuilder().setRolloutState(state).setWavePercent(wave).build();
     }
 
+    /** Stops ticking and gives the driver's lease up, so another replica takes over at once. */
     @Override
     public void close() {
         ticks.shutdownNow();
+        try {
+            ticks.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            lease.release();
+        }
     }
 }

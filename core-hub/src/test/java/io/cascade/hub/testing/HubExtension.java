@@ -89,10 +89,14 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    /** A hub's configuration on {@code fabric}: its server, any free gRPC port, its credentials and TLS certificate. */
+    /**
+     * A hub's configuration on {@code fabric}: its server (every node of an HA hub, buckets then at 3 replicas),
+     * any free gRPC port, its credentials and TLS certificate.
+     */
     public static HubConfig config(FabricExtension fabric) {
-        return new HubConfig(fabric.hub().clientUrl(), "127.0.0.1", 0, fabric.fleet(), fabric.hubCredentials(),
-                fabric.hubCertificate(), fabric.apiKey(), fabric.caFile()).withSigner(fabric.fabric().trust().signer());
+        return new HubConfig(fabric.fabric().hubUrls(), "127.0.0.1", 0, fabric.fleet(), fabric.hubCredentials(),
+                fabric.hubCertificate(), fabric.apiKey(), fabric.caFile()).withSigner(fabric.fabric().trust().signer())
+                .withReplicas(fabric.fabric().hubs().size() >= 3 ? 3 : 1);
     }
 
     /** A channel to the hub's gRPC port over TLS, trusting the fabric's CA, calling as a publisher named "test". */

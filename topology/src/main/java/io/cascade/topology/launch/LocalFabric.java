@@ -218,7 +218,8 @@ public final class LocalFabric implements AutoCloseable {
 
     /**
      * Waits until every running hub node names the same JetStream meta leader, itself a running node (after
-     * a leader is killed its peers name it until they elect another); returns its server name.
+     * a leader is killed its peers name it until they elect another) that sees every other running node as a
+     * current peer; returns its server name.
      */
     public String awaitMetaLeader(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -231,7 +232,7 @@ public final class LocalFabric implements AutoCloseable {
                     running.add(node.name());
                 }
             }
-            if (leaders.size() == 1 && running.containsAll(leaders)) {
+            if (leaders.size() == 1 && running.containsAll(leaders) && peersCurrent(leaders.iterator().next(), running.size())) {
                 return leaders.iterator().next();
             }
             if (System.nanoTime() > deadline) {
@@ -240,6 +241,27 @@ public final class LocalFabric implements AutoCloseable {
             }
             Thread.sleep(50);
         }
+    }
+
+    /** Whether the meta leader {@code leader} sees every other running node as a current peer. */
+    private boolean peersCurrent(String leader, int running) throws InterruptedException {
+        NatsServerProcess node = hubs.stream().filter(n -> n.name().equals(leader)).findFirst().orElseThrow();
+        var replicas = node.monitor("/jsz").path("meta_cluster").path("replicas");
+        int current = 0;
+        for (var r : replicas) {
+            if (r.path("current").asBoolean(false) && !r.path("offline").asBoolean(false)) {
+                current++;
+            }
+        }
+        return current >= running - 1;
+    }
+
+    /** Kills (-9) the hub node that is the JetStream meta leader, as a crash would; returns it, for {@code restart}. */
+    public NatsServerProcess killMetaLeader(Duration timeout) throws InterruptedException {
+        String leader = awaitMetaLeader(timeout);
+        NatsServerProcess node = hubs.stream().filter(n -> n.name().equals(leader)).findFirst().orElseThrow();
+        node.kill();
+        return node;
     }
 
     private Identity leafUser(String region) {

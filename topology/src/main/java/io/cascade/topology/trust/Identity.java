@@ -224,7 +224,7 @@ public sealed interface Identity {
         public List<String> publish() {
             return List.of("$JS.API.>", "$KV." + Subjects.KV_INTENTS + ".>", "$KV." + Subjects.KV_DESIRED + ".>",
                     "$KV." + Subjects.KV_SITES + ".>", "$KV." + Subjects.KV_CREDENTIALS + ".>",
-                    "$KV." + Subjects.KV_TOKENS + ".>", "$JS.FC.>", "$JS.ACK.>", Subjects.query("*"), Subjects.forget("*"));
+                    "$KV." + Subjects.KV_TOKENS + ".>", "$KV." + Subjects.KV_LEASES + ".>", "$JS.FC.>", "$JS.ACK.>", Subjects.query("*"), Subjects.forget("*"));
         }
 
         @Override

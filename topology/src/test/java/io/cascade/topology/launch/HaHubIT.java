@@ -49,10 +49,9 @@ class HaHubIT {
             }
             assertThat(hub.keyValueManagement().getStatus(io.cascade.topology.Subjects.KV_INTENTS).getReplicas()).isEqualTo(3);
 
-            String leader = fabric.awaitMetaLeader(Duration.ofSeconds(10));
-            NatsServerProcess victim = fabric.hubs().stream().filter(n -> n.name().equals(leader)).findFirst().orElseThrow();
+            NatsServerProcess victim = fabric.killMetaLeader(Duration.ofSeconds(10));
             long killed = System.nanoTime();
-            victim.kill();
+            String leader = victim.name();
 
             long written = -1;
             int attempt = 0;

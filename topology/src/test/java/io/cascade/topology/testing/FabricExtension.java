@@ -42,13 +42,21 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
     static final String NOWHERE = "127.0.0.1:1";
     private final java.util.Map<String, TcpProxy> regionProxies = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private FabricExtension(Fleet fleet, boolean proxied) {
+    private final int hubNodes;
+
+    private FabricExtension(Fleet fleet, boolean proxied, int hubNodes) {
         this.fleet = fleet;
         this.proxied = proxied;
+        this.hubNodes = hubNodes;
     }
 
     private FabricExtension(Fleet fleet) {
-        this(fleet, false);
+        this(fleet, false, 1);
+    }
+
+    /** The same fabric with the hub as a cluster of 3 nats-servers ({@link LocalFabric#startHa}). */
+    public FabricExtension withHaHub() {
+        return new FabricExtension(fleet, false, 3);
     }
 
     /**
@@ -60,7 +68,7 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
      * route around its proxy on its next reconnect.
      */
     public FabricExtension withLeafProxy() {
-        return new FabricExtension(fleet, true);
+        return new FabricExtension(fleet, true, 1);
     }
 
     /** The demo fleet: regions eu and us, three sites each. */
@@ -94,7 +102,7 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
                         return p.address();
                     }
                 })
-                : LocalFabric.start(fleet, dir);
+                : hubNodes > 1 ? LocalFabric.startHa(fleet, dir, hubNodes) : LocalFabric.start(fleet, dir);
     }
 
     @Override
@@ -165,7 +173,9 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
      * fleet's client conventions; fails at once when the server refuses it.
      */
     public Connection connect(NatsServerProcess server, Identity identity) throws IOException, InterruptedException {
-        return Nats.connect(NatsClients.options("test-" + identity.name(), server.clientUrl(), credentials(identity)).build());
+        // the hub's first node stands for the whole hub: a connection to an HA hub fails over between its nodes
+        String url = server == fabric.hub() ? fabric.hubUrls() : server.clientUrl();
+        return Nats.connect(NatsClients.options("test-" + identity.name(), url, credentials(identity)).build());
     }
 
     /**

@@ -1,0 +1,72 @@
+package io.cascade.hub.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.cascade.hub.Hub;
+import io.cascade.hub.metrics.HubMetrics;
+import io.cascade.hub.testing.HubExtension;
+import io.cascade.topology.Subjects;
+import io.cascade.topology.testing.FabricExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nats.client.Connection;
+import io.nats.client.KeyValue;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The rollout driver's lease on a real hub: one holder at a time, taken over when the holder stops or leaves. */
+class DriverLeaseIT {
+
+    @RegisterExtension
+    static final FabricExtension FABRIC = FabricExtension.demo();
+
+    static Hub startHub() throws Exception {
+        return Hub.start(HubExtension.config(FABRIC), new HubMetrics(new SimpleMeterRegistry()));
+    }
+
+    @Test
+    void oneHolderAtATimeAndASilentHolderIsReplacedAfterTheTtl() throws Exception {
+        startHub().close(); // creates the bucket as the hub does; closing releases its lease
+        try (Connection nats = FABRIC.connectHub()) {
+            KeyValue leases = nats.keyValue(Subjects.KV_LEASES);
+            DriverLease a = new DriverLease(leases, "test-a");
+            DriverLease b = new DriverLease(leases, "test-b");
+            await().atMost(Duration.ofSeconds(10)).until(() -> a.hold() || b.hold());
+            DriverLease holder = a.held() ? a : b;
+            DriverLease other = holder == a ? b : a;
+            assertThat(other.hold()).as("one holder at a time").isFalse();
+            assertThat(other.holderNow()).contains(holder == a ? "test-a" : "test-b");
+
+            // the holder goes silent, as if killed -9: the other takes over once its entry expired
+            long silent = System.nanoTime();
+            await().atMost(DriverLease.TTL.plusSeconds(5)).pollInterval(Duration.ofMillis(100)).until(other::hold);
+            long takeover = System.nanoTime() - silent;
+            assertThat(Duration.ofNanos(takeover)).isGreaterThan(DriverLease.TTL.minus(DriverLease.RENEW));
+            assertThat(holder.hold()).as("the old holder, back, finds it taken and does not drive").isFalse();
+
+            other.release();
+            assertThat(holder.hold()).as("a released lease is free at once").isTrue();
+            holder.release();
+            System.out.printf("rollout driver lease (TTL %d ms): a silent holder replaced after %d ms%n",
+                    DriverLease.TTL.toMillis(), TimeUnit.NANOSECONDS.toMillis(takeover));
+        }
+    }
+
+    @Test
+    void ofTwoHubReplicasExactlyOneDrivesAndTheOtherTakesOverWhenItLeaves() throws Exception {
+        try (Hub first = startHub(); Hub second = startHub()) {
+            await().atMost(DriverLease.TTL.plusSeconds(10)).until(() -> first.drivesRollouts() ^ second.drivesRollouts());
+            Hub driver = first.drivesRollouts() ? first : second;
+            Hub standby = driver == first ? second : first;
+            Thread.sleep(2 * DriverLease.RENEW.toMillis());
+            assertThat(driver.drivesRollouts() && !standby.drivesRollouts()).as("still exactly one").isTrue();
+            long left = System.nanoTime();
+            driver.close();
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(standby::drivesRollouts);
+            System.out.printf("rollout driver: the standby replica drives %d ms after the driver closed%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - left));
+        }
+    }
+}
