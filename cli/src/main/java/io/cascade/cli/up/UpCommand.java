@@ -34,6 +34,13 @@ import picocli.CommandLine.Option;
         description = "Start a local fleet (hub, relays, edges) and show messages crossing every tier.")
 public final class UpCommand implements Callable<Integer> {
 
+    /** nats-servers of the hub with --ha. */
+    static final int HA_HUB_SERVERS = 3;
+    /** Hub service replicas with --ha. */
+    static final int HA_HUB_SERVICES = 2;
+
+    private final List<String> extraHubAddresses = new ArrayList<>();
+
     @Option(names = "--fleet", description = "Fleet file (YAML); default: the bundled demo fleet (2 regions, 6 sites).")
     Path fleetFile;
 
@@ -44,6 +51,10 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "60s", converter = DurationConverter.class,
             description = "How long the fleet may take to come up (default: ${DEFAULT-VALUE}).")
     Duration timeout;
+
+    @Option(names = "--ha", description = "The hub as 3 nats-servers (clustered JetStream, its buckets in 3 copies) and 2 hub "
+            + "service replicas (either serves the API, one drives rollouts); regions as without it.")
+    boolean ha;
 
     @Option(names = "--once", description = "Stop the fleet after showing the messages instead of running until Ctrl-C.")
     boolean once;
@@ -62,13 +73,15 @@ public final class UpCommand implements Callable<Integer> {
         Instant deadline = Instant.now().plus(timeout);
         Fleet fleet = Fleets.loadOrDemo(fleetFile);
         prepare(workDir);
-        out.printf("cascade up: fleet %s: hub, %d relay(s), %d edge site(s); work dir %s%n", fleet.name(),
+        out.printf("cascade up: fleet %s: %s, %d relay(s), %d edge site(s); work dir %s%n", fleet.name(),
+                ha ? "HA hub (" + HA_HUB_SERVERS + " servers, " + HA_HUB_SERVICES + " services)" : "hub",
                 fleet.regions().size(), fleet.sites().count(), workDir.toAbsolutePath());
 
         Stack stack = new Stack(out);
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "up-shutdown"));
         try {
-            LocalFabric fabric = stack.push(LocalFabric.start(fleet, workDir.resolve("servers")));
+            LocalFabric fabric = stack.push(ha ? LocalFabric.startHa(fleet, workDir.resolve("servers"), HA_HUB_SERVERS)
+                    : LocalFabric.start(fleet, workDir.resolve("servers")));
             printServers(fabric);
             Fleet resolved = fabric.fleet();
             startTiers(stack, resolved, fabric, deadline);
@@ -89,6 +102,10 @@ public final class UpCommand implements Callable<Integer> {
                     + "all three by themselves; elsewhere pass --hub %s --ca %s --credential %s)%n", hubAddress,
                     fabric.trust().caCertFile(), workDir.resolve("operator.credential"), hubAddress, fabric.trust().caCertFile(),
                     workDir.resolve("operator.credential"));
+            if (!extraHubAddresses.isEmpty()) {
+                out.printf("the other hub service replica(s) serve the same API at %s (one replica drives rollouts, any "
+                        + "serves calls)%n", String.join(", ", extraHubAddresses));
+            }
             if (once) {
                 stack.close();
                 return 0;
@@ -113,12 +130,19 @@ public final class UpCommand implements Callable<Integer> {
         Path grpcCert = creds.resolve("hub-grpc.crt");
         Path grpcKey = creds.resolve("hub-grpc.key");
         fabric.trust().issueServerCertificate(List.of(fleet.hub().host(), "localhost"), grpcCert, grpcKey);
-        stack.push(TierProcess.start("hub", logs, concat(List.of("hub", "--nats", fabric.hub().clientUrl(),
-                "--creds", writeCreds(fabric, new Identity.HubService(), creds.resolve("hub.creds")),
-                "--tls-cert", grpcCert.toAbsolutePath().toString(), "--tls-key", grpcKey.toAbsolutePath().toString(),
-                "--api-key", fabric.trust().apiPublicKey(), "--client-ca", fabric.trust().caCertFile().toString(),
-                "--signing-key", fabric.trust().signingKeyFile().toString(),
-                "--grpc-host", fleet.hub().host(), "--grpc-port", String.valueOf(fleet.hub().ports().service())), fleetArg)));
+        String hubCreds = writeCreds(fabric, new Identity.HubService(), creds.resolve("hub.creds"));
+        for (int i = 1; i <= (ha ? HA_HUB_SERVICES : 1); i++) {
+            int grpcPort = i == 1 ? fleet.hub().ports().service() : io.cascade.topology.launch.FreePorts.next();
+            if (i > 1) {
+                extraHubAddresses.add(fleet.hub().host() + ":" + grpcPort);
+            }
+            stack.push(TierProcess.start(i == 1 ? "hub" : "hub-" + i, logs, concat(List.of("hub", "--nats", fabric.hubUrls(),
+                    "--replicas", String.valueOf(ha ? 3 : 1), "--creds", hubCreds,
+                    "--tls-cert", grpcCert.toAbsolutePath().toString(), "--tls-key", grpcKey.toAbsolutePath().toString(),
+                    "--api-key", fabric.trust().apiPublicKey(), "--client-ca", fabric.trust().caCertFile().toString(),
+                    "--signing-key", fabric.trust().signingKeyFile().toString(),
+                    "--grpc-host", fleet.hub().host(), "--grpc-port", String.valueOf(grpcPort)), fleetArg)));
+        }
         try (Connection hub = connectOperator(fabric)) {
             new Prober(hub).probe(Subjects.probeHub(), deadline);
         } catch (IllegalStateException e) {
@@ -149,7 +173,7 @@ public final class UpCommand implements Callable<Integer> {
 
     /** The operator's connection to the hub's server: it may probe every tier, nothing else. */
     private static Connection connectOperator(LocalFabric fabric) throws java.io.IOException, InterruptedException {
-        return NatsClients.connect(NatsClients.options("cascade-up", fabric.hub().clientUrl(),
+        return NatsClients.connect(NatsClients.options("cascade-up", fabric.hubUrls(),
                 fabric.credentials(new Identity.Operator())).build());
     }
 
@@ -180,8 +204,7 @@ public final class UpCommand implements Callable<Integer> {
     }
 
     private void printServers(LocalFabric fabric) {
-        List<NatsServerProcess> servers = new ArrayList<>();
-        servers.add(fabric.hub());
+        List<NatsServerProcess> servers = new ArrayList<>(fabric.hubs());
         servers.addAll(fabric.relays().values());
         for (NatsServerProcess s : servers) {
             out.printf("  nats-server %-20s %s (pid %d, monitor %s)%n", s.name(), s.clientUrl(), s.pid(), s.monitorUrl());

@@ -66,6 +66,21 @@ final class FleetHarness implements AutoCloseable {
         fleetService = FleetServiceGrpc.newBlockingStub(channel);
     }
 
+    /**
+     * A fleet file of two regions, eu and us, each of {@code perRegion} generated sites labelled tier=store and
+     * named {@code <region>-<prefix>NNNN}: the shape the many-site tests share.
+     */
+    static String twoRegions(String name, int perRegion, String prefix) {
+        return """
+                name: %s
+                regions:
+                  - name: eu
+                    generate: {count: %d, prefix: eu-%s, labels: {tier: store}}
+                  - name: us
+                    generate: {count: %d, prefix: us-%s, labels: {tier: store}}
+                """.formatted(name, perRegion, prefix, perRegion, prefix);
+    }
+
     Relay startRelay(String region) throws Exception {
         return Relay.start(new RelayConfig(region, fabric.relay(region).clientUrl(), fabric.fleet(), fabric.relayCredentials(region)));
     }

@@ -24,14 +24,7 @@ class ManyEdgesIT {
     static final int PER_REGION = 150;
 
     @RegisterExtension
-    static final FabricExtension FABRIC = FabricExtension.fromYaml("""
-            name: many
-            regions:
-              - name: eu
-                generate: {count: %d, prefix: eu-store-, labels: {tier: store}}
-              - name: us
-                generate: {count: %d, prefix: us-store-, labels: {tier: store}}
-            """.formatted(PER_REGION, PER_REGION));
+    static final FabricExtension FABRIC = FabricExtension.fromYaml(FleetHarness.twoRegions("many", PER_REGION, "store-"));
 
     @Test
     void threeHundredEdgesInOneJvmApplyAnIntentOncePerSite() throws Exception {

@@ -39,14 +39,7 @@ class RolloutIT {
     static final String APP = "canary";
 
     @RegisterExtension
-    static final FabricExtension FABRIC = FabricExtension.fromYaml("""
-            name: waves
-            regions:
-              - name: eu
-                generate: {count: %d, prefix: eu-shop-, labels: {tier: store}}
-              - name: us
-                generate: {count: %d, prefix: us-shop-, labels: {tier: store}}
-            """.formatted(PER_REGION, PER_REGION));
+    static final FabricExtension FABRIC = FabricExtension.fromYaml(FleetHarness.twoRegions("waves", PER_REGION, "shop-"));
 
     /** Fails every apply of bundle version 2 on the sites it is given, as a broken release would. */
     static final class FailsVersionTwo extends ForwardingProvider {
@@ -128,9 +121,14 @@ class RolloutIT {
     }
 
     static boolean allRun(List<EdgeHost> hosts, long revision) {
+        return allRun(hosts, APP, revision);
+    }
+
+    /** Whether every site of {@code hosts} has {@code app} applied at {@code revision}, as its journal says. */
+    static boolean allRun(List<EdgeHost> hosts, String app, long revision) {
         for (EdgeHost h : hosts) {
             for (EdgeNode e : h.edges()) {
-                AppliedRecord rec = h.journals().site(e.config().site()).applied().get(APP);
+                AppliedRecord rec = h.journals().site(e.config().site()).applied().get(app);
                 if (rec == null || rec.intentRevision() != revision) {
                     return false;
                 }

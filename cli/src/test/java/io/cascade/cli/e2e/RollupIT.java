@@ -40,14 +40,7 @@ class RollupIT {
     static final Duration CONVERGE = Duration.ofSeconds(60);
 
     @RegisterExtension
-    static final FabricExtension FABRIC = FabricExtension.fromYaml("""
-            name: rollup
-            regions:
-              - name: eu
-                generate: {count: %d, prefix: eu-store-, labels: {tier: store}}
-              - name: us
-                generate: {count: %d, prefix: us-store-, labels: {tier: store}}
-            """.formatted(PER_REGION, PER_REGION));
+    static final FabricExtension FABRIC = FabricExtension.fromYaml(FleetHarness.twoRegions("rollup", PER_REGION, "store-"));
 
     static FleetHarness fleet;
     static final Map<String, EdgeHost> hosts = new LinkedHashMap<>();

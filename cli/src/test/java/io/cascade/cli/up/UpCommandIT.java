@@ -28,6 +28,31 @@ class UpCommandIT {
     Path work;
 
     @Test
+    void upHaStartsThreeHubServersAndTwoHubServicesAndTheDemoRollsOut() throws Exception {
+        Path jar = Path.of("target/cascade.jar").toAbsolutePath();
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Process up = new ProcessBuilder(java, "-jar", jar.toString(), "up", "--ha", "--once", "--timeout", "90s")
+                .directory(work.toFile()).redirectErrorStream(true).start();
+        String output;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(up.getInputStream(), StandardCharsets.UTF_8))) {
+            output = String.join("\n", r.lines().toList());
+        }
+        assertThat(up.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(up.exitValue()).as(output).isZero();
+        assertThat(output).contains("fleet demo: HA hub (3 servers, 2 services), 2 relay(s), 6 edge site(s)");
+        for (int node = 1; node <= 3; node++) {
+            assertThat(output).containsPattern("nats-server demo-hub-" + node + " +nats://127\\.0\\.0\\.1:\\d+ \\(pid \\d+");
+        }
+        assertThat(output).containsPattern("services: hub \\(pid \\d+\\), hub-2 \\(pid \\d+\\), relay-eu");
+        assertThat(output).contains("the hub's rollup counts 4/4 sites ready")
+                .containsPattern("the other hub service replica\\(s\\) serve the same API at 127\\.0\\.0\\.1:\\d+");
+        String hubNode = Files.readString(work.resolve(".cascade/up/servers/hub-2/nats.conf"));
+        assertThat(hubNode).contains("cluster {", "  tls {");
+        assertThat(Files.readString(work.resolve(".cascade/up/logs/hub.log")) + Files.readString(work.resolve(".cascade/up/logs/hub-2.log")))
+                .contains("holds the lease");
+    }
+
+    @Test
     void bringsUpTheDemoFleetShowsEveryTierAnsweringAndCtrlCLeavesNothingBehind() throws Exception {
         Path jar = Path.of("target/cascade.jar").toAbsolutePath();
         assertThat(jar).exists();

@@ -25,7 +25,11 @@ import org.slf4j.LoggerFactory;
  * docs of {@code desired}), and a burst of writes to one key never grows it.
  *
  * <p>jnats recovers a watch whose server restarted only after its heartbeat alarm (~30 s measured), so
- * on the connection's RECONNECTED event the watch is restarted right after the last revision seen.
+ * on the connection's RECONNECTED event the watch is restarted right after the last revision seen, retrying
+ * with backoff until the store answers (on an HA hub the bucket's stream may still be electing its leader).
+ * A watch of every key also has a watchdog: every {@link #WATCHDOG} it compares the bucket's last revision
+ * with the last one delivered, and restarts a watch that fell behind over two checks in a row (its consumer
+ * lived on a hub node that died while this connection, on another node, never dropped).
  */
 final class KvWatch implements AutoCloseable {
 
@@ -41,6 +45,11 @@ final class KvWatch implements AutoCloseable {
     private volatile boolean initialLoadSeen;
     private volatile NatsKeyValueWatchSubscription watch;
     private boolean closed;
+    static final java.time.Duration WATCHDOG = java.time.Duration.ofSeconds(2);
+    private static final long RETRY_MAX_MS = 2000;
+    private final java.util.concurrent.ScheduledExecutorService watchdog = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(Thread.ofVirtual().name("watchdog-kv").factory());
+    private long behindSince = -1;
 
     /**
      * @param keyFilter keys to watch ({@code *} and {@code >} wildcards), or null for all
@@ -56,6 +65,32 @@ final class KvWatch implements AutoCloseable {
     synchronized void start() throws IOException, JetStreamApiException, InterruptedException {
         nats.addConnectionListener(reconnects);
         watch = keyFilter == null ? kv.watchAll(watcher()) : kv.watch(keyFilter, watcher());
+        if (keyFilter == null) {
+            watchdog.scheduleWithFixedDelay(this::checkBehind, WATCHDOG.toMillis(), WATCHDOG.toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The watchdog: restarts a watch whose bucket holds newer revisions than it delivered, two checks in a row. */
+    private void checkBehind() {
+        try {
+            long last = nats.jetStreamManagement().getStreamInfo("KV_" + kv.getBucketName()).getStreamState().getLastSequence();
+            long seen = lastRevision.get();
+            if (last <= seen || !initialLoadSeen) {
+                behindSince = -1;
+                return;
+            }
+            if (behindSince < 0 || behindSince != seen) {
+                behindSince = seen; // behind now; act if still at the same revision next time
+                return;
+            }
+            LOG.warn("KV {}: the watch delivered nothing past revision {} while the bucket is at {}: restarting it",
+                    kv.getBucketName(), seen, last);
+            behindSince = -1;
+            restart();
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            LOG.debug("KV {}: watchdog check failed: {}", kv.getBucketName(), e.toString());
+        }
     }
 
     /** True once the watch delivered everything the bucket held when it started. */
@@ -104,21 +139,41 @@ final class KvWatch implements AutoCloseable {
         }
     }
 
-    /** Resumes the watch right after the last revision seen, e.g. after the hub's server restarted. */
-    private synchronized void restart() {
-        if (closed) {
-            return;
-        }
-        long from = lastRevision.get() + 1;
-        unsubscribe();
-        try {
-            watch = keyFilter == null ? kv.watchAll(watcher(), from) : kv.watch(keyFilter, watcher(), from);
-            LOG.info("KV {}: watch{} resumed from revision {} after reconnect", kv.getBucketName(), filterText(), from);
-        } catch (IOException | JetStreamApiException e) {
-            LOG.warn("KV {}: cannot resume the watch{} from revision {}: {}; retrying on the next reconnect",
-                    kv.getBucketName(), filterText(), from, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /**
+     * Resumes the watch right after the last revision seen, e.g. after the hub's server restarted; retries with
+     * backoff (250 ms doubling to 2 s) until the store answers or the watch is closed.
+     */
+    private void restart() {
+        long wait = 250;
+        for (int attempt = 1; ; attempt++) {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                long from = lastRevision.get() + 1;
+                unsubscribe();
+                try {
+                    watch = keyFilter == null ? kv.watchAll(watcher(), from) : kv.watch(keyFilter, watcher(), from);
+                    LOG.info("KV {}: watch{} resumed from revision {}{}", kv.getBucketName(), filterText(), from,
+                            attempt > 1 ? " (attempt " + attempt + ")" : "");
+                    return;
+                } catch (IOException | JetStreamApiException e) {
+                    if (attempt == 1) {
+                        LOG.warn("KV {}: cannot resume the watch{} from revision {} yet: {}; retrying", kv.getBucketName(),
+                                filterText(), from, e.toString());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            wait = Math.min(wait * 2, RETRY_MAX_MS);
         }
     }
 
@@ -145,6 +200,7 @@ final class KvWatch implements AutoCloseable {
             return;
         }
         closed = true;
+        watchdog.shutdownNow();
         nats.removeConnectionListener(reconnects);
         unsubscribe();
         pending.clear();

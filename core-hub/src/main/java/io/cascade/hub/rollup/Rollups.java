@@ -65,8 +65,9 @@ public final class Rollups implements AutoCloseable {
     private final CountDownLatch loaded = new CountDownLatch(1);
     private final List<Runnable> subscribers = new CopyOnWriteArrayList<>();
     private final Thread intake;
-    // owned by the intake thread: the regions stale at the last merge
+    // owned by the intake thread: the regions stale at the last merge, and those with liveness gauges
     private Set<String> stale = Set.of();
+    private final Set<String> livenessGauges = new java.util.HashSet<>();
     private volatile Snapshot snapshot;
     private volatile boolean closed;
 
@@ -270,7 +271,9 @@ public final class Rollups implements AutoCloseable {
             return false;
         }
         metrics.rollupReceived(region);
-        metrics.regionLiveness(region, () -> silentSeconds(region), () -> isStale(region));
+        if (livenessGauges.add(region)) {
+            metrics.regionLiveness(region, () -> silentSeconds(region), () -> isStale(region));
+        }
         RegionRollups.Held held = regions.get(region);
         RegionRollups.Verdict verdict = regions.offer(rollup, entry.getCreated().toInstant());
         switch (verdict) {

@@ -1,0 +1,152 @@
+package io.cascade.cli.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.cascade.edge.EdgeHost;
+import io.cascade.edge.EdgeNode;
+import io.cascade.edge.journal.AppliedRecord;
+import io.cascade.edge.provider.Providers;
+import io.cascade.proto.AppRollup;
+import io.cascade.proto.GetIntentRequest;
+import io.cascade.proto.GetRollupRequest;
+import io.cascade.proto.GlobalRollup;
+import io.cascade.proto.RevisionRollup;
+import io.cascade.proto.RolloutPolicy;
+import io.cascade.proto.RolloutState;
+import io.cascade.proto.Wave;
+import io.cascade.topology.launch.NatsServerProcess;
+import io.cascade.topology.testing.FabricExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A rollout on an HA hub (3 nats-servers, real) survives kill -9 of the JetStream meta leader mid-rollout: it
+ * completes, every edge converges, the hub's final rollup equals what the edges' journals say, and no intent
+ * accepted before the kill is lost. Prints the time without progress (from the kill to the next change of the
+ * rollout at the hub) and to completion.
+ */
+class HaRolloutIT {
+
+    static final int PER_REGION = 20;
+    static final String APP = "ha-shop";
+
+    @RegisterExtension
+    static final FabricExtension FABRIC = FabricExtension.fromYaml(FleetHarness.twoRegions("ha", PER_REGION, "shop-")).withHaHub();
+
+    @Test
+    void aRolloutCompletesWithNothingLostWhenTheHubsMetaLeaderIsKilled() throws Exception {
+        try (FleetHarness fleet = new FleetHarness(FABRIC, site -> {
+            throw new IllegalStateException("this test builds its own hosts");
+        })) {
+            List<EdgeHost> hosts = new ArrayList<>();
+            try {
+                for (String region : FABRIC.fleet().regionNames()) {
+                    hosts.add(fleet.startRegionHost(region, site -> Providers.fromSpec("sim:seed=1")));
+                }
+                long v1 = fleet.publish(Intents.app(APP, "1", Map.of("tier", "store"), List.of()).build()).getIntentRevision();
+                await().atMost(Duration.ofSeconds(60)).until(() -> RolloutIT.allRun(hosts, APP, v1));
+                RolloutPolicy waves = RolloutPolicy.newBuilder().addWaves(Wave.newBuilder().setPercent(20))
+                        .addWaves(Wave.newBuilder().setPercent(50)).addWaves(Wave.newBuilder().setPercent(100)).build();
+                long published = System.nanoTime();
+                long v2 = fleet.publish(Intents.app(APP, "2", Map.of("tier", "store"), List.of()).setRollout(waves).build())
+                        .getIntentRevision();
+                await().atMost(Duration.ofSeconds(60)).until(() -> app(fleet).getWavePercent() >= 50);
+                long twoWaves = System.nanoTime() - published;
+
+                long sequences = sequences(fleet);
+                NatsServerProcess victim = FABRIC.fabric().killMetaLeader(Duration.ofSeconds(10));
+                long killed = System.nanoTime();
+                long statusFlows = awaitNanos(() -> sequencesOrZero(fleet) > sequences) - killed;
+                long nextStep = awaitNanos(() -> {
+                    AppRollup a = appOrDefault(fleet);
+                    return a.getWavePercent() > 50 || a.getRolloutState() == RolloutState.STABLE;
+                }) - killed;
+                await().atMost(Duration.ofSeconds(90)).until(() -> {
+                    AppRollup a = app(fleet);
+                    return a.getRolloutState() == RolloutState.STABLE && a.getStableIntentRevision() == v2
+                            && ready(a, v2) == 2 * PER_REGION;
+                });
+                long done = System.nanoTime() - killed;
+                await().atMost(Duration.ofSeconds(30)).until(() -> RolloutIT.allRun(hosts, APP, v2));
+
+                AppRollup last = app(fleet);
+                assertThat(ready(last, v2)).as("the hub's rollup equals the edges' journals").isEqualTo(journalsAt(hosts, v2));
+                assertThat(last.getCounts().getTargeted()).isEqualTo(2 * PER_REGION);
+                assertThat(fleet.fleetService.withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .getIntent(GetIntentRequest.newBuilder().setApp(APP).build()).getIntentRevision())
+                        .as("the intent accepted before the kill").isEqualTo(v2);
+                victim.restart(Duration.ofSeconds(30));
+                System.out.printf("HA hub, rollout of %d sites in waves 20/50/100%% (its first two waves took %d ms), meta leader "
+                                + "%s killed -9 in the 50%% wave: relays' rollups at the hub again after %d ms, the next wave step "
+                                + "after %d ms, rollout complete %d ms after the kill%n", 2 * PER_REGION, ms(twoWaves), victim.name(),
+                        ms(statusFlows), ms(nextStep), ms(done));
+            } finally {
+                for (EdgeHost h : hosts) {
+                    h.close();
+                }
+            }
+        }
+    }
+
+    /** The sum of the regions' rollup sequences at the hub: it grows as rollups arrive. */
+    static long sequences(FleetHarness fleet) {
+        return fleet.fleetService.withDeadlineAfter(5, TimeUnit.SECONDS).getRollup(GetRollupRequest.getDefaultInstance())
+                .getRollup().getRegionsList().stream().mapToLong(io.cascade.proto.RegionHealth::getSequence).sum();
+    }
+
+    static long sequencesOrZero(FleetHarness fleet) {
+        try {
+            return sequences(fleet);
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    static AppRollup appOrDefault(FleetHarness fleet) {
+        try {
+            return app(fleet);
+        } catch (RuntimeException e) {
+            return AppRollup.getDefaultInstance();
+        }
+    }
+
+    static long ms(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
+    }
+
+    static long awaitNanos(java.util.concurrent.Callable<Boolean> condition) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(condition);
+        return System.nanoTime();
+    }
+
+    static int ready(AppRollup a, long revision) {
+        return a.getCounts().getRevisionsList().stream().filter(r -> r.getIntentRevision() == revision)
+                .mapToInt(RevisionRollup::getReady).sum();
+    }
+
+    static int journalsAt(List<EdgeHost> hosts, long revision) {
+        int n = 0;
+        for (EdgeHost h : hosts) {
+            for (EdgeNode e : h.edges()) {
+                AppliedRecord rec = h.journals().site(e.config().site()).applied().get(APP);
+                if (rec != null && rec.intentRevision() == revision) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    static AppRollup app(FleetHarness fleet) {
+        GlobalRollup g = fleet.fleetService.withDeadlineAfter(5, TimeUnit.SECONDS)
+                .getRollup(GetRollupRequest.newBuilder().setApp(APP).build()).getRollup();
+        return g.getAppsList().stream().filter(a -> a.getCounts().getApp().equals(APP)).findFirst()
+                .orElse(AppRollup.getDefaultInstance());
+    }
+}
