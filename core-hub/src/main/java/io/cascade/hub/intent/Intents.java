@@ -223,12 +223,29 @@ public final class Intents {
         return locks[Math.floorMod(app.hashCode(), LOCK_STRIPES)];
     }
 
-    /** One KV call, its failures turned into an {@link IntentException} that names the app. */
-    private static <T> T call(String app, StoreCall<T> call) throws IntentException {
+    /**
+     * One KV call, its failures turned into an {@link IntentException} that names the app; a lost race (another
+     * replica of the hub wrote the app's intent at the same time) names the intent revision that won.
+     */
+    private <T> T call(String app, StoreCall<T> call) throws IntentException {
         try {
             return call.run();
         } catch (IOException | JetStreamApiException e) {
-            throw storeFailure(app, e, null);
+            IntentException failure = storeFailure(app, e, null);
+            if (failure.reason() == Reason.CONFLICT) {
+                throw new IntentException(Reason.CONFLICT, failure.getMessage() + currentRevision(app), e);
+            }
+            throw failure;
+        }
+    }
+
+    /** " (its intent revision is now N)", or nothing when the store cannot say. */
+    private String currentRevision(String app) {
+        try {
+            StoredIntent now = store.latest(app);
+            return now == null ? "" : " (its intent revision is now " + now.revision() + ")";
+        } catch (IOException | JetStreamApiException | IntentException | RuntimeException e) {
+            return "";
         }
     }
 
