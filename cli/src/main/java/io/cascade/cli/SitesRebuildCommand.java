@@ -45,7 +45,7 @@ public final class SitesRebuildCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         boolean pushed = revocation.revokeAndPush(site, hub, out);
         SiteRecord allowed = hub.call(s -> s.allowRebuild(AllowRebuildRequest.newBuilder().setSite(site)
-                .setTtl(com.google.protobuf.Duration.newBuilder().setSeconds(within.toSeconds())).build())).getSite();
+                .setTtl(com.google.protobuf.util.Durations.fromSeconds(within.toSeconds())).build())).getSite();
         out.printf("hub: site %s (region %s) may register once with a new key until %s: on the new device run%n"
                         + "  cascade edge --site %s --region %s --register TOKEN --hub HOST:PORT --ca ca.crt ...%n",
                 site, allowed.getRegion(), Instant.ofEpochSecond(allowed.getRebuildAllowedUntil().getSeconds()), site,

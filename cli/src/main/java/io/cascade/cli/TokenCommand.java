@@ -66,7 +66,7 @@ public final class TokenCommand implements Callable<Integer> {
             }
             CreateTokenResponse made = hub.call(s -> s.createToken(CreateTokenRequest.newBuilder().setRegion(region)
                     .putAllLabels(labels).setMaxUses(uses)
-                    .setTtl(com.google.protobuf.Duration.newBuilder().setSeconds(ttl.toSeconds())).build()));
+                    .setTtl(com.google.protobuf.util.Durations.fromSeconds(ttl.toSeconds())).build()));
             spec.commandLine().getOut().println(made.getToken());
             BootstrapToken t = made.getInfo();
             spec.commandLine().getErr().println("token " + t.getId() + ": region " + t.getRegion() + ", labels " + labels(t)

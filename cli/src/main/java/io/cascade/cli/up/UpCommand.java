@@ -137,7 +137,7 @@ public final class UpCommand implements Callable<Integer> {
                 extraHubAddresses.add(fleet.hub().host() + ":" + grpcPort);
             }
             stack.push(TierProcess.start(i == 1 ? "hub" : "hub-" + i, logs, concat(List.of("hub", "--nats", fabric.hubUrls(),
-                    "--replicas", String.valueOf(ha ? 3 : 1), "--creds", hubCreds,
+                    "--replicas", String.valueOf(fabric.bucketReplicas()), "--creds", hubCreds,
                     "--tls-cert", grpcCert.toAbsolutePath().toString(), "--tls-key", grpcKey.toAbsolutePath().toString(),
                     "--api-key", fabric.trust().apiPublicKey(), "--client-ca", fabric.trust().caCertFile().toString(),
                     "--signing-key", fabric.trust().signingKeyFile().toString(),

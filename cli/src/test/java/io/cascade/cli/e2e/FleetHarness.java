@@ -44,6 +44,7 @@ final class FleetHarness implements AutoCloseable {
     final Map<String, Relay> relays = new LinkedHashMap<>();
     final Map<String, EdgeHost> edges = new HashMap<>();
     final Map<String, Path> journals = new HashMap<>();
+    private final List<EdgeHost> regionHosts = new ArrayList<>();
     final ManagedChannel channel;
     /** A publisher credential for the cascade commands under test ({@code --credential}). */
     final Path credentialFile;
@@ -56,7 +57,7 @@ final class FleetHarness implements AutoCloseable {
         Fleet fleet = fabric.fleet();
         hub = Hub.start(new HubConfig(fabric.fabric().hubUrls(), "127.0.0.1", 0, fleet, fabric.hubCredentials(),
                 fabric.hubCertificate(), fabric.apiKey(), fabric.caFile()).withSigner(fabric.fabric().trust().signer())
-                .withReplicas(fabric.fabric().hubs().size() >= 3 ? 3 : 1));
+                .withReplicas(fabric.fabric().bucketReplicas()));
         String token = fabric.operatorToken("harness", io.cascade.topology.trust.OperatorTokens.Role.PUBLISHER);
         credentialFile = java.nio.file.Files.writeString(fabric.newDir("operator").resolve("publisher.credential"), token);
         for (String region : fleet.regionNames()) {
@@ -105,6 +106,24 @@ final class FleetHarness implements AutoCloseable {
         return host.edges().get(0);
     }
 
+    /** A harness whose test starts its own edge hosts ({@link #startRegionHosts}): it has no per-site providers. */
+    static FleetHarness withOwnHosts(FabricExtension fabric) throws Exception {
+        return new FleetHarness(fabric, site -> {
+            throw new IllegalStateException("this test builds its own hosts");
+        });
+    }
+
+    /** {@link #startRegionHost} for every region, in the fleet's order; this harness closes them. */
+    List<EdgeHost> startRegionHosts(Function<String, Provider> providers) throws Exception {
+        List<EdgeHost> started = new ArrayList<>();
+        for (String region : fabric.fleet().regionNames()) {
+            EdgeHost host = startRegionHost(region, providers);
+            regionHosts.add(host);
+            started.add(host);
+        }
+        return started;
+    }
+
     /**
      * Every site of {@code region} in one edge host: one journal store for all of them, as a
      * benchmark or a large simulated region runs. The caller closes the host.
@@ -147,6 +166,9 @@ final class FleetHarness implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        for (EdgeHost h : regionHosts) {
+            h.close();
+        }
         for (String name : List.copyOf(edges.keySet())) {
             stopEdge(name);
         }

@@ -18,7 +18,6 @@ import io.cascade.proto.Wave;
 import io.cascade.topology.launch.NatsServerProcess;
 import io.cascade.topology.testing.FabricExtension;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,56 +40,45 @@ class HaRolloutIT {
 
     @Test
     void aRolloutCompletesWithNothingLostWhenTheHubsMetaLeaderIsKilled() throws Exception {
-        try (FleetHarness fleet = new FleetHarness(FABRIC, site -> {
-            throw new IllegalStateException("this test builds its own hosts");
-        })) {
-            List<EdgeHost> hosts = new ArrayList<>();
-            try {
-                for (String region : FABRIC.fleet().regionNames()) {
-                    hosts.add(fleet.startRegionHost(region, site -> Providers.fromSpec("sim:seed=1")));
-                }
-                long v1 = fleet.publish(Intents.app(APP, "1", Map.of("tier", "store"), List.of()).build()).getIntentRevision();
-                await().atMost(Duration.ofSeconds(60)).until(() -> RolloutIT.allRun(hosts, APP, v1));
-                RolloutPolicy waves = RolloutPolicy.newBuilder().addWaves(Wave.newBuilder().setPercent(20))
-                        .addWaves(Wave.newBuilder().setPercent(50)).addWaves(Wave.newBuilder().setPercent(100)).build();
-                long published = System.nanoTime();
-                long v2 = fleet.publish(Intents.app(APP, "2", Map.of("tier", "store"), List.of()).setRollout(waves).build())
-                        .getIntentRevision();
-                await().atMost(Duration.ofSeconds(60)).until(() -> app(fleet).getWavePercent() >= 50);
-                long twoWaves = System.nanoTime() - published;
+        try (FleetHarness fleet = FleetHarness.withOwnHosts(FABRIC)) {
+            List<EdgeHost> hosts = fleet.startRegionHosts(site -> Providers.fromSpec("sim:seed=1"));
+            long v1 = fleet.publish(Intents.app(APP, "1", Map.of("tier", "store"), List.of()).build()).getIntentRevision();
+            await().atMost(Duration.ofSeconds(60)).until(() -> RolloutIT.allRun(hosts, APP, v1));
+            RolloutPolicy waves = RolloutPolicy.newBuilder().addWaves(Wave.newBuilder().setPercent(20))
+                    .addWaves(Wave.newBuilder().setPercent(50)).addWaves(Wave.newBuilder().setPercent(100)).build();
+            long published = System.nanoTime();
+            long v2 = fleet.publish(Intents.app(APP, "2", Map.of("tier", "store"), List.of()).setRollout(waves).build())
+                    .getIntentRevision();
+            await().atMost(Duration.ofSeconds(60)).until(() -> app(fleet).getWavePercent() >= 50);
+            long twoWaves = System.nanoTime() - published;
 
-                long sequences = sequences(fleet);
-                NatsServerProcess victim = FABRIC.fabric().killMetaLeader(Duration.ofSeconds(10));
-                long killed = System.nanoTime();
-                long statusFlows = awaitNanos(() -> sequencesOrZero(fleet) > sequences) - killed;
-                long nextStep = awaitNanos(() -> {
-                    AppRollup a = appOrDefault(fleet);
-                    return a.getWavePercent() > 50 || a.getRolloutState() == RolloutState.STABLE;
-                }) - killed;
-                await().atMost(Duration.ofSeconds(90)).until(() -> {
-                    AppRollup a = app(fleet);
-                    return a.getRolloutState() == RolloutState.STABLE && a.getStableIntentRevision() == v2
-                            && ready(a, v2) == 2 * PER_REGION;
-                });
-                long done = System.nanoTime() - killed;
-                await().atMost(Duration.ofSeconds(30)).until(() -> RolloutIT.allRun(hosts, APP, v2));
+            long sequences = sequences(fleet);
+            NatsServerProcess victim = FABRIC.fabric().killMetaLeader(Duration.ofSeconds(10));
+            long killed = System.nanoTime();
+            long statusFlows = awaitNanos(() -> sequencesOrZero(fleet) > sequences) - killed;
+            long nextStep = awaitNanos(() -> {
+                AppRollup a = appOrDefault(fleet);
+                return a.getWavePercent() > 50 || a.getRolloutState() == RolloutState.STABLE;
+            }) - killed;
+            await().atMost(Duration.ofSeconds(90)).until(() -> {
+                AppRollup a = app(fleet);
+                return a.getRolloutState() == RolloutState.STABLE && a.getStableIntentRevision() == v2
+                        && ready(a, v2) == 2 * PER_REGION;
+            });
+            long done = System.nanoTime() - killed;
+            await().atMost(Duration.ofSeconds(30)).until(() -> RolloutIT.allRun(hosts, APP, v2));
 
-                AppRollup last = app(fleet);
-                assertThat(ready(last, v2)).as("the hub's rollup equals the edges' journals").isEqualTo(journalsAt(hosts, v2));
-                assertThat(last.getCounts().getTargeted()).isEqualTo(2 * PER_REGION);
-                assertThat(fleet.fleetService.withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .getIntent(GetIntentRequest.newBuilder().setApp(APP).build()).getIntentRevision())
-                        .as("the intent accepted before the kill").isEqualTo(v2);
-                victim.restart(Duration.ofSeconds(30));
-                System.out.printf("HA hub, rollout of %d sites in waves 20/50/100%% (its first two waves took %d ms), meta leader "
-                                + "%s killed -9 in the 50%% wave: relays' rollups at the hub again after %d ms, the next wave step "
-                                + "after %d ms, rollout complete %d ms after the kill%n", 2 * PER_REGION, ms(twoWaves), victim.name(),
-                        ms(statusFlows), ms(nextStep), ms(done));
-            } finally {
-                for (EdgeHost h : hosts) {
-                    h.close();
-                }
-            }
+            AppRollup last = app(fleet);
+            assertThat(ready(last, v2)).as("the hub's rollup equals the edges' journals").isEqualTo(journalsAt(hosts, v2));
+            assertThat(last.getCounts().getTargeted()).isEqualTo(2 * PER_REGION);
+            assertThat(fleet.fleetService.withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .getIntent(GetIntentRequest.newBuilder().setApp(APP).build()).getIntentRevision())
+                    .as("the intent accepted before the kill").isEqualTo(v2);
+            victim.restart(Duration.ofSeconds(30));
+            System.out.printf("HA hub, rollout of %d sites in waves 20/50/100%% (its first two waves took %d ms), meta leader "
+                            + "%s killed -9 in the 50%% wave: relays' rollups at the hub again after %d ms, the next wave step "
+                            + "after %d ms, rollout complete %d ms after the kill%n", 2 * PER_REGION, ms(twoWaves), victim.name(),
+                    ms(statusFlows), ms(nextStep), ms(done));
         }
     }
 

@@ -9,7 +9,6 @@ import io.cascade.edge.provider.CountingProvider;
 import io.cascade.edge.provider.Providers;
 import io.cascade.topology.testing.FabricExtension;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,29 +27,18 @@ class ManyEdgesIT {
 
     @Test
     void threeHundredEdgesInOneJvmApplyAnIntentOncePerSite() throws Exception {
-        try (FleetHarness fleet = new FleetHarness(FABRIC, site -> {
-            throw new IllegalStateException("this test builds its own hosts");
-        })) {
-            List<EdgeHost> hosts = new ArrayList<>();
-            try {
-                for (String region : FABRIC.fleet().regionNames()) {
-                    hosts.add(fleet.startRegionHost(region, site -> Providers.fromSpec("sim:seed=1")));
-                }
-                List<EdgeNode> edges = hosts.stream().flatMap(h -> h.edges().stream()).toList();
-                assertThat(edges).hasSize(2 * PER_REGION);
+        try (FleetHarness fleet = FleetHarness.withOwnHosts(FABRIC)) {
+            List<EdgeHost> hosts = fleet.startRegionHosts(site -> Providers.fromSpec("sim:seed=1"));
+            List<EdgeNode> edges = hosts.stream().flatMap(h -> h.edges().stream()).toList();
+            assertThat(edges).hasSize(2 * PER_REGION);
 
-                long t0 = System.nanoTime();
-                fleet.publish(Intents.app("fleetwide", "1", Map.of("tier", "store"), List.of()).build());
-                await().atMost(Duration.ofSeconds(60)).until(() ->
-                        edges.stream().allMatch(e -> ((CountingProvider) e.provider()).applyCount("fleetwide") == 1));
-                System.out.printf("%d edges in one JVM applied one intent in %d ms%n", edges.size(),
-                        (System.nanoTime() - t0) / 1_000_000);
-                assertThat(edges).allSatisfy(e -> assertThat(e.stats().gaps()).isZero());
-            } finally {
-                for (EdgeHost h : hosts) {
-                    h.close();
-                }
-            }
+            long t0 = System.nanoTime();
+            fleet.publish(Intents.app("fleetwide", "1", Map.of("tier", "store"), List.of()).build());
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    edges.stream().allMatch(e -> ((CountingProvider) e.provider()).applyCount("fleetwide") == 1));
+            System.out.printf("%d edges in one JVM applied one intent in %d ms%n", edges.size(),
+                    (System.nanoTime() - t0) / 1_000_000);
+            assertThat(edges).allSatisfy(e -> assertThat(e.stats().gaps()).isZero());
         }
     }
 }

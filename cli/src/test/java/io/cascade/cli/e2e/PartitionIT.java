@@ -82,7 +82,12 @@ class PartitionIT {
         assertThat(rollup().getAppsList()).extracting(x -> x.getCounts().getApp()).doesNotContain("part-b");
         // a new release with waves: us converges, but no wave advances while eu is silent
         long v2 = fleet.publish(Intents.app("part-a", "2", stores, List.of()).setRollout(waves).build()).getIntentRevision();
-        Thread.sleep(8_000);
+        // the 50% wave holds while eu is silent: once the new release shows, it stays there for 8 s
+        Predicate<GlobalRollup> holding = r -> app(r, "part-a").getRolloutState() == RolloutState.ROLLING_OUT
+                && app(r, "part-a").getWavePercent() == 50;
+        awaitRollup(holding);
+        await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(12)).pollInterval(Duration.ofMillis(200))
+                .until(() -> holding.test(rollup()));
         GlobalRollup held = rollup();
         AppRollup heldA = app(held, "part-a");
         assertThat(heldA.getRolloutState()).isEqualTo(RolloutState.ROLLING_OUT);

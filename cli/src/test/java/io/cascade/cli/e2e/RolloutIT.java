@@ -19,7 +19,6 @@ import io.cascade.proto.Wave;
 import io.cascade.topology.targeting.Waves;
 import io.cascade.topology.testing.FabricExtension;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,57 +65,46 @@ class RolloutIT {
                 failing.add(s);
             }
         }
-        try (FleetHarness fleet = new FleetHarness(FABRIC, site -> {
-            throw new IllegalStateException("this test builds its own hosts");
-        })) {
-            List<EdgeHost> hosts = new ArrayList<>();
-            try {
-                for (String region : FABRIC.fleet().regionNames()) {
-                    hosts.add(fleet.startRegionHost(region,
-                            site -> failing.contains(site) ? new FailsVersionTwo() : Providers.fromSpec("sim:seed=1")));
-                }
-                long v1 = fleet.publish(Intents.app(APP, "1", Map.of("tier", "store"), List.of()).build()).getIntentRevision();
-                await().atMost(Duration.ofSeconds(60)).until(() -> allRun(hosts, v1));
+        try (FleetHarness fleet = FleetHarness.withOwnHosts(FABRIC)) {
+            List<EdgeHost> hosts = fleet.startRegionHosts(
+                    site -> failing.contains(site) ? new FailsVersionTwo() : Providers.fromSpec("sim:seed=1"));
+            long v1 = fleet.publish(Intents.app(APP, "1", Map.of("tier", "store"), List.of()).build()).getIntentRevision();
+            await().atMost(Duration.ofSeconds(60)).until(() -> allRun(hosts, v1));
 
-                RolloutPolicy policy = RolloutPolicy.newBuilder()
-                        .addWaves(Wave.newBuilder().setPercent(30)).addWaves(Wave.newBuilder().setPercent(100))
-                        .setFailureLimitPercent(5).build();
-                long v2 = fleet.publish(Intents.app(APP, "2", Map.of("tier", "store"), List.of()).setRollout(policy).build())
-                        .getIntentRevision();
+            RolloutPolicy policy = RolloutPolicy.newBuilder()
+                    .addWaves(Wave.newBuilder().setPercent(30)).addWaves(Wave.newBuilder().setPercent(100))
+                    .setFailureLimitPercent(5).build();
+            long v2 = fleet.publish(Intents.app(APP, "2", Map.of("tier", "store"), List.of()).setRollout(policy).build())
+                    .getIntentRevision();
 
-                FleetHarness.Run watch = fleet.cascade("rollout", "watch", APP);
-                assertThat(watch.exitCode()).as(watch.err()).isEqualTo(io.cascade.cli.rollup.RolloutCommand.PAUSED);
-                assertThat(watch.out()).containsPattern(APP + " \\[[#-]{30}\\] \\d+/100 ready at revision " + v2 + ", wave 30%")
-                        .endsWith(APP + ": rollout paused\n");
-                AppRollup paused = app(fleet);
-                assertThat(paused.getWavePercent()).as("paused in wave 1").isEqualTo(30);
-                Set<String> expectedFailed = new TreeSet<>();
-                for (String s : failing) {
-                    if (Waves.inWave(s, APP, 30)) {
-                        expectedFailed.add(s);
-                    }
-                }
-                assertThat(expectedFailed).isNotEmpty();
-
-                String listed = cascade(fleet, "sites", "--app", APP, "--state", "FAILED");
-                Set<String> listedSites = new TreeSet<>();
-                for (String line : listed.split("\n")) {
-                    if (line.contains(" FAILED ")) {
-                        listedSites.add(line.split("\\s+")[0]);
-                        assertThat(line).contains("image pull failed: registry.example/canary:2 not found");
-                    }
-                }
-                assertThat(listedSites).isEqualTo(expectedFailed);
-
-                assertThat(cascade(fleet, "rollout", "rollback", APP)).isEqualTo(APP + ": STABLE at wave 100%\n");
-                await().atMost(Duration.ofSeconds(60)).until(() -> allRun(hosts, v1));
-                assertThat(app(fleet).getRolloutState()).isEqualTo(RolloutState.STABLE);
-                assertThat(v2).isGreaterThan(v1);
-            } finally {
-                for (EdgeHost h : hosts) {
-                    h.close();
+            FleetHarness.Run watch = fleet.cascade("rollout", "watch", APP);
+            assertThat(watch.exitCode()).as(watch.err()).isEqualTo(io.cascade.cli.rollup.RolloutCommand.PAUSED);
+            assertThat(watch.out()).containsPattern(APP + " \\[[#-]{30}\\] \\d+/100 ready at revision " + v2 + ", wave 30%")
+                    .endsWith(APP + ": rollout paused\n");
+            AppRollup paused = app(fleet);
+            assertThat(paused.getWavePercent()).as("paused in wave 1").isEqualTo(30);
+            Set<String> expectedFailed = new TreeSet<>();
+            for (String s : failing) {
+                if (Waves.inWave(s, APP, 30)) {
+                    expectedFailed.add(s);
                 }
             }
+            assertThat(expectedFailed).isNotEmpty();
+
+            String listed = cascade(fleet, "sites", "--app", APP, "--state", "FAILED");
+            Set<String> listedSites = new TreeSet<>();
+            for (String line : listed.split("\n")) {
+                if (line.contains(" FAILED ")) {
+                    listedSites.add(line.split("\\s+")[0]);
+                    assertThat(line).contains("image pull failed: registry.example/canary:2 not found");
+                }
+            }
+            assertThat(listedSites).isEqualTo(expectedFailed);
+
+            assertThat(cascade(fleet, "rollout", "rollback", APP)).isEqualTo(APP + ": STABLE at wave 100%\n");
+            await().atMost(Duration.ofSeconds(60)).until(() -> allRun(hosts, v1));
+            assertThat(app(fleet).getRolloutState()).isEqualTo(RolloutState.STABLE);
+            assertThat(v2).isGreaterThan(v1);
         }
     }
 

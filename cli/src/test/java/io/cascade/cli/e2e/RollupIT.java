@@ -48,9 +48,7 @@ class RollupIT {
 
     @BeforeAll
     static void start() throws Exception {
-        fleet = new FleetHarness(FABRIC, site -> {
-            throw new IllegalStateException("this test builds its own hosts");
-        });
+        fleet = FleetHarness.withOwnHosts(FABRIC);
         for (String region : FABRIC.fleet().regionNames()) {
             hosts.put(region, fleet.startRegionHost(region, site -> Providers.fromSpec("sim:seed=1")));
         }

@@ -66,7 +66,7 @@ final class RollupMerge {
                     .setSequence(rollup.getSequence())
                     .setRelayTime(rollup.getRelayTime())
                     .setReceivedAt(timestamp(held.receivedAt()))
-                    .setSilentFor(duration(silentFor(held, now)))
+                    .setSilentFor(com.google.protobuf.util.Durations.fromNanos(silentFor(held, now).toNanos()))
                     .setStale(stale);
             if (stale) {
                 staleRegions.add(rollup.getRegion());
@@ -103,10 +103,6 @@ final class RollupMerge {
     private static Duration silentFor(RegionRollups.Held held, Instant now) {
         Duration silent = Duration.between(held.receivedAt(), now);
         return silent.isNegative() ? Duration.ZERO : silent;
-    }
-
-    private static com.google.protobuf.Duration duration(Duration d) {
-        return com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
     }
 
     static Timestamp timestamp(Instant at) {

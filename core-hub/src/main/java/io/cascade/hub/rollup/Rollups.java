@@ -235,7 +235,7 @@ public final class Rollups implements AutoCloseable {
     /** Seconds since the region's last rollup arrived, now; NaN for a region never heard. */
     private double silentSeconds(String region) {
         return regionHealth(region).map(h -> Math.max(0, clock.millis()
-                - (h.getReceivedAt().getSeconds() * 1000 + h.getReceivedAt().getNanos() / 1_000_000)) / 1000.0).orElse(Double.NaN);
+                - com.google.protobuf.util.Timestamps.toMillis(h.getReceivedAt())) / 1000.0).orElse(Double.NaN);
     }
 
     private boolean isStale(String region) {

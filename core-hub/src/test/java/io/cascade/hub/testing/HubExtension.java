@@ -96,7 +96,7 @@ public final class HubExtension implements BeforeAllCallback, AfterAllCallback {
     public static HubConfig config(FabricExtension fabric) {
         return new HubConfig(fabric.fabric().hubUrls(), "127.0.0.1", 0, fabric.fleet(), fabric.hubCredentials(),
                 fabric.hubCertificate(), fabric.apiKey(), fabric.caFile()).withSigner(fabric.fabric().trust().signer())
-                .withReplicas(fabric.fabric().hubs().size() >= 3 ? 3 : 1);
+                .withReplicas(fabric.fabric().bucketReplicas());
     }
 
     /** A channel to the hub's gRPC port over TLS, trusting the fabric's CA, calling as a publisher named "test". */

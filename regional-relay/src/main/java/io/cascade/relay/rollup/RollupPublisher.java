@@ -129,7 +129,7 @@ public final class RollupPublisher implements AutoCloseable {
                     .addAllIntents(s.intents())
                     .setSitesOnline(s.sitesOnline())
                     .setSitesOffline(s.sitesOffline())
-                    .setHeartbeat(com.google.protobuf.Duration.newBuilder().setSeconds(HEARTBEAT.toSeconds()))
+                    .setHeartbeat(com.google.protobuf.util.Durations.fromMillis(HEARTBEAT.toMillis()))
                     .build();
             kv.put(region, rollup.toByteArray());
             sent.incrementAndGet();

@@ -187,7 +187,7 @@ public final class LocalFabric implements AutoCloseable {
         }
         List<Integer> routePorts = ports.stream().map(p -> FreePorts.next()).toList();
         List<String> routes = routePorts.stream().map(p -> hubHost + ":" + p).toList();
-        String password = routePassword();
+        String password = NatsServerConfig.Cluster.randomPassword();
         List<NatsServerConfig> configs = new ArrayList<>();
         List<Path> dirs = new ArrayList<>();
         for (int i = 0; i < hubNodes; i++) {
@@ -205,63 +205,24 @@ public final class LocalFabric implements AutoCloseable {
         awaitMetaLeader(SERVER_START);
     }
 
-    /** 24 letters and digits from a SecureRandom: the HA hub's route password, only ever in its nodes' configs. */
-    private static String routePassword() {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-        java.security.SecureRandom random = new java.security.SecureRandom();
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < 24; i++) {
-            b.append(alphabet.charAt(random.nextInt(alphabet.length())));
-        }
-        return b.toString();
-    }
-
     /**
-     * Waits until every running hub node names the same JetStream meta leader, itself a running node (after
-     * a leader is killed its peers name it until they elect another) that sees every other running node as a
-     * current peer; returns its server name.
+     * Waits until every running hub node names the same JetStream meta leader, a running node that sees every
+     * other running node as a current peer; returns its server name.
      */
     public String awaitMetaLeader(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            java.util.Set<String> leaders = new java.util.HashSet<>();
-            java.util.Set<String> running = new java.util.HashSet<>();
-            for (NatsServerProcess node : hubs) {
-                if (node.isAlive()) {
-                    leaders.add(node.jetStreamMetaLeader());
-                    running.add(node.name());
-                }
-            }
-            if (leaders.size() == 1 && running.containsAll(leaders) && peersCurrent(leaders.iterator().next(), running.size())) {
-                return leaders.iterator().next();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the hub's nodes agree on no JetStream meta leader within " + timeout + ": "
-                        + leaders + "; see logs under " + workDir);
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    /** Whether the meta leader {@code leader} sees every other running node as a current peer. */
-    private boolean peersCurrent(String leader, int running) throws InterruptedException {
-        NatsServerProcess node = hubs.stream().filter(n -> n.name().equals(leader)).findFirst().orElseThrow();
-        var replicas = node.monitor("/jsz").path("meta_cluster").path("replicas");
-        int current = 0;
-        for (var r : replicas) {
-            if (r.path("current").asBoolean(false) && !r.path("offline").asBoolean(false)) {
-                current++;
-            }
-        }
-        return current >= running - 1;
+        return MetaLeader.await(hubs, timeout, workDir).name();
     }
 
     /** Kills (-9) the hub node that is the JetStream meta leader, as a crash would; returns it, for {@code restart}. */
     public NatsServerProcess killMetaLeader(Duration timeout) throws InterruptedException {
-        String leader = awaitMetaLeader(timeout);
-        NatsServerProcess node = hubs.stream().filter(n -> n.name().equals(leader)).findFirst().orElseThrow();
-        node.kill();
-        return node;
+        NatsServerProcess leader = MetaLeader.await(hubs, timeout, workDir);
+        leader.kill();
+        return leader;
+    }
+
+    /** Copies each hub bucket keeps: 3 on an HA hub (it survives losing a node), else 1. */
+    public int bucketReplicas() {
+        return hubs.size() >= 3 ? 3 : 1;
     }
 
     private Identity leafUser(String region) {

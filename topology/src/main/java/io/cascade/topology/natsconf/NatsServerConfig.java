@@ -102,6 +102,17 @@ public record NatsServerConfig(String serverName, String listenHost, int clientP
             }
         }
 
+        /** 24 letters and digits from a SecureRandom: a route password as this record requires one. */
+        public static String randomPassword() {
+            String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+            java.security.SecureRandom random = new java.security.SecureRandom();
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < 24; i++) {
+                b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            return b.toString();
+        }
+
         String render(String listenHost) {
             StringBuilder b = new StringBuilder("cluster {\n");
             b.append("  name: ").append(quote(name)).append('\n');
