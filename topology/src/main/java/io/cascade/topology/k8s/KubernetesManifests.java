@@ -1,5 +1,10 @@
 package io.cascade.topology.k8s;
 
+import static io.cascade.topology.k8s.K8sObjects.healthz;
+import static io.cascade.topology.k8s.K8sObjects.metadata;
+import static io.cascade.topology.k8s.K8sObjects.service;
+import static io.cascade.topology.k8s.K8sObjects.servicePort;
+
 import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.FleetFile;
 import io.cascade.topology.fleet.Ports;
@@ -14,18 +19,9 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Probe;
-import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.ServicePort;
-import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -265,16 +261,6 @@ public final class KubernetesManifests {
                 .build();
     }
 
-    /** nats-server's own health endpoint on its monitoring port. */
-    private static Probe healthz(Ports ports, int initialDelaySeconds, int periodSeconds) {
-        return new ProbeBuilder()
-                .withNewHttpGet().withPath("/healthz").withPort(new IntOrString(ports.monitor())).endHttpGet()
-                .withInitialDelaySeconds(initialDelaySeconds)
-                .withPeriodSeconds(periodSeconds)
-                .withFailureThreshold(3)
-                .build();
-    }
-
     private static ConfigMap natsConfigMap(String name, Map<String, String> labels, String natsConf, ManifestOptions o) {
         return new ConfigMapBuilder()
                 .withMetadata(metadata(natsConfigMapName(name), labels, o))
@@ -305,30 +291,6 @@ public final class KubernetesManifests {
         return new ConfigMapBuilder()
                 .withMetadata(metadata(fleetConfigMapName(fleet), labels, o))
                 .addToData(FLEET_KEY, o.fleetText())
-                .build();
-    }
-
-    private static Service service(String name, Map<String, String> labels, ManifestOptions o, ServicePort... ports) {
-        return new ServiceBuilder()
-                .withMetadata(metadata(name, labels, o))
-                .withNewSpec()
-                    .withType("ClusterIP")
-                    .withSelector(labels)
-                    .withPorts(ports)
-                .endSpec()
-                .build();
-    }
-
-    /** A Service port that targets the container port of the same name. */
-    private static ServicePort servicePort(String name, int port) {
-        return new ServicePortBuilder()
-                .withName(name).withPort(port).withTargetPort(new IntOrString(name)).withProtocol("TCP")
-                .build();
-    }
-
-    private static ObjectMeta metadata(String name, Map<String, String> labels, ManifestOptions o) {
-        return new ObjectMetaBuilder()
-                .withName(name).withNamespace(o.namespace()).withLabels(labels)
                 .build();
     }
 
