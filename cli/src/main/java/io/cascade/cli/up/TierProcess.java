@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * One tier service as a child JVM of {@code cascade up}: same java and class path as this process,
  * its output in its own log file, told its parent's pid so it exits if the launcher dies.
  */
-final class TierProcess implements AutoCloseable {
+public final class TierProcess implements AutoCloseable {
 
     static final int STOP_GRACE_SECONDS = 10;
 
@@ -28,7 +28,7 @@ final class TierProcess implements AutoCloseable {
     }
 
     /** Starts {@code cascade <args>} in a child JVM, logging to {@code logDir/<name>.log}. */
-    static TierProcess start(String name, Path logDir, List<String> args) {
+    public static TierProcess start(String name, Path logDir, List<String> args) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
                 "-Dcascade.parentPid=" + ProcessHandle.current().pid(),
@@ -46,15 +46,15 @@ final class TierProcess implements AutoCloseable {
         }
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
@@ -63,8 +63,13 @@ final class TierProcess implements AutoCloseable {
     }
 
     /** The last lines of the log, for an error message. */
-    String logTail(int lines) {
+    public String logTail(int lines) {
         return LogTail.of(log, lines);
+    }
+
+    /** SIGKILL (kill -9): no shutdown hook runs, nothing is flushed or released; returns once the process is gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
     }
 
     /** SIGTERM, then SIGKILL after the grace period. Idempotent. */

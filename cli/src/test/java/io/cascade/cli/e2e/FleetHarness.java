@@ -40,7 +40,10 @@ final class FleetHarness implements AutoCloseable {
             Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(1));
 
     final FabricExtension fabric;
+    /** The hub service in this JVM; null when the test runs hub services of its own ({@link #withHubAt}). */
     final Hub hub;
+    /** The gRPC address the harness's client and cascade commands use. */
+    final String hubAddress;
     final Map<String, Relay> relays = new LinkedHashMap<>();
     final Map<String, EdgeHost> edges = new HashMap<>();
     final Map<String, Path> journals = new HashMap<>();
@@ -52,18 +55,23 @@ final class FleetHarness implements AutoCloseable {
     private final Function<String, Provider> providers;
 
     FleetHarness(FabricExtension fabric, Function<String, Provider> providers) throws Exception {
+        this(fabric, providers, null);
+    }
+
+    private FleetHarness(FabricExtension fabric, Function<String, Provider> providers, String externalHub) throws Exception {
         this.fabric = fabric;
         this.providers = providers;
         Fleet fleet = fabric.fleet();
-        hub = Hub.start(new HubConfig(fabric.fabric().hubUrls(), "127.0.0.1", 0, fleet, fabric.hubCredentials(),
-                fabric.hubCertificate(), fabric.apiKey(), fabric.caFile()).withSigner(fabric.fabric().trust().signer())
-                .withReplicas(fabric.fabric().bucketReplicas()));
+        hub = externalHub != null ? null : Hub.start(new HubConfig(fabric.fabric().hubUrls(), "127.0.0.1", 0, fleet,
+                fabric.hubCredentials(), fabric.hubCertificate(), fabric.apiKey(), fabric.caFile())
+                .withSigner(fabric.fabric().trust().signer()).withReplicas(fabric.fabric().bucketReplicas()));
+        hubAddress = externalHub != null ? externalHub : "127.0.0.1:" + hub.grpcPort();
         String token = fabric.operatorToken("harness", io.cascade.topology.trust.OperatorTokens.Role.PUBLISHER);
         credentialFile = java.nio.file.Files.writeString(fabric.newDir("operator").resolve("publisher.credential"), token);
         for (String region : fleet.regionNames()) {
             relays.put(region, startRelay(region));
         }
-        channel = io.cascade.cli.intent.HubAddress.channel("127.0.0.1:" + hub.grpcPort(), fabric.caFile(), java.util.Optional.of(token));
+        channel = io.cascade.cli.intent.HubAddress.channel(hubAddress, fabric.caFile(), java.util.Optional.of(token));
         fleetService = FleetServiceGrpc.newBlockingStub(channel);
     }
 
@@ -106,11 +114,21 @@ final class FleetHarness implements AutoCloseable {
         return host.edges().get(0);
     }
 
+    private static final Function<String, Provider> OWN_HOSTS = site -> {
+        throw new IllegalStateException("this test builds its own hosts");
+    };
+
     /** A harness whose test starts its own edge hosts ({@link #startRegionHosts}): it has no per-site providers. */
     static FleetHarness withOwnHosts(FabricExtension fabric) throws Exception {
-        return new FleetHarness(fabric, site -> {
-            throw new IllegalStateException("this test builds its own hosts");
-        });
+        return new FleetHarness(fabric, OWN_HOSTS);
+    }
+
+    /**
+     * A harness without a hub service of its own: the test runs them (e.g. as child processes it may kill -9) and
+     * names the one the harness talks to; relays start at once, so the hub's buckets must exist. Own hosts only.
+     */
+    static FleetHarness withHubAt(FabricExtension fabric, String hubAddress) throws Exception {
+        return new FleetHarness(fabric, OWN_HOSTS, hubAddress);
     }
 
     /** {@link #startRegionHost} for every region, in the fleet's order; this harness closes them. */
@@ -176,7 +194,9 @@ final class FleetHarness implements AutoCloseable {
         for (Relay r : relays.values()) {
             r.close();
         }
-        hub.close();
+        if (hub != null) {
+            hub.close();
+        }
     }
 
     /** What a cascade command printed and returned. */
@@ -190,7 +210,7 @@ final class FleetHarness implements AutoCloseable {
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         List<String> all = new java.util.ArrayList<>(List.of(args));
-        all.addAll(List.of("--hub", "127.0.0.1:" + hub.grpcPort(), "--ca", fabric.caFile().toString(),
+        all.addAll(List.of("--hub", hubAddress, "--ca", fabric.caFile().toString(),
                 "--credential", credentialFile.toString()));
         return new Run(cli.execute(all.toArray(String[]::new)), out.toString(), err.toString());
     }

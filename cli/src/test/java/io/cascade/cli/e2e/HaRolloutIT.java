@@ -49,7 +49,7 @@ class HaRolloutIT {
             long published = System.nanoTime();
             long v2 = fleet.publish(Intents.app(APP, "2", Map.of("tier", "store"), List.of()).setRollout(waves).build())
                     .getIntentRevision();
-            await().atMost(Duration.ofSeconds(60)).until(() -> app(fleet).getWavePercent() >= 50);
+            await().atMost(Duration.ofSeconds(60)).until(() -> app(fleet, APP).getWavePercent() >= 50);
             long twoWaves = System.nanoTime() - published;
 
             long sequences = sequences(fleet);
@@ -57,19 +57,19 @@ class HaRolloutIT {
             long killed = System.nanoTime();
             long statusFlows = awaitNanos(() -> sequencesOrZero(fleet) > sequences) - killed;
             long nextStep = awaitNanos(() -> {
-                AppRollup a = appOrDefault(fleet);
+                AppRollup a = appOrDefault(fleet, APP);
                 return a.getWavePercent() > 50 || a.getRolloutState() == RolloutState.STABLE;
             }) - killed;
             await().atMost(Duration.ofSeconds(90)).until(() -> {
-                AppRollup a = app(fleet);
+                AppRollup a = app(fleet, APP);
                 return a.getRolloutState() == RolloutState.STABLE && a.getStableIntentRevision() == v2
                         && ready(a, v2) == 2 * PER_REGION;
             });
             long done = System.nanoTime() - killed;
             await().atMost(Duration.ofSeconds(30)).until(() -> RolloutIT.allRun(hosts, APP, v2));
 
-            AppRollup last = app(fleet);
-            assertThat(ready(last, v2)).as("the hub's rollup equals the edges' journals").isEqualTo(journalsAt(hosts, v2));
+            AppRollup last = app(fleet, APP);
+            assertThat(ready(last, v2)).as("the hub's rollup equals the edges' journals").isEqualTo(journalsAt(hosts, APP, v2));
             assertThat(last.getCounts().getTargeted()).isEqualTo(2 * PER_REGION);
             assertThat(fleet.fleetService.withDeadlineAfter(10, TimeUnit.SECONDS)
                     .getIntent(GetIntentRequest.newBuilder().setApp(APP).build()).getIntentRevision())
@@ -96,9 +96,9 @@ class HaRolloutIT {
         }
     }
 
-    static AppRollup appOrDefault(FleetHarness fleet) {
+    static AppRollup appOrDefault(FleetHarness fleet, String app) {
         try {
-            return app(fleet);
+            return app(fleet, app);
         } catch (RuntimeException e) {
             return AppRollup.getDefaultInstance();
         }
@@ -118,11 +118,11 @@ class HaRolloutIT {
                 .mapToInt(RevisionRollup::getReady).sum();
     }
 
-    static int journalsAt(List<EdgeHost> hosts, long revision) {
+    static int journalsAt(List<EdgeHost> hosts, String app, long revision) {
         int n = 0;
         for (EdgeHost h : hosts) {
             for (EdgeNode e : h.edges()) {
-                AppliedRecord rec = h.journals().site(e.config().site()).applied().get(APP);
+                AppliedRecord rec = h.journals().site(e.config().site()).applied().get(app);
                 if (rec != null && rec.intentRevision() == revision) {
                     n++;
                 }
@@ -131,10 +131,10 @@ class HaRolloutIT {
         return n;
     }
 
-    static AppRollup app(FleetHarness fleet) {
+    static AppRollup app(FleetHarness fleet, String app) {
         GlobalRollup g = fleet.fleetService.withDeadlineAfter(5, TimeUnit.SECONDS)
-                .getRollup(GetRollupRequest.newBuilder().setApp(APP).build()).getRollup();
-        return g.getAppsList().stream().filter(a -> a.getCounts().getApp().equals(APP)).findFirst()
+                .getRollup(GetRollupRequest.newBuilder().setApp(app).build()).getRollup();
+        return g.getAppsList().stream().filter(a -> a.getCounts().getApp().equals(app)).findFirst()
                 .orElse(AppRollup.getDefaultInstance());
     }
 }
