@@ -3,6 +3,8 @@ package io.cascade.cli.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.util.Durations;
+import com.google.protobuf.util.Timestamps;
 import io.cascade.cli.up.TierProcess;
 import io.cascade.edge.EdgeHost;
 import io.cascade.edge.provider.Providers;
@@ -38,7 +40,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Two hub service replicas, each a {@code cascade hub} child process on an HA hub (3 nats-servers, real): kill -9 of
  * the replica that drives a rollout, mid-rollout. The other takes the lease and the rollout completes with no wave
- * skipped or run twice (every write of the region's desired doc is watched), every edge applied the new release
+ * skipped or run twice (every write of the region's desired doc is watched) and the wave's soak continued, not started
+ * over nor cut short (its start is in the doc), every edge applied the new release
  * exactly once and converged, the hub's final rollup equals the edges' journals, the intent accepted before the kill
  * is kept. Prints the time from the kill to the new driver and to the next wave step.
  */
@@ -46,6 +49,8 @@ class HaDriverKillIT {
 
     static final int PER_REGION = 20;
     static final String APP = "ha-driven";
+    /** Each wave's minimum soak: the kill lands inside the 50 % wave's soak, which the new driver continues. */
+    static final Duration SOAK = Duration.ofSeconds(6);
     static final String FLEET = FleetHarness.twoRegions("ha-driver", PER_REGION, "shop-");
 
     @RegisterExtension
@@ -74,18 +79,21 @@ class HaDriverKillIT {
                 await().atMost(Duration.ofSeconds(60)).until(() -> RolloutIT.allRun(hosts, APP, v1));
 
                 List<String> writes = Collections.synchronizedList(new ArrayList<>());
+                Map<String, Long> waveStarts = new ConcurrentHashMap<>();
                 for (String region : List.of("eu", "us")) {  // one key per watch: 2.9 has no multi-filter consumers
-                    nats.keyValue(Subjects.KV_DESIRED).watch(Subjects.desiredAppKey(region, APP), recorder(writes),
+                    nats.keyValue(Subjects.KV_DESIRED).watch(Subjects.desiredAppKey(region, APP), recorder(writes, waveStarts),
                             KeyValueWatchOption.UPDATES_ONLY);
                 }
                 RolloutPolicy waves = RolloutPolicy.newBuilder().addWaves(Wave.newBuilder().setPercent(20))
-                        .addWaves(Wave.newBuilder().setPercent(50)).addWaves(Wave.newBuilder().setPercent(100)).build();
+                        .addWaves(Wave.newBuilder().setPercent(50)).addWaves(Wave.newBuilder().setPercent(100))
+                        .setMinSoak(Durations.fromSeconds(SOAK.toSeconds())).build();
                 long v2 = fleet.publish(Intents.app(APP, "2", Map.of("tier", "store"), List.of()).setRollout(waves).build())
                         .getIntentRevision();
                 await().atMost(Duration.ofSeconds(60)).until(() -> HaRolloutIT.app(fleet, APP).getWavePercent() >= 50);
 
                 driver.kill();
                 long killed = System.nanoTime();
+                long killedAt = System.currentTimeMillis();
                 long takeover = HaRolloutIT.awaitNanos(() -> leaseHolderOrZero(nats) == standby.pid()) - killed;
                 long nextStep = HaRolloutIT.awaitNanos(() -> {
                     AppRollup r = HaRolloutIT.appOrDefault(fleet, APP);
@@ -105,6 +113,11 @@ class HaDriverKillIT {
                             .containsExactly(region + " ROLLING_OUT 20", region + " ROLLING_OUT 50", region + " ROLLING_OUT 100",
                                     region + " STABLE 100");
                 }
+                for (String region : List.of("eu", "us")) {
+                    assertThat(waveStarts.get(region + " 100") - waveStarts.get(region + " 50"))
+                            .as("%s: the 50%% wave soaked its %s across the change of driver", region, SOAK)
+                            .isGreaterThanOrEqualTo(SOAK.toMillis());
+                }
                 assertThat(providers).hasSize(2 * PER_REGION);
                 providers.forEach((site, p) -> assertThat(p.applies(APP)).as("%s applied v1 once and v2 once", site).isEqualTo(2));
                 AppRollup last = HaRolloutIT.app(fleet, APP);
@@ -113,10 +126,10 @@ class HaDriverKillIT {
                 assertThat(fleet.fleetService.withDeadlineAfter(10, TimeUnit.SECONDS)
                         .getIntent(GetIntentRequest.newBuilder().setApp(APP).build()).getIntentRevision())
                         .as("the intent accepted before the kill").isEqualTo(v2);
-                System.out.printf("HA hub, 2 hub service replicas (child processes), rollout of %d sites in waves 20/50/100%%: "
-                                + "the driving replica killed -9 in the 50%% wave: the standby held the lease after %d ms, the next "
+                System.out.printf("HA hub, 2 hub service replicas (child processes), rollout of %d sites in waves 20/50/100%% "
+                                + "soaking %d s each: the driving replica killed -9 %d ms into the 50%% wave: the standby held the lease after %d ms, the next "
                                 + "wave step after %d ms, rollout complete %d ms after the kill%n", 2 * PER_REGION,
-                        HaRolloutIT.ms(takeover), HaRolloutIT.ms(nextStep), HaRolloutIT.ms(done));
+                        SOAK.toSeconds(), killedAt - waveStarts.get("eu 50"), HaRolloutIT.ms(takeover), HaRolloutIT.ms(nextStep), HaRolloutIT.ms(done));
             }
         }
     }
@@ -155,14 +168,17 @@ class HaDriverKillIT {
         }
     }
 
-    /** Records each put of a desired doc as {@code "<region> <state> <wave>"}. */
-    static KeyValueWatcher recorder(List<String> writes) {
+    /** Records each put of a desired doc as {@code "<region> <state> <wave>"}, and when each wave started (ms). */
+    static KeyValueWatcher recorder(List<String> writes, Map<String, Long> waveStarts) {
         return new KeyValueWatcher() {
             @Override
             public void watch(KeyValueEntry entry) {
                 try {
                     DesiredDoc d = DesiredDoc.parseFrom(entry.getValue());
                     writes.add(d.getRegion() + " " + d.getRolloutState() + " " + d.getWavePercent());
+                    if (d.hasWaveStarted()) {
+                        waveStarts.put(d.getRegion() + " " + d.getWavePercent(), Timestamps.toMillis(d.getWaveStarted()));
+                    }
                 } catch (com.google.protobuf.InvalidProtocolBufferException e) {
                     writes.add(entry.getKey() + " unreadable: " + e.getMessage());
                 }

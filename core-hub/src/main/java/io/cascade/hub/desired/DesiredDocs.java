@@ -84,13 +84,14 @@ public final class DesiredDocs implements DesiredState {
         List<String> regions = intent.getTarget().getRegionsCount() == 0
                 ? fleet.regionNames() : intent.getTarget().getRegionsList();
         List<String> appKeys = regions.stream().map(region -> Subjects.desiredAppKey(region, app)).toList();
+        java.time.Instant now = java.time.Instant.now();
         for (String region : regions) {
             String key = Subjects.desiredAppKey(region, app);
             DesiredDoc current = read(key, DesiredDoc.parser());
             if (current != null && current.getIntentRevision() >= intentRevision) {
                 continue;
             }
-            DesiredDoc doc = Rollout.render(region, intentRevision, intent, current);
+            DesiredDoc doc = Rollout.render(region, intentRevision, intent, current, now);
             if (!doc.equals(current)) {
                 changes.put(key, doc);
             }

@@ -1,10 +1,12 @@
 package io.cascade.hub.desired;
 
+import com.google.protobuf.util.Timestamps;
 import io.cascade.proto.DesiredDoc;
 import io.cascade.proto.Intent;
 import io.cascade.proto.Release;
 import io.cascade.proto.RolloutState;
 import io.cascade.proto.Wave;
+import java.time.Instant;
 
 /**
  * Where a publish puts an app's rollout in one region: the desired doc rendered from the new intent and
@@ -29,8 +31,9 @@ final class Rollout {
      * The desired doc of {@code intent} (stored as {@code intentRevision}) in {@code region}.
      *
      * @param current the region's current doc for the app, or null when it has none
+     * @param now when it is written: the first wave's start, if it starts one
      */
-    static DesiredDoc render(String region, long intentRevision, Intent intent, DesiredDoc current) {
+    static DesiredDoc render(String region, long intentRevision, Intent intent, DesiredDoc current, Instant now) {
         Release release = Release.newBuilder().setIntentRevision(intentRevision).setBundle(intent.getBundle()).build();
         DesiredDoc.Builder doc = DesiredDoc.newBuilder()
                 .setApp(intent.getApp())
@@ -47,6 +50,7 @@ final class Rollout {
         return doc.setStable(stable)
                 .setCandidate(release)
                 .setWavePercent(firstWave)
+                .setWaveStarted(Timestamps.fromMillis(now.toEpochMilli()))
                 .setRolloutState(RolloutState.ROLLING_OUT)
                 .build();
     }

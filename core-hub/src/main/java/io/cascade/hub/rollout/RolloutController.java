@@ -1,5 +1,7 @@
 package io.cascade.hub.rollout;
 
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import io.cascade.hub.desired.DesiredDocs;
 import io.cascade.hub.intent.IntentException;
 import io.cascade.hub.intent.Intents;
@@ -28,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * Drives rollouts from the global rollup: every tick, each app whose desired docs are ROLLING_OUT
  * gets a {@link RolloutDecision} (advance to the next wave, promote the candidate, pause, roll
  * back), carried out by rewriting its desired docs in every region. Operators pause, resume and
- * roll back through the same docs (on any replica). One thread; state (when the current wave started)
- * is in memory, so a hub restart restarts a wave's soak, never a wave.
+ * roll back through the same docs (on any replica). One thread. When the current wave started is in the doc
+ * ({@code wave_started}), so a replica that takes over driving, or a restarted hub, continues a wave's soak.
  *
  * <p>Of several replicas of the hub service only the one holding the {@link DriverLease} ticks; a step
  * rewrites a doc only while it still shows the wave and candidate the step was decided on, so a step
@@ -95,7 +97,7 @@ public final class RolloutController implements AutoCloseable {
             return;
         }
         RolloutPolicy policy = intents.get(app, OptionalLong.empty()).intent().getRollout();
-        Instant since = waveStarted.computeIfAbsent(waveKey(doc), k -> clock.instant());
+        Instant since = waveSince(doc, clock.instant(), waveStarted.computeIfAbsent(waveKey(doc), k -> clock.instant()));
         RolloutDecision d = RolloutDecision.decide(policy, doc, a.getCounts(), a.getStaleRegionsList(), since, clock.instant(),
                 SETTLE);
         long candidate = doc.getCandidate().getIntentRevision();
@@ -105,7 +107,8 @@ public final class RolloutController implements AutoCloseable {
             case RolloutDecision.Advance next -> {
                 LOG.info("app {} revision {}: wave {}% healthy ({}); advancing to {}%", app, candidate, doc.getWavePercent(),
                         brief(a), next.percent());
-                rewrite(app, x -> stillAt(x, doc) ? x.toBuilder().setWavePercent(next.percent()).build() : x);
+                Timestamp started = Timestamps.fromMillis(clock.millis());
+                rewrite(app, x -> stillAt(x, doc) ? x.toBuilder().setWavePercent(next.percent()).setWaveStarted(started).build() : x);
                 metrics.rolloutStep(Action.ADVANCE, false);
             }
             case RolloutDecision.Promote p -> {
@@ -125,6 +128,19 @@ public final class RolloutController implements AutoCloseable {
                 metrics.rolloutStep(Action.ROLLBACK, false);
             }
         }
+    }
+
+    /**
+     * When the doc's current wave began: the start written into the doc (so a replica taking over driving continues
+     * the soak), never later than {@code now} (another replica's clock may run ahead); {@code firstSeen} for a doc
+     * without one (written by an older hub).
+     */
+    static Instant waveSince(DesiredDoc doc, Instant now, Instant firstSeen) {
+        if (!doc.hasWaveStarted()) {
+            return firstSeen;
+        }
+        Instant written = Instant.ofEpochMilli(Timestamps.toMillis(doc.getWaveStarted()));
+        return written.isAfter(now) ? now : written;
     }
 
     /** Whether {@code now} still rolls out the candidate at the wave {@code decidedOn} showed. */
@@ -207,7 +223,7 @@ public final class RolloutController implements AutoCloseable {
         if (!d.hasCandidate()) {
             return d;
         }
-        return d.toBuilder().setStable(d.getCandidate()).clearCandidate().setWavePercent(100)
+        return d.toBuilder().setStable(d.getCandidate()).clearCandidate().setWavePercent(100).clearWaveStarted()
                 .setRolloutState(RolloutState.STABLE).build();
     }
 
@@ -215,7 +231,7 @@ public final class RolloutController implements AutoCloseable {
         if (!d.hasCandidate() || !d.hasStable()) {
             return d;
         }
-        return d.toBuilder().clearCandidate().setWavePercent(100).setRolloutState(RolloutState.STABLE)
+        return d.toBuilder().clearCandidate().setWavePercent(100).clearWaveStarted().setRolloutState(RolloutState.STABLE)
                 .setIntentRevision(d.getStable().getIntentRevision()).build();
     }
 
