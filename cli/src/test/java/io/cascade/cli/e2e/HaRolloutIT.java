@@ -55,11 +55,18 @@ class HaRolloutIT {
             long sequences = sequences(fleet);
             NatsServerProcess victim = FABRIC.fabric().killMetaLeader(Duration.ofSeconds(10));
             long killed = System.nanoTime();
-            long statusFlows = awaitNanos(() -> sequencesOrZero(fleet) > sequences) - killed;
-            long nextStep = awaitNanos(() -> {
-                AppRollup a = appOrDefault(fleet, APP);
-                return a.getWavePercent() > 50 || a.getRolloutState() == RolloutState.STABLE;
-            }) - killed;
+            long statusFlows;
+            long nextStep;
+            try (MirrorSampler mirrors = new MirrorSampler(killed)) {
+                statusFlows = awaitNanos(() -> sequencesOrZero(fleet) > sequences) - killed;
+                nextStep = awaitNanos(() -> {
+                    AppRollup a = appOrDefault(fleet, APP);
+                    return a.getWavePercent() > 50 || a.getRolloutState() == RolloutState.STABLE;
+                }) - killed;
+                if (nextStep > TimeUnit.SECONDS.toNanos(10)) {
+                    System.out.println("the next wave step took over 10 s; the relays' mirrors meanwhile:\n" + mirrors.samples());
+                }
+            }
             await().atMost(Duration.ofSeconds(90)).until(() -> {
                 AppRollup a = app(fleet, APP);
                 return a.getRolloutState() == RolloutState.STABLE && a.getStableIntentRevision() == v2
@@ -79,6 +86,33 @@ class HaRolloutIT {
                             + "%s killed -9 in the 50%% wave: relays' rollups at the hub again after %d ms, the next wave step "
                             + "after %d ms, rollout complete %d ms after the kill%n", 2 * PER_REGION, ms(twoWaves), victim.name(),
                     ms(statusFlows), ms(nextStep), ms(done));
+        }
+    }
+
+    /** Samples each relay's mirror of the hub's desired bucket every second, for a slow step's diagnosis. */
+    static final class MirrorSampler implements AutoCloseable {
+        private final java.util.List<String> samples = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        private final java.util.concurrent.ScheduledExecutorService every = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        private final java.util.Map<String, io.nats.client.Connection> relays = new java.util.LinkedHashMap<>();
+
+        MirrorSampler(long since) throws Exception {
+            for (String region : FABRIC.fleet().regionNames()) {
+                relays.put(region, FABRIC.connectRelay(region));
+            }
+            every.scheduleAtFixedRate(() -> relays.forEach((region, c) -> samples.add("+" + ms(System.nanoTime() - since) + " ms "
+                    + region + ": " + HaMirrorIT.mirrorState(c))), 0, 1, TimeUnit.SECONDS);
+        }
+
+        String samples() {
+            return String.join("\n", samples);
+        }
+
+        @Override
+        public void close() throws Exception {
+            every.shutdownNow();
+            for (io.nats.client.Connection c : relays.values()) {
+                c.close();
+            }
         }
     }
 

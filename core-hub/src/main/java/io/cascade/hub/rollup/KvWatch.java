@@ -27,16 +27,19 @@ import org.slf4j.LoggerFactory;
  * <p>jnats recovers a watch whose server restarted only after its heartbeat alarm (~30 s measured), so
  * on the connection's RECONNECTED event the watch is restarted right after the last revision seen, retrying
  * with backoff until the store answers (on an HA hub the bucket's stream may still be electing its leader).
- * A watch of every key also has a watchdog: every {@link #WATCHDOG} it compares the bucket's last revision
- * with the last one delivered, and restarts a watch that fell behind over two checks in a row (its consumer
- * lived on a hub node that died while this connection, on another node, never dropped).
+ * A watchdog compares, every {@link #WATCHDOG}, the bucket's last revision with the last one delivered, and
+ * restarts a watch that fell behind over two checks in a row (its consumer lived on a hub node that died while
+ * this connection, on another node, never dropped). So that this comparison holds for a watch of some keys too,
+ * the consumer always covers the whole bucket and the filter is applied here: entries of other keys only advance
+ * the revision seen. Watch (re)starts use JetStream requests of {@link #REQUEST_TIMEOUT}, so a resume is retried
+ * every second or so while the hub's cluster elects a leader, not every connection timeout.
  */
 final class KvWatch implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KvWatch.class);
 
     private final Connection nats;
-    private final KeyValue kv;
+    private KeyValue kv;
     private final String keyFilter;
     private final Runnable wake;
     private final Map<String, KeyValueEntry> pending = new ConcurrentHashMap<>();
@@ -46,7 +49,9 @@ final class KvWatch implements AutoCloseable {
     private volatile NatsKeyValueWatchSubscription watch;
     private boolean closed;
     static final java.time.Duration WATCHDOG = java.time.Duration.ofSeconds(2);
-    private static final long RETRY_MAX_MS = 2000;
+    private static final long RETRY_MAX_MS = 1000;
+    /** How long a watch (re)start waits for JetStream to answer before it counts as failed and is retried. */
+    static final java.time.Duration REQUEST_TIMEOUT = java.time.Duration.ofSeconds(1);
     private final java.util.concurrent.ScheduledExecutorService watchdog = java.util.concurrent.Executors
             .newSingleThreadScheduledExecutor(Thread.ofVirtual().name("watchdog-kv").factory());
     private long behindSince = -1;
@@ -63,12 +68,12 @@ final class KvWatch implements AutoCloseable {
     }
 
     synchronized void start() throws IOException, JetStreamApiException, InterruptedException {
+        kv = nats.keyValue(kv.getBucketName(), io.nats.client.KeyValueOptions.builder()
+                .jetStreamOptions(io.nats.client.JetStreamOptions.builder().requestTimeout(REQUEST_TIMEOUT).build()).build());
         nats.addConnectionListener(reconnects);
-        watch = keyFilter == null ? kv.watchAll(watcher()) : kv.watch(keyFilter, watcher());
-        if (keyFilter == null) {
-            watchdog.scheduleWithFixedDelay(this::checkBehind, WATCHDOG.toMillis(), WATCHDOG.toMillis(),
-                    java.util.concurrent.TimeUnit.MILLISECONDS);
-        }
+        watch = kv.watchAll(watcher());
+        watchdog.scheduleWithFixedDelay(this::checkBehind, WATCHDOG.toMillis(), WATCHDOG.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** The watchdog: restarts a watch whose bucket holds newer revisions than it delivered, two checks in a row. */
@@ -121,6 +126,9 @@ final class KvWatch implements AutoCloseable {
             @Override
             public void watch(KeyValueEntry entry) {
                 lastRevision.accumulateAndGet(entry.getRevision(), Math::max);
+                if (keyFilter != null && !KeyFilter.matches(keyFilter, entry.getKey())) {
+                    return;
+                }
                 pending.merge(entry.getKey(), entry, (held, next) -> next.getRevision() > held.getRevision() ? next : held);
                 wake.run();
             }
@@ -153,7 +161,7 @@ final class KvWatch implements AutoCloseable {
                 long from = lastRevision.get() + 1;
                 unsubscribe();
                 try {
-                    watch = keyFilter == null ? kv.watchAll(watcher(), from) : kv.watch(keyFilter, watcher(), from);
+                    watch = kv.watchAll(watcher(), from);
                     LOG.info("KV {}: watch{} resumed from revision {}{}", kv.getBucketName(), filterText(), from,
                             attempt > 1 ? " (attempt " + attempt + ")" : "");
                     return;
