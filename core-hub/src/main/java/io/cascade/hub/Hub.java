@@ -71,6 +71,14 @@ public final class Hub implements AutoCloseable {
     private static final int STREAM_NAME_IN_USE = 10058;
     /** How long a start waits for the global rollup to take in what KV {@code rollup} and {@code desired} hold. */
     private static final Duration ROLLUP_LOAD = Duration.ofSeconds(10);
+    /**
+     * How long a KV read or write of the hub waits for JetStream: a stored doc answers in milliseconds, so 2 s only
+     * bounds how long a rollout step or a publish hangs while an HA hub elects a stream leader before it retries or
+     * says UNAVAILABLE (the connection's 5 s timeout held the rollout driver 10 s in two timeouts after a node died).
+     */
+    static final Duration KV_REQUEST_TIMEOUT = Duration.ofSeconds(2);
+    private static final io.nats.client.KeyValueOptions KV_OPTIONS = io.nats.client.KeyValueOptions.builder()
+            .jetStreamOptions(io.nats.client.JetStreamOptions.builder().requestTimeout(KV_REQUEST_TIMEOUT).build()).build();
 
     private final HubConfig config;
     private final Connection nats;
@@ -83,10 +91,14 @@ public final class Hub implements AutoCloseable {
     private final Server grpc;
     private final ExecutorService calls;
     private final ScheduledExecutorService streams;
+    /** Copies of the buckets on an HA hub, as a metric and a log line; null with one copy per bucket. */
+    private final io.cascade.hub.ha.BucketReplicas replicas;
     private boolean closed;
 
     private Hub(HubConfig config, Connection nats, Rollups rollups, SiteSet siteSet, RolloutController controller, ProbeResponder probe,
-                HealthStatusManager health, FleetApi api, Server grpc, ExecutorService calls, ScheduledExecutorService streams) {
+                HealthStatusManager health, FleetApi api, Server grpc, ExecutorService calls, ScheduledExecutorService streams,
+                io.cascade.hub.ha.BucketReplicas replicas) {
+        this.replicas = replicas;
         this.config = config;
         this.siteSet = siteSet;
         this.nats = nats;
@@ -198,7 +210,10 @@ public final class Hub implements AutoCloseable {
             health.setStatus("", ServingStatus.SERVING);
             LOG.info("hub of fleet {} serving gRPC on {}:{}, NATS {}", config.fleet().name(), config.grpcHost(),
                     grpc.getPort(), config.natsUrl());
-            return new Hub(config, nats, rollups, siteSet, controller, probe, health, api, grpc, calls, streams);
+            io.cascade.hub.ha.BucketReplicas replicas = config.replicas() > 1 ? io.cascade.hub.ha.BucketReplicas.start(nats,
+                    List.of(Subjects.KV_INTENTS, Subjects.KV_DESIRED, Subjects.KV_ROLLUP, Subjects.KV_SITES, Subjects.KV_CREDENTIALS,
+                            Subjects.KV_TOKENS, Subjects.KV_LEASES), metrics.registry()) : null;
+            return new Hub(config, nats, rollups, siteSet, controller, probe, health, api, grpc, calls, streams, replicas);
         } catch (RuntimeException | IOException | InterruptedException e) {
             if (controller != null) {
                 controller.close();
@@ -231,7 +246,7 @@ public final class Hub implements AutoCloseable {
                 .replicas(replicas)
                 .build();
         ensure(nats, config);
-        return nats.keyValue(name);
+        return nats.keyValue(name, KV_OPTIONS);
     }
 
     /**
@@ -316,7 +331,7 @@ public final class Hub implements AutoCloseable {
                 .replicas(replicas)
                 .build();
         ensure(nats, config);
-        return nats.keyValue(Subjects.KV_LEASES);
+        return nats.keyValue(Subjects.KV_LEASES, KV_OPTIONS);
     }
 
     /** Whether this replica of the hub service drives rollouts now (it holds the driver's lease). */
@@ -364,6 +379,9 @@ public final class Hub implements AutoCloseable {
         controller.close();
         probe.close();
         rollups.close();
+        if (replicas != null) {
+            replicas.close();
+        }
         nats.close();
         LOG.info("hub stopped");
     }

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * A holder whose renewal fails (another took the key, the store did not answer within the TTL) stops driving
  * at once: two replicas never both believe they hold it for longer than a renewal's timeout.
  *
- * <p>Not thread-safe: only the rollout controller's thread calls {@link #hold()}.
+ * <p>One thread calls {@link #hold()} and {@link #release()} (the rollout controller's lease thread, so a rollout
+ * step blocked on a slow store never delays a renewal); any thread may ask {@link #valid()}.
  */
 public final class DriverLease {
 
@@ -36,7 +37,7 @@ public final class DriverLease {
     private final AtomicBoolean held = new AtomicBoolean();
     private long revision;
     private long renewedNanos;
-    private long validUntilNanos;
+    private volatile long validUntilNanos;
 
     /**
      * @param bucket KV {@code leases} of the hub's JetStream, created with max age {@link #TTL}
@@ -55,7 +56,7 @@ public final class DriverLease {
         }
         try {
             if (!held.get()) {
-                revision = bucket.create(KEY, holder.getBytes(StandardCharsets.UTF_8));
+                revision = takeOrResume();
                 taken(now);
                 LOG.info("rollout driver: {} holds the lease (revision {}); it drives rollouts", holder, revision);
             } else if (now - renewedNanos >= RENEW.toNanos()) {
@@ -72,6 +73,23 @@ public final class DriverLease {
             LOG.debug("rollout driver: lease request failed: {}", e.toString());
         }
         return held.get();
+    }
+
+    /**
+     * Creates the key if no one holds it; if the entry still names this replica (its renewals were late, the store
+     * slow, but no one else could take it while it lived), takes it back at the entry's revision instead of waiting
+     * for it to expire. Both are compare-and-set: a refusal means another replica holds it.
+     */
+    private long takeOrResume() throws IOException, JetStreamApiException {
+        try {
+            return bucket.create(KEY, holder.getBytes(StandardCharsets.UTF_8));
+        } catch (JetStreamApiException exists) {
+            KeyValueEntry e = bucket.get(KEY);
+            if (e != null && e.getValue() != null && holder.equals(new String(e.getValue(), StandardCharsets.UTF_8))) {
+                return bucket.update(KEY, holder.getBytes(StandardCharsets.UTF_8), e.getRevision());
+            }
+            throw exists;
+        }
     }
 
     private void taken(long now) {
@@ -95,6 +113,11 @@ public final class DriverLease {
             host = "unknown-host";
         }
         return host + "/" + ProcessHandle.current().pid() + "/" + Long.toHexString(new java.security.SecureRandom().nextLong());
+    }
+
+    /** Whether this replica holds the lease and its last renewal is recent enough to act on it now. */
+    public boolean valid() {
+        return held.get() && System.nanoTime() - validUntilNanos < 0;
     }
 
     /** Whether this replica held the lease at its last {@link #hold()}. */

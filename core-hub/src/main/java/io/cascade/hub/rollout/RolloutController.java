@@ -41,6 +41,7 @@ public final class RolloutController implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RolloutController.class);
     static final long TICK_MILLIS = 500;
+    static final long LEASE_TICK_MILLIS = 250;
     /** Relays recount within ~1 s of a doc change and roll up at most every 500 ms. */
     static final java.time.Duration SETTLE = java.time.Duration.ofSeconds(3);
 
@@ -53,6 +54,9 @@ public final class RolloutController implements AutoCloseable {
     private final Map<String, String> holds = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("rollout-controller").daemon().factory());
+    /** Takes and renews the driver's lease, apart from the ticks: a step waiting on JetStream never delays a renewal. */
+    private final ScheduledExecutorService leaseTicks = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("rollout-lease").daemon().factory());
 
     private final DriverLease lease;
 
@@ -67,12 +71,21 @@ public final class RolloutController implements AutoCloseable {
     }
 
     public void start() {
+        leaseTicks.scheduleWithFixedDelay(this::holdLease, 0, LEASE_TICK_MILLIS, TimeUnit.MILLISECONDS);
         ticks.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void holdLease() {
+        try {
+            lease.hold();
+        } catch (RuntimeException e) {
+            LOG.warn("rollout driver: lease check failed: {}", e.toString());
+        }
     }
 
     /** One pass over the apps of the current rollup, if this replica holds the driver's lease. */
     synchronized void tick() {
-        if (!lease.hold()) {
+        if (!lease.valid()) {
             return;
         }
         GlobalRollup g = rollups.get();
@@ -152,7 +165,7 @@ public final class RolloutController implements AutoCloseable {
 
     /** Whether this replica drives rollouts (holds the driver's lease) as of its last tick. */
     public boolean drives() {
-        return lease.held();
+        return lease.valid();
     }
 
     /** One line when an app's rollout starts waiting on silent regions, one when it no longer does. */
@@ -272,8 +285,10 @@ public final class RolloutController implements AutoCloseable {
     /** Stops ticking and gives the driver's lease up, so another replica takes over at once. */
     @Override
     public void close() {
+        leaseTicks.shutdownNow();
         ticks.shutdownNow();
         try {
+            leaseTicks.awaitTermination(5, TimeUnit.SECONDS);
             ticks.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

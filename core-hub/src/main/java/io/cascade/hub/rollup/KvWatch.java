@@ -48,7 +48,7 @@ final class KvWatch implements AutoCloseable {
     private volatile boolean initialLoadSeen;
     private volatile NatsKeyValueWatchSubscription watch;
     private boolean closed;
-    static final java.time.Duration WATCHDOG = java.time.Duration.ofSeconds(2);
+    static final java.time.Duration WATCHDOG = java.time.Duration.ofSeconds(1);
     private static final long RETRY_MAX_MS = 1000;
     /** How long a watch (re)start waits for JetStream to answer before it counts as failed and is retried. */
     static final java.time.Duration REQUEST_TIMEOUT = java.time.Duration.ofSeconds(1);
@@ -79,7 +79,8 @@ final class KvWatch implements AutoCloseable {
     /** The watchdog: restarts a watch whose bucket holds newer revisions than it delivered, two checks in a row. */
     private void checkBehind() {
         try {
-            long last = nats.jetStreamManagement().getStreamInfo("KV_" + kv.getBucketName()).getStreamState().getLastSequence();
+            long last = nats.jetStreamManagement(io.nats.client.JetStreamOptions.builder().requestTimeout(REQUEST_TIMEOUT).build())
+                    .getStreamInfo("KV_" + kv.getBucketName()).getStreamState().getLastSequence();
             long seen = lastRevision.get();
             if (last <= seen || !initialLoadSeen) {
                 behindSince = -1;

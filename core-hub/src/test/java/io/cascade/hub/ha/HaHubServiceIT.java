@@ -20,7 +20,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The hub service on an HA hub (3 nats-servers, real): its buckets keep 3 replicas, and when the JetStream meta
- * leader is killed -9 it keeps accepting intents with none lost. Prints how long publishing stalled.
+ * leader is killed -9 it keeps accepting intents with none lost, and the lost node shows in the hub's metrics (each
+ * bucket's offline copies) until it is back. Prints how long publishing stalled.
  */
 class HaHubServiceIT {
 
@@ -61,6 +62,10 @@ class HaHubServiceIT {
         });
         long accepted = System.nanoTime() - killed;
         int refused = refusedCount.get();
+        // the lost node is a metric: the buckets' copies on it count as offline
+        await().atMost(Duration.ofSeconds(30)).until(() -> offlineCopies(Subjects.KV_INTENTS) == 1);
+        long noticed = System.nanoTime() - killed;
+        assertThat(available(Subjects.KV_INTENTS)).as("a bucket serves with 2 of its 3 copies").isEqualTo(1);
         for (int i = 1; i <= 6; i++) {
             assertThat(HUB.fleet().getIntent(GetIntentRequest.newBuilder().setApp("ha-" + i).build()).getIntent().getApp())
                     .isEqualTo("ha-" + i);
@@ -69,7 +74,19 @@ class HaHubServiceIT {
         }
         victim.restart(Duration.ofSeconds(30));
         FABRIC.fabric().awaitMetaLeader(Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(60)).until(() -> List.of(Subjects.KV_INTENTS, Subjects.KV_DESIRED, Subjects.KV_ROLLUP,
+                Subjects.KV_SITES, Subjects.KV_LEASES).stream().allMatch(b -> offlineCopies(b) == 0));
         System.out.printf("HA hub service: meta leader %s killed -9; the next intent accepted after %d ms (%d attempt(s) "
-                + "refused meanwhile); none of the 5 before lost%n", leader, TimeUnit.NANOSECONDS.toMillis(accepted), refused);
+                + "refused meanwhile); none of the 5 before lost; cascade_hub_bucket_replicas_offline showed the lost copy "
+                + "after %d ms and 0 again once the node was back%n", leader, TimeUnit.NANOSECONDS.toMillis(accepted), refused,
+                TimeUnit.NANOSECONDS.toMillis(noticed));
+    }
+
+    static double offlineCopies(String bucket) {
+        return HUB.meters().get("cascade.hub.bucket.replicas.offline").tag("bucket", bucket).gauge().value();
+    }
+
+    static double available(String bucket) {
+        return HUB.meters().get("cascade.hub.bucket.available").tag("bucket", bucket).gauge().value();
     }
 }

@@ -55,6 +55,24 @@ class DriverLeaseIT {
     }
 
     @Test
+    void aHolderWhoseRenewalsWereLateTakesItsLiveEntryBackAtOnceAndNoOneElseCan() throws Exception {
+        startHub().close();
+        try (Connection nats = FABRIC.connectHub()) {
+            KeyValue leases = nats.keyValue(Subjects.KV_LEASES);
+            DriverLease late = new DriverLease(leases, "test-late");
+            DriverLease other = new DriverLease(leases, "test-other");
+            await().atMost(Duration.ofSeconds(10)).until(late::hold);
+            // no renewal for longer than it may act on one (as when the store did not answer): it must stop driving
+            await().atMost(DriverLease.TTL).pollInterval(Duration.ofMillis(50)).until(() -> !late.valid());
+            assertThat(other.hold()).as("its entry still lives: no one else may take it").isFalse();
+            assertThat(late.hold()).as("it takes its own live entry back (compare-and-set on that entry)").isTrue();
+            assertThat(late.valid()).isTrue();
+            assertThat(late.holderNow()).contains("test-late");
+            late.release();
+        }
+    }
+
+    @Test
     void ofTwoHubReplicasExactlyOneDrivesAndTheOtherTakesOverWhenItLeaves() throws Exception {
         try (Hub first = startHub(); Hub second = startHub()) {
             await().atMost(DriverLease.TTL.plusSeconds(10)).until(() -> first.drivesRollouts() ^ second.drivesRollouts());
