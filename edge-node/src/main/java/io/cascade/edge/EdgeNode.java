@@ -77,6 +77,16 @@ public final class EdgeNode implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean syncRetryScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
     private volatile long lastDeltaArrived;
+    /** A sync or a status report failed since the last that succeeded (this site's thread only). */
+    private boolean syncFailed;
+    private boolean reportFailed;
+    private final java.util.concurrent.atomic.AtomicInteger syncFailures = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger reportFailures = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * When the relay is back, a site retries what failed after a random delay up to this: a region's sites all see
+     * the same beacon, and spread over a second they do not hit the relay in one burst.
+     */
+    static final Duration RELAY_BACK_SPREAD = Duration.ofSeconds(1);
 
     private EdgeNode(EdgeConfig config, EdgeTuning tuning, Connection nats, Journal journal, Provider provider,
                      ScheduledExecutorService timers, EdgeMetrics metrics) {
@@ -190,10 +200,14 @@ public final class EdgeNode implements AutoCloseable {
                             syncNeeded = true;
                             reason = SyncReason.BEACON;
                         }
+                        relayBack("its beacon");
                     }
                     case SyncDue s -> {
                         syncNeeded = true;
                         reason = s.reason();
+                        if (s.reason() == SyncReason.RECONNECT) {
+                            relayBack("reconnected");
+                        }
                     }
                     case ReconcileDue r -> {
                         changed = true;
@@ -228,7 +242,12 @@ public final class EdgeNode implements AutoCloseable {
         }
         if (ok) {
             syncBackoff = tuning.retryMin();
-        } else if (!closed && syncRetryScheduled.compareAndSet(false, true)) {
+            syncFailed = false;
+        } else {
+            syncFailed = true;
+            syncFailures.incrementAndGet();
+        }
+        if (!ok && !closed && syncRetryScheduled.compareAndSet(false, true)) {
             Duration wait = syncBackoff;
             syncBackoff = syncBackoff.multipliedBy(2).compareTo(tuning.retryMax()) > 0 ? tuning.retryMax() : syncBackoff.multipliedBy(2);
             scheduleJittered(new SyncDue(SyncReason.RETRY), wait, false);
@@ -273,6 +292,7 @@ public final class EdgeNode implements AutoCloseable {
             reportInFlight = false;
             reporter.acked(acked);
             reportBackoff = tuning.retryMin();
+            reportFailed = false;
             if (reportAgain || reporter.pending()) {
                 reportAgain = false;
                 report();
@@ -280,11 +300,48 @@ public final class EdgeNode implements AutoCloseable {
         } else if (failure != null) {
             reportInFlight = false;
             reportAgain = false;
+            reportFailed = true;
+            reportFailures.incrementAndGet();
             Duration wait = reportBackoff;
             reportBackoff = reportBackoff.multipliedBy(2).compareTo(tuning.retryMax()) > 0 ? tuning.retryMax() : reportBackoff.multipliedBy(2);
             LOG.debug("edge {}: status report not acknowledged ({}); again in ~{}", config.site(), failure, wait);
             scheduleJittered(new ReportDue(), wait, false);
         }
+    }
+
+    /**
+     * The relay answers again (its beacon arrived, or the connection is back): what failed while it did not (a sync,
+     * a status report) is retried now, spread over {@link #RELAY_BACK_SPREAD}, rather than when its backoff, grown
+     * while the relay was away (up to {@code retryMax}), runs out; the backoffs start over.
+     */
+    private void relayBack(String signal) {
+        if (!syncFailed && !reportFailed) {
+            return;
+        }
+        LOG.debug("edge {}: the relay is back ({}); retrying{}{} now", config.site(), signal, syncFailed ? " the sync" : "",
+                reportFailed ? " the status report" : "");
+        long delay = ThreadLocalRandom.current().nextLong(RELAY_BACK_SPREAD.toMillis() + 1);
+        if (syncFailed) {
+            syncBackoff = tuning.retryMin();
+            timers.schedule(() -> offer(new SyncDue(SyncReason.RELAY_BACK)), delay, TimeUnit.MILLISECONDS);
+        }
+        if (reportFailed) {
+            reportBackoff = tuning.retryMin();
+            timers.schedule(() -> offer(new ReportDue()), delay, TimeUnit.MILLISECONDS);
+        }
+        // set again if the retry fails too; until then another beacon does not schedule more
+        syncFailed = false;
+        reportFailed = false;
+    }
+
+    /** Syncs with the relay that failed, since this site started. */
+    public int syncFailures() {
+        return syncFailures.get();
+    }
+
+    /** Status reports the relay did not acknowledge, since this site started. */
+    public int reportFailures() {
+        return reportFailures.get();
     }
 
     public StatusReporter reporter() {

@@ -147,11 +147,16 @@ final class FleetHarness implements AutoCloseable {
      * benchmark or a large simulated region runs. The caller closes the host.
      */
     EdgeHost startRegionHost(String region, Function<String, Provider> providers) throws Exception {
+        return startRegionHost(region, providers, FAST);
+    }
+
+    /** {@link #startRegionHost(String, Function)} with the edges' timers of the caller's choosing. */
+    EdgeHost startRegionHost(String region, Function<String, Provider> providers, EdgeTuning tuning) throws Exception {
         List<EdgeConfig> configs = fabric.fleet().requireRegion(region).sites().stream()
                 .map(s -> new EdgeConfig(s.name(), region, s.labels(), fabric.relay(region).clientUrl(),
                         fabric.credentials(new Identity.Site(region, s.name()))))
                 .toList();
-        return EdgeHost.start(configs, FAST, fabric.newDir("journal-" + region), providers);
+        return EdgeHost.start(configs, tuning, fabric.newDir("journal-" + region), providers);
     }
 
     List<EdgeNode> startAllEdges() throws Exception {

@@ -72,7 +72,6 @@ class HaMirrorIT {
                 tick++;
                 Thread.sleep(500);
             }
-            victim.restart(Duration.ofSeconds(30));
             System.out.printf("HA hub, the desired stream's leader %s killed -9: the hub accepted a publish %d ms after the kill; it reached the "
                     + "relays' mirrors after %s ms%n", victim.name(), HaRolloutIT.ms(acceptedAt - killed), arrived.entrySet().stream()
                     .map(e -> e.getKey() + " " + HaRolloutIT.ms(e.getValue())).toList());

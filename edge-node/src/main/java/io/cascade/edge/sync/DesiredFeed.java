@@ -43,7 +43,7 @@ public final class DesiredFeed {
     /** Why a sync runs: {@link #tag()} is its meter tag, {@link #toString()} its words in the log. */
     public enum SyncReason {
         START("start"), RECONNECT("reconnected"), GAP("gap"), BEACON("beacon ahead"), SAFETY("safety timer"),
-        RETRY("retry"), OVERFLOW("inbox overflow");
+        RETRY("retry"), OVERFLOW("inbox overflow"), RELAY_BACK("relay back");
 
         private final String words;
 
