@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
         description = "Benchmarks on real nats-servers (hub + relays on this machine); each scenario writes "
                 + "<scenario>-<edges>.json and .md to --out.",
         subcommands = {RawFanoutCommand.class, FanoutCommand.class, CatchupCommand.class, RollupCommand.class,
-                PublishCommand.class, MemoryCommand.class, io.cascade.bench.register.RegisterCommand.class})
+                PublishCommand.class, MemoryCommand.class, io.cascade.bench.register.RegisterCommand.class,
+                io.cascade.bench.replicas.ReplicasCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
