@@ -13,7 +13,7 @@ import java.util.Optional;
  * @param site     site id (DNS label)
  * @param region   the site's region (DNS label)
  * @param labels   the site's labels; {@code region} is added when missing
- * @param relayUrl the region relay's nats-server
+ * @param relayUrl the region relay's nats-server, or every server of the region, comma-separated (the site fails over)
  * @param maintenance a daily window during which the site defers new revisions, if it has one
  * @param credentials the site's own user on its relay's nats-server; empty: anonymous (a server without operator mode)
  */
@@ -38,8 +38,11 @@ public record EdgeConfig(String site, String region, Map<String, String> labels,
         requireName("--site", site);
         requireName("--region", region);
         Objects.requireNonNull(relayUrl, "relayUrl");
-        if (!relayUrl.startsWith("nats://") && !relayUrl.startsWith("tls://")) {
-            throw new IllegalArgumentException("--relay must be a tls://host:port (or nats://host:port) URL, got " + relayUrl);
+        for (String url : relayUrl.split(",")) {
+            if (!url.startsWith("nats://") && !url.startsWith("tls://")) {
+                throw new IllegalArgumentException("--relay must be tls://host:port (or nats://host:port) URLs: the region's relay "
+                        + "server, or each of its servers comma-separated, got " + relayUrl);
+            }
         }
         Map<String, String> all = new LinkedHashMap<>(labels);
         String declared = all.putIfAbsent("region", region);

@@ -83,7 +83,7 @@ public final class Relay implements AutoCloseable {
         try {
             Connection nats = NatsClients.connect(NatsClients.options(name, config.natsUrl(), config.credentials()).build());
             started.push(nats);
-            KeyValue desired = DesiredMirror.ensure(nats, config.region());
+            KeyValue desired = DesiredMirror.ensure(nats, config.region(), config.replicas());
             DesiredView view = new DesiredView(config.region(), MAX_TOMBSTONES);
             Fanout fanout = new Fanout(nats, desired, view, metrics);
             started.push(fanout);
@@ -91,7 +91,7 @@ public final class Relay implements AutoCloseable {
             SyncService sync = new SyncService(nats, view, fanout, metrics);
             started.push(sync);
             sync.start();
-            Up up = startUp(nats, config.region(), view, fanout, metrics, started);
+            Up up = startUp(nats, config.region(), config.replicas(), view, fanout, metrics, started);
             started.push(ProbeResponder.start(nats, ProbeReply.Tier.RELAY, config.region(), "",
                     name, List.of(Subjects.probeRelay(config.region()))));
             // its subscriptions are at the server before start returns: an edge's first status or sync finds them
@@ -108,13 +108,13 @@ public final class Relay implements AutoCloseable {
         }
     }
 
-    private static Up startUp(Connection nats, String region, DesiredView view, Fanout fanout, RelayMetrics metrics,
+    private static Up startUp(Connection nats, String region, int replicas, DesiredView view, Fanout fanout, RelayMetrics metrics,
                               Deque<AutoCloseable> started)
             throws IOException, JetStreamApiException, InterruptedException {
         Clock clock = Clock.systemUTC();
         SiteRegistry sites = new SiteRegistry(region, clock);
         metrics.watchSites(sites::ready, sites::online, sites::offline);
-        StatusIntake intake = new StatusIntake(nats, sites, metrics);
+        StatusIntake intake = new StatusIntake(nats, sites, metrics, replicas);
         started.push(intake);
         intake.start();
         SiteSweep sweep = new SiteSweep(sites, view, fanout::isLoaded);

@@ -22,8 +22,13 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--region", required = true, description = "The region this relay serves.")
     String region;
 
-    @Option(names = "--nats", defaultValue = "tls://127.0.0.1:4222", description = "The relay's nats-server, over TLS (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--nats", defaultValue = "tls://127.0.0.1:4222", description = "The relay's nats-server, over TLS, or every "
+            + "node of a region of 3 relay servers, comma-separated (default: ${DEFAULT-VALUE}).")
     String natsUrl;
+
+    @Option(names = "--replicas", defaultValue = "1", description = "Copies of the region's buckets (the desired mirror, the "
+            + "sites' status): 3 on a region of 3 relay servers, so it survives losing one (default: ${DEFAULT-VALUE}).")
+    int replicas;
 
     @Option(names = "--fleet", description = "Fleet file (YAML); default: the bundled demo fleet.")
     Path fleetFile;
@@ -37,7 +42,7 @@ public final class RelayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Fleet fleet = Fleets.loadOrDemo(fleetFile);
-        RelayConfig config = new RelayConfig(region, natsUrl, fleet, creds.read());
+        RelayConfig config = new RelayConfig(region, natsUrl, fleet, creds.read(), replicas);
         ProcessRegistry meters = metrics.open(ProcessRegistry.Tier.RELAY, region);
         Daemon.startAndRun("relay-" + region, meters, () -> Relay.start(config, new RelayMetrics(meters.registry())));
         return 0;

@@ -13,14 +13,26 @@ import java.util.Optional;
  * @param fleet   the fleet's shape
  * @param credentials the relay service's user on its nats-server; empty: anonymous (a server without operator mode)
  */
-public record RelayConfig(String region, String natsUrl, Fleet fleet, Optional<UserCredentials> credentials) {
+public record RelayConfig(String region, String natsUrl, Fleet fleet, Optional<UserCredentials> credentials, int replicas) {
 
     public RelayConfig {
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(natsUrl, "natsUrl");
         Objects.requireNonNull(fleet, "fleet").requireRegion(Objects.requireNonNull(region, "region"));
-        if (!natsUrl.startsWith("nats://") && !natsUrl.startsWith("tls://")) {
-            throw new IllegalArgumentException("--nats must be a tls://host:port (or nats://host:port) URL, got " + natsUrl);
+        for (String url : natsUrl.split(",")) {
+            if (!url.startsWith("nats://") && !url.startsWith("tls://")) {
+                throw new IllegalArgumentException("--nats must be tls://host:port (or nats://host:port) URLs, comma-separated, got "
+                        + natsUrl);
+            }
         }
+        if (replicas != 1 && replicas != 3) {
+            throw new IllegalArgumentException("--replicas must be 1 (one relay server) or 3 (a region of 3 relay servers), got "
+                    + replicas);
+        }
+    }
+
+    /** One relay server: the region's buckets in one copy. */
+    public RelayConfig(String region, String natsUrl, Fleet fleet, Optional<UserCredentials> credentials) {
+        this(region, natsUrl, fleet, credentials, 1);
     }
 }

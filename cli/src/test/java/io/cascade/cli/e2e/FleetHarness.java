@@ -91,7 +91,8 @@ final class FleetHarness implements AutoCloseable {
     }
 
     Relay startRelay(String region) throws Exception {
-        return Relay.start(new RelayConfig(region, fabric.relay(region).clientUrl(), fabric.fleet(), fabric.relayCredentials(region)));
+        return Relay.start(new RelayConfig(region, fabric.fabric().relayUrls(region), fabric.fleet(), fabric.relayCredentials(region),
+                fabric.fabric().relayNodes(region).size() >= 3 ? 3 : 1));
     }
 
     SiteSpec site(String name) {
@@ -107,7 +108,7 @@ final class FleetHarness implements AutoCloseable {
         SiteSpec s = site(name);
         String region = regionOf(name);
         Path journal = journals.computeIfAbsent(name, n -> fabric.newDir("journal-" + n));
-        EdgeHost host = EdgeHost.start(List.of(new EdgeConfig(name, region, s.labels(), fabric.relay(region).clientUrl(),
+        EdgeHost host = EdgeHost.start(List.of(new EdgeConfig(name, region, s.labels(), fabric.fabric().relayUrls(region),
                 fabric.credentials(new Identity.Site(region, name)))),
                 FAST, journal, providers);
         edges.put(name, host);
@@ -153,7 +154,7 @@ final class FleetHarness implements AutoCloseable {
     /** {@link #startRegionHost(String, Function)} with the edges' timers of the caller's choosing. */
     EdgeHost startRegionHost(String region, Function<String, Provider> providers, EdgeTuning tuning) throws Exception {
         List<EdgeConfig> configs = fabric.fleet().requireRegion(region).sites().stream()
-                .map(s -> new EdgeConfig(s.name(), region, s.labels(), fabric.relay(region).clientUrl(),
+                .map(s -> new EdgeConfig(s.name(), region, s.labels(), fabric.fabric().relayUrls(region),
                         fabric.credentials(new Identity.Site(region, s.name()))))
                 .toList();
         return EdgeHost.start(configs, tuning, fabric.newDir("journal-" + region), providers);

@@ -72,7 +72,12 @@ class HaDriverKillIT {
 
             Map<String, RecordingProvider> providers = new ConcurrentHashMap<>();
             try (FleetHarness fleet = FleetHarness.withHubAt(FABRIC, standbyAddress)) {
-                await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> HaRolloutIT.sequences(fleet) >= 0);
+                try {
+                    await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> HaRolloutIT.sequences(fleet) >= 0);
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    throw new AssertionError("the standby hub service does not answer at " + standbyAddress + " (alive: "
+                            + standby.isAlive() + "); its log ends with:\n" + standby.logTail(40), e);
+                }
                 List<EdgeHost> hosts = fleet.startRegionHosts(
                         site -> providers.computeIfAbsent(site, s -> new RecordingProvider(Providers.fromSpec("sim:seed=1"))));
                 long v1 = fleet.publish(Intents.app(APP, "1", Map.of("tier", "store"), List.of()).build()).getIntentRevision();
@@ -81,8 +86,10 @@ class HaDriverKillIT {
                 List<String> writes = Collections.synchronizedList(new ArrayList<>());
                 Map<String, Long> waveStarts = new ConcurrentHashMap<>();
                 for (String region : List.of("eu", "us")) {  // one key per watch: 2.9 has no multi-filter consumers
-                    nats.keyValue(Subjects.KV_DESIRED).watch(Subjects.desiredAppKey(region, APP), recorder(writes, waveStarts),
-                            KeyValueWatchOption.UPDATES_ONLY);
+                    // on these 2 cores a busy 3-node cluster once took over 5 s to create a consumer: try again
+                    await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> nats.keyValue(Subjects.KV_DESIRED)
+                            .watch(Subjects.desiredAppKey(region, APP), recorder(writes, waveStarts), KeyValueWatchOption.UPDATES_ONLY)
+                            != null);
                 }
                 RolloutPolicy waves = RolloutPolicy.newBuilder().addWaves(Wave.newBuilder().setPercent(20))
                         .addWaves(Wave.newBuilder().setPercent(50)).addWaves(Wave.newBuilder().setPercent(100))

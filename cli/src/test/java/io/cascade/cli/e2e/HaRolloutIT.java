@@ -41,16 +41,10 @@ class HaRolloutIT {
     @Test
     void aRolloutCompletesWithNothingLostWhenTheHubsMetaLeaderIsKilled() throws Exception {
         try (FleetHarness fleet = FleetHarness.withOwnHosts(FABRIC)) {
-            List<EdgeHost> hosts = fleet.startRegionHosts(site -> Providers.fromSpec("sim:seed=1"));
-            long v1 = fleet.publish(Intents.app(APP, "1", Map.of("tier", "store"), List.of()).build()).getIntentRevision();
-            await().atMost(Duration.ofSeconds(60)).until(() -> RolloutIT.allRun(hosts, APP, v1));
-            RolloutPolicy waves = RolloutPolicy.newBuilder().addWaves(Wave.newBuilder().setPercent(20))
-                    .addWaves(Wave.newBuilder().setPercent(50)).addWaves(Wave.newBuilder().setPercent(100)).build();
-            long published = System.nanoTime();
-            long v2 = fleet.publish(Intents.app(APP, "2", Map.of("tier", "store"), List.of()).setRollout(waves).build())
-                    .getIntentRevision();
-            await().atMost(Duration.ofSeconds(60)).until(() -> app(fleet, APP).getWavePercent() >= 50);
-            long twoWaves = System.nanoTime() - published;
+            Rolling rolling = rollToHalf(fleet, APP);
+            List<EdgeHost> hosts = rolling.hosts();
+            long v2 = rolling.v2();
+            long twoWaves = rolling.twoWavesNanos();
 
             long sequences = sequences(fleet);
             NatsServerProcess victim = FABRIC.fabric().killMetaLeader(Duration.ofSeconds(10));
@@ -86,6 +80,26 @@ class HaRolloutIT {
                             + "after %d ms, rollout complete %d ms after the kill%n", 2 * PER_REGION, ms(twoWaves), victim.name(),
                     ms(statusFlows), ms(nextStep), ms(done));
         }
+    }
+
+    /** A rollout of v2 in waves 20/50/100 % that has reached its 50 % wave. */
+    record Rolling(List<EdgeHost> hosts, long v2, long twoWavesNanos) {}
+
+    /**
+     * Starts every region's sites (simulated), publishes {@code app} v1 and waits until every site runs it, then
+     * publishes v2 in waves 20/50/100 % and waits until the hub's rollup shows the 50 % wave.
+     */
+    static Rolling rollToHalf(FleetHarness fleet, String app) throws Exception {
+        List<EdgeHost> hosts = fleet.startRegionHosts(site -> Providers.fromSpec("sim:seed=1"));
+        long v1 = fleet.publish(Intents.app(app, "1", Map.of("tier", "store"), List.of()).build()).getIntentRevision();
+        await().atMost(Duration.ofSeconds(60)).until(() -> RolloutIT.allRun(hosts, app, v1));
+        RolloutPolicy waves = RolloutPolicy.newBuilder().addWaves(Wave.newBuilder().setPercent(20))
+                .addWaves(Wave.newBuilder().setPercent(50)).addWaves(Wave.newBuilder().setPercent(100)).build();
+        long published = System.nanoTime();
+        long v2 = fleet.publish(Intents.app(app, "2", Map.of("tier", "store"), List.of()).setRollout(waves).build())
+                .getIntentRevision();
+        await().atMost(Duration.ofSeconds(60)).until(() -> app(fleet, app).getWavePercent() >= 50);
+        return new Rolling(hosts, v2, System.nanoTime() - published);
     }
 
     /** Samples each relay's mirror of the hub's desired bucket every second, for a slow step's diagnosis. */

@@ -39,7 +39,9 @@ final class KvWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KvWatch.class);
 
     private final Connection nats;
-    private KeyValue kv;
+    private final KeyValue kv;
+    /** The bucket for watch resumes, with {@link #REQUEST_TIMEOUT}; opened at the first resume (opening asks the store). */
+    private KeyValue resumeKv;
     private final String keyFilter;
     private final Runnable wake;
     private final Map<String, KeyValueEntry> pending = new ConcurrentHashMap<>();
@@ -68,8 +70,6 @@ final class KvWatch implements AutoCloseable {
     }
 
     synchronized void start() throws IOException, JetStreamApiException, InterruptedException {
-        kv = nats.keyValue(kv.getBucketName(), io.nats.client.KeyValueOptions.builder()
-                .jetStreamOptions(io.nats.client.JetStreamOptions.builder().requestTimeout(REQUEST_TIMEOUT).build()).build());
         nats.addConnectionListener(reconnects);
         watch = kv.watchAll(watcher());
         watchdog.scheduleWithFixedDelay(this::checkBehind, WATCHDOG.toMillis(), WATCHDOG.toMillis(),
@@ -153,36 +153,35 @@ final class KvWatch implements AutoCloseable {
      * backoff (250 ms doubling to 2 s) until the store answers or the watch is closed.
      */
     private void restart() {
-        long wait = 250;
-        for (int attempt = 1; ; attempt++) {
-            synchronized (this) {
-                if (closed) {
-                    return;
-                }
-                long from = lastRevision.get() + 1;
-                unsubscribe();
-                try {
-                    watch = kv.watchAll(watcher(), from);
-                    LOG.info("KV {}: watch{} resumed from revision {}{}", kv.getBucketName(), filterText(), from,
-                            attempt > 1 ? " (attempt " + attempt + ")" : "");
-                    return;
-                } catch (IOException | JetStreamApiException e) {
-                    if (attempt == 1) {
-                        LOG.warn("KV {}: cannot resume the watch{} from revision {} yet: {}; retrying", kv.getBucketName(),
-                                filterText(), from, e.toString());
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+        try {
+            io.cascade.topology.client.Retry.untilDone(this::resume, RETRY_MAX_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One try at {@link #restart()}; true when done (resumed, or closed). */
+    private synchronized boolean resume(int attempt) throws InterruptedException {
+        if (closed) {
+            return true;
+        }
+        long from = lastRevision.get() + 1;
+        unsubscribe();
+        try {
+            if (resumeKv == null) {
+                resumeKv = nats.keyValue(kv.getBucketName(), io.nats.client.KeyValueOptions.builder()
+                        .jetStreamOptions(io.nats.client.JetStreamOptions.builder().requestTimeout(REQUEST_TIMEOUT).build()).build());
             }
-            try {
-                Thread.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+            watch = resumeKv.watchAll(watcher(), from);
+            LOG.info("KV {}: watch{} resumed from revision {}{}", kv.getBucketName(), filterText(), from,
+                    attempt > 1 ? " (attempt " + attempt + ")" : "");
+            return true;
+        } catch (IOException | JetStreamApiException e) {
+            if (attempt == 1) {
+                LOG.warn("KV {}: cannot resume the watch{} from revision {} yet: {}; retrying", kv.getBucketName(),
+                        filterText(), from, e.toString());
             }
-            wait = Math.min(wait * 2, RETRY_MAX_MS);
+            return false;
         }
     }
 

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * {@code cascade.d.<r>.site.<site>.<app>}) carrying its chain's previous revision, so edges see gaps.
  * A beacon with the app chain's head follows every move of the head within 2 s and then backs off
  * while the head stays put ({@link BeaconSchedule}). The watch restarts from the last
- * revision on every reconnect instead of waiting ~30 s for jnats' heartbeat alarm.
+ * revision on every reconnect instead of waiting ~30 s for jnats' heartbeat alarm, and when a watchdog finds it
+ * behind the mirror (its consumer lived on a relay server that died).
  *
  * <p>The watch callback only enqueues (bounded); one named thread applies changes in order.
  */
@@ -44,6 +45,8 @@ public final class Fanout implements AutoCloseable {
 
     private final Connection nats;
     private final KeyValue kv;
+    /** The same bucket for watch resumes, with {@link #REQUEST_TIMEOUT}; opened at the first resume (opening asks the store). */
+    private KeyValue watchKv;
     private final DesiredView view;
     private final String region;
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE_BOUND);
@@ -57,6 +60,11 @@ public final class Fanout implements AutoCloseable {
     private final RelayMetrics metrics;
     private volatile NatsKeyValueWatchSubscription watch;
     private volatile boolean closed;
+    static final Duration WATCHDOG = Duration.ofSeconds(1);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
+    private static final long RETRY_MAX_MS = 1000;
+    private final ScheduledExecutorService watchdog;
+    private long behindAt = -1;
 
     /** A bucket change, or (entry null) the end of the initial load. */
     private record Item(KeyValueEntry entry) {
@@ -76,6 +84,7 @@ public final class Fanout implements AutoCloseable {
         this.applier = Thread.ofPlatform().name("fanout-" + region).daemon().unstarted(this::applyLoop);
         this.beacon = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("beacon-" + region).daemon().factory());
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("fanout-watchdog-" + region).factory());
         metrics.watchFanout(deltasPublished::get, queue::size, view::size);
     }
 
@@ -83,6 +92,7 @@ public final class Fanout implements AutoCloseable {
         applier.start();
         nats.addConnectionListener(reconnects);
         watch = kv.watchAll(watcher());
+        watchdog.scheduleWithFixedDelay(this::checkBehind, WATCHDOG.toMillis(), WATCHDOG.toMillis(), TimeUnit.MILLISECONDS);
         // the tick is the shortest beacon interval; the schedule decides which ticks send one
         long tick = BeaconSchedule.MIN.toMillis();
         beacon.scheduleAtFixedRate(this::beaconTick, tick, tick, TimeUnit.MILLISECONDS);
@@ -198,29 +208,73 @@ public final class Fanout implements AutoCloseable {
         }
     }
 
-    /** Resumes the watch right after the last revision enqueued, e.g. after the server restarted. */
-    private synchronized void restartWatch() {
-        if (closed) {
-            return;
-        }
-        long from = lastEnqueued.get() + 1;
+    /**
+     * The watchdog: restarts the watch when the mirror holds revisions it has not delivered, two checks in a row. In a
+     * region of 3 relay servers the watch's consumer lives on one of them; killed with it, it would come back only when
+     * nats-server elects it a new leader (a minute, measured) while this connection, on another server, never dropped.
+     */
+    private void checkBehind() {
         try {
-            NatsKeyValueWatchSubscription old = watch;
-            watch = null;
-            if (old != null) {
-                try {
-                    old.unsubscribe();
-                } catch (RuntimeException e) {
-                    LOG.debug("region {}: old watch did not unsubscribe cleanly: {}", region, e.toString());
-                }
+            long last = nats.jetStreamManagement(io.nats.client.JetStreamOptions.builder().requestTimeout(REQUEST_TIMEOUT).build())
+                    .getStreamInfo("KV_" + kv.getBucketName()).getStreamState().getLastSequence();
+            long seen = lastEnqueued.get();
+            if (last <= seen || !isLoaded()) {
+                behindAt = -1;
+                return;
             }
-            watch = kv.watchAll(watcher(), from);
-            LOG.info("region {}: desired watch resumed from revision {} after reconnect", region, from);
-        } catch (IOException | JetStreamApiException e) {
-            LOG.warn("region {}: cannot resume the desired watch from revision {}: {}; retrying on the next reconnect",
-                    region, from, e.toString());
+            if (behindAt != seen) {
+                behindAt = seen; // behind now; act if still at the same revision next time
+                return;
+            }
+            LOG.warn("region {}: the desired watch delivered nothing past revision {} while the mirror is at {}: restarting it",
+                    region, seen, last);
+            behindAt = -1;
+            restartWatch();
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            LOG.debug("region {}: desired watchdog check failed: {}", region, e.toString());
+        }
+    }
+
+    /**
+     * Resumes the watch right after the last revision enqueued (after a reconnect, or when the watchdog finds it behind),
+     * retrying with backoff (250 ms doubling to 1 s) until the store answers or the fan-out is closed.
+     */
+    private void restartWatch() {
+        try {
+            io.cascade.topology.client.Retry.untilDone(this::resumeWatch, RETRY_MAX_MS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One try at {@link #restartWatch()}; true when done (resumed, or closed). */
+    private synchronized boolean resumeWatch(int attempt) throws InterruptedException {
+        if (closed) {
+            return true;
+        }
+        long from = lastEnqueued.get() + 1;
+        NatsKeyValueWatchSubscription old = watch;
+        watch = null;
+        if (old != null) {
+            try {
+                old.unsubscribe();
+            } catch (RuntimeException e) {
+                LOG.debug("region {}: old watch did not unsubscribe cleanly: {}", region, e.toString());
+            }
+        }
+        try {
+            if (watchKv == null) {
+                watchKv = nats.keyValue(kv.getBucketName(), io.nats.client.KeyValueOptions.builder()
+                        .jetStreamOptions(io.nats.client.JetStreamOptions.builder().requestTimeout(REQUEST_TIMEOUT).build()).build());
+            }
+            watch = watchKv.watchAll(watcher(), from);
+            LOG.info("region {}: desired watch resumed from revision {}{}", region, from, attempt > 1 ? " (attempt " + attempt + ")" : "");
+            return true;
+        } catch (IOException | JetStreamApiException e) {
+            if (attempt == 1) {
+                LOG.warn("region {}: cannot resume the desired watch from revision {} yet: {}; retrying", region, from, e.toString());
+            }
+            return false;
         }
     }
 
@@ -232,6 +286,7 @@ public final class Fanout implements AutoCloseable {
         closed = true;
         nats.removeConnectionListener(reconnects);
         beacon.shutdownNow();
+        watchdog.shutdownNow();
         NatsKeyValueWatchSubscription w = watch;
         if (w != null) {
             try {

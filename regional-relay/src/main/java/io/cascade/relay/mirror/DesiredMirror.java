@@ -25,8 +25,8 @@ public final class DesiredMirror {
 
     private DesiredMirror() {}
 
-    /** Creates the mirror bucket if it is missing, checks its filter if present, and opens it. */
-    public static KeyValue ensure(Connection nats, String region) throws IOException, JetStreamApiException {
+    /** Creates the mirror bucket ({@code replicas} copies) if it is missing, checks its filter if present, and opens it. */
+    public static KeyValue ensure(Connection nats, String region, int replicas) throws IOException, JetStreamApiException {
         KeyValueManagement kvm = nats.keyValueManagement();
         String filter = Subjects.desiredRegionFilter(region);
         KeyValueStatus existing = existing(kvm);
@@ -36,13 +36,15 @@ public final class DesiredMirror {
                     .description("mirror of the hub's desired state for region " + region)
                     .maxHistoryPerKey(1)
                     .storageType(StorageType.File)
+                    .replicas(replicas)
                     .mirror(Mirror.builder()
                             .sourceName(Subjects.KV_DESIRED)
                             .domain(Subjects.HUB_DOMAIN)
                             .filterSubject(filter)
                             .build())
                     .build());
-            LOG.info("region {}: created the desired mirror (filter {}, from domain {})", region, filter, Subjects.HUB_DOMAIN);
+            LOG.info("region {}: created the desired mirror (filter {}, from domain {}, {} copies)", region, filter,
+                    Subjects.HUB_DOMAIN, replicas);
         } else {
             Mirror m = existing.getConfiguration().getBackingConfig().getMirror();
             if (m == null || !filter.equals(m.getFilterSubject())) {

@@ -55,6 +55,7 @@ public final class StatusIntake implements AutoCloseable {
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
     private final Connection nats;
+    private final int replicas;
     private final SiteRegistry sites;
     private final String region;
     private final BlockingQueue<Message> queue = new ArrayBlockingQueue<>(QUEUE_BOUND);
@@ -75,6 +76,12 @@ public final class StatusIntake implements AutoCloseable {
     private record Pending(Message message, long sequence, Admission admission, CompletableFuture<PublishAck> write) {}
 
     public StatusIntake(Connection nats, SiteRegistry sites, RelayMetrics metrics) {
+        this(nats, sites, metrics, 1);
+    }
+
+    /** @param replicas copies of the status bucket: 3 on a region of 3 relay servers */
+    public StatusIntake(Connection nats, SiteRegistry sites, RelayMetrics metrics, int replicas) {
+        this.replicas = replicas;
         this.nats = nats;
         this.sites = sites;
         this.region = sites.region();
@@ -85,7 +92,7 @@ public final class StatusIntake implements AutoCloseable {
 
     /** Opens (or creates) the status bucket, loads it into the registry, then starts taking reports. */
     public void start() throws IOException, JetStreamApiException, InterruptedException {
-        store = StatusStore.open(nats, region);
+        store = StatusStore.open(nats, region, replicas);
         List<SiteStatus> records = new ArrayList<>();
         for (SiteStatus r : store.load(LOAD_TIMEOUT)) {
             Optional<String> problem = Admission.problem(region, r.getSite(), r);

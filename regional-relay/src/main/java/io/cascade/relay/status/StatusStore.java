@@ -52,7 +52,7 @@ final class StatusStore {
     }
 
     /** Opens the bucket, creating it if it is missing (idempotent, also when two starts race). */
-    static StatusStore open(Connection nats, String region) throws IOException, JetStreamApiException {
+    static StatusStore open(Connection nats, String region, int replicas) throws IOException, JetStreamApiException {
         KeyValueManagement kvm = nats.keyValueManagement();
         if (!exists(kvm)) {
             try {
@@ -61,8 +61,9 @@ final class StatusStore {
                         .description("latest status of each site of region " + region)
                         .maxHistoryPerKey(1)
                         .storageType(StorageType.File)
+                        .replicas(replicas)
                         .build());
-                LOG.info("region {}: created the status bucket", region);
+                LOG.info("region {}: created the status bucket ({} copies)", region, replicas);
             } catch (JetStreamApiException e) {
                 if (e.getApiErrorCode() != STREAM_NAME_IN_USE) {
                     throw e;

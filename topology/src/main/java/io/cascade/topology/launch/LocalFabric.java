@@ -58,13 +58,17 @@ public final class LocalFabric implements AutoCloseable {
     private final List<NatsServerProcess> started = new ArrayList<>();
     private final Map<String, NatsServerProcess> relays = new LinkedHashMap<>();
     private final int hubNodes;
+    private final int regionNodes;
     private final List<NatsServerProcess> hubs = new ArrayList<>();
+    /** Every node of each region's relay (one unless regions run as clusters); {@link #relays} holds the first. */
+    private final Map<String, List<NatsServerProcess>> relayNodes = new LinkedHashMap<>();
     private NatsServerProcess hub;
     private boolean closed;
 
     private LocalFabric(Fleet fleet, Path workDir, LeafRoute leafRoute, TrustRoot trust, List<String> leafExtras,
-                        Protection protection, int hubNodes) {
+                        Protection protection, int hubNodes, int regionNodes) {
         this.hubNodes = hubNodes;
+        this.regionNodes = regionNodes;
         this.leafExtras = List.copyOf(leafExtras);
         this.protection = protection;
         this.fleet = fleet;
@@ -117,22 +121,34 @@ public final class LocalFabric implements AutoCloseable {
      * listing every node. {@link #hub()} is the first node; {@link #hubs()} all of them.
      */
     public static LocalFabric startHa(Fleet fleet, Path workDir, int hubNodes) throws InterruptedException {
-        if (hubNodes < 3) {
-            throw new IllegalArgumentException("an HA hub needs at least 3 nodes to survive losing one, got " + hubNodes);
+        return startHa(fleet, workDir, hubNodes, 1);
+    }
+
+    /**
+     * As {@link #startHa(Fleet, Path, int)}, with each region's relay as a cluster of {@code regionNodes} nats-servers
+     * too (1: one server, as without HA; else 3 or more): clustered JetStream in the region's domain, routes
+     * authenticated like the hub's, every node with its own leaf links to every hub node. {@link #relay} is a region's
+     * first node, {@link #relayNodes} all of them, {@link #relayUrls} what its clients dial. {@code hubNodes} may be 1.
+     */
+    public static LocalFabric startHa(Fleet fleet, Path workDir, int hubNodes, int regionNodes) throws InterruptedException {
+        for (int n : new int[] {hubNodes, regionNodes}) {
+            if (n != 1 && n < 3) {
+                throw new IllegalArgumentException("a cluster needs at least 3 nodes to survive losing one, got " + n);
+            }
         }
         return start(fleet, workDir, LeafRoute.DIRECT, TrustRoot.loadOrInit(workDir.resolve("trust")), List.of(), Protection.FULL,
-                hubNodes);
+                hubNodes, regionNodes);
     }
 
     private static LocalFabric start(Fleet fleet, Path workDir, LeafRoute leafRoute, TrustRoot trust, List<String> leafExtras,
                                      Protection protection) throws InterruptedException {
-        return start(fleet, workDir, leafRoute, trust, leafExtras, protection, 1);
+        return start(fleet, workDir, leafRoute, trust, leafExtras, protection, 1, 1);
     }
 
     private static LocalFabric start(Fleet fleet, Path workDir, LeafRoute leafRoute, TrustRoot trust, List<String> leafExtras,
-                                     Protection protection, int hubNodes) throws InterruptedException {
+                                     Protection protection, int hubNodes, int regionNodes) throws InterruptedException {
         LocalFabric fabric = new LocalFabric(fleet.resolvePorts(FreePorts::next), workDir, leafRoute, trust, leafExtras,
-                protection, hubNodes);
+                protection, hubNodes, regionNodes);
         try {
             fabric.startServers();
             fabric.awaitLeafLinks(LEAF_LINKS);
@@ -160,7 +176,17 @@ public final class LocalFabric implements AutoCloseable {
         }
         hub = hubs.getFirst();
         for (RegionSpec region : fleet.regions()) {
-            Path dir = workDir.resolve("relay-" + region.name());
+            startRegion(region, hubLeafs);
+        }
+    }
+
+    /** A region's relay: one server, or a cluster of {@link #regionNodes}, each node with its own leaf links to the hub. */
+    private void startRegion(RegionSpec region, List<String> hubLeafs) throws InterruptedException {
+        ClusterPlan plan = ClusterPlan.of(region.host(), region.ports(), regionNodes);
+        List<NatsServerConfig> configs = new ArrayList<>();
+        List<Path> dirs = new ArrayList<>();
+        for (int i = 0; i < regionNodes; i++) {
+            Path dir = workDir.resolve("relay-" + region.name() + (regionNodes > 1 ? "-" + (i + 1) : ""));
             List<NatsServerConfig.LeafLogin> logins = List.of();
             if (protection.auth()) {
                 Path leafCreds = trust.issue(leafUser(region.name())).write(dir.resolve("leaf.creds"));
@@ -168,12 +194,24 @@ public final class LocalFabric implements AutoCloseable {
                 logins = List.of(new NatsServerConfig.LeafLogin(leafCreds.toString(), trust.accountPublicKey()),
                         new NatsServerConfig.LeafLogin(sysLeafCreds.toString(), trust.systemAccountPublicKey()));
             }
-            NatsServerConfig config = FabricConfigs.relay(fleet, region, region.ports(), region.host(),
-                    dir.resolve("jetstream").toString(),
-                    hubLeafs.stream().map(a -> java.net.URI.create("nats-leaf://" + leafRoute.route(region.name(), a))).toList(),
-                    auth(dir), logins,
-                    leafTls(dir, List.of(region.host(), "localhost")));
-            relays.put(region.name(), track(NatsServerProcess.start(config, dir, SERVER_START)));
+            List<java.net.URI> remotes = hubLeafs.stream()
+                    .map(a -> java.net.URI.create("nats-leaf://" + leafRoute.route(region.name(), a))).toList();
+            Optional<NatsServerConfig.Tls> tls = leafTls(dir, List.of(region.host(), "localhost", "127.0.0.1"));
+            configs.add(regionNodes == 1
+                    ? FabricConfigs.relay(fleet, region, plan.ports().get(i), region.host(), dir.resolve("jetstream").toString(),
+                            remotes, auth(dir), logins, tls)
+                    : FabricConfigs.relayNode(fleet, region, i + 1, plan.ports().get(i), plan.routePorts().get(i), plan.routes(),
+                            region.host(), dir.resolve("jetstream").toString(), remotes, auth(dir), logins, tls, plan.password()));
+            dirs.add(dir);
+        }
+        List<NatsServerProcess> nodes = new ArrayList<>();
+        for (NatsServerProcess node : NatsServerProcess.startAll(configs, dirs, SERVER_START)) {
+            nodes.add(track(node));
+        }
+        relays.put(region.name(), nodes.getFirst());
+        relayNodes.put(region.name(), List.copyOf(nodes));
+        if (regionNodes > 1) {
+            MetaLeader.await(nodes, SERVER_START, workDir);
         }
     }
 
@@ -181,21 +219,15 @@ public final class LocalFabric implements AutoCloseable {
         if (leafRoute != LeafRoute.DIRECT) {
             throw new IllegalArgumentException("an HA hub takes no leaf route (proxies are for a single hub)");
         }
-        List<Ports> ports = new ArrayList<>(List.of(firstPorts));
-        while (ports.size() < hubNodes) {
-            ports.add(new Ports(FreePorts.next(), FreePorts.next(), FreePorts.next(), 0));
-        }
-        List<Integer> routePorts = ports.stream().map(p -> FreePorts.next()).toList();
-        List<String> routes = routePorts.stream().map(p -> hubHost + ":" + p).toList();
-        String password = NatsServerConfig.Cluster.randomPassword();
+        ClusterPlan plan = ClusterPlan.of(hubHost, firstPorts, hubNodes);
         List<NatsServerConfig> configs = new ArrayList<>();
         List<Path> dirs = new ArrayList<>();
         for (int i = 0; i < hubNodes; i++) {
             Path dir = workDir.resolve("hub-" + (i + 1));
-            String leaf = hubHost + ":" + ports.get(i).leaf();
-            configs.add(FabricConfigs.hubNode(fleet, i + 1, ports.get(i), routePorts.get(i), routes, hubHost,
+            String leaf = hubHost + ":" + plan.ports().get(i).leaf();
+            configs.add(FabricConfigs.hubNode(fleet, i + 1, plan.ports().get(i), plan.routePorts().get(i), plan.routes(), hubHost,
                     dir.resolve("jetstream").toString(), leaf, auth(dir), leafTls(dir, List.of(hubHost, "localhost", "127.0.0.1")),
-                    password));
+                    plan.password()));
             dirs.add(dir);
             hubLeafs.add(leaf);
         }
@@ -257,38 +289,14 @@ public final class LocalFabric implements AutoCloseable {
         return p;
     }
 
-    /** Waits until the hub has a leaf connection from every running relay and each relay has its link. */
+    /** Waits until the hub has a leaf connection from every running relay node and each node has its links. */
     public void awaitLeafLinks(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long running = relays.values().stream().filter(NatsServerProcess::isAlive).count();
-            int perRelay = leafLinksPerRelay();
-            boolean up = hubLeafConnections() >= perRelay * running;
-            for (NatsServerProcess relay : relays.values()) {
-                up &= !relay.isAlive() || relay.leafConnections() >= perRelay;
-            }
-            if (up) {
-                LOG.info("leaf links up: hub has {} relay(s)", running);
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("leaf links not up within " + timeout + ": hub sees "
-                        + hubLeafConnections() + " of " + perRelay * running + " leaf links ("
-                        + perRelay + " per relay); see logs under " + workDir);
-            }
-            Thread.sleep(50);
-        }
+        LeafLinks.await(hubs, relayNodes.values().stream().flatMap(List::stream).toList(), leafLinksPerRelay(), timeout, workDir);
     }
 
     /** Leaf connections at every running hub node, summed. */
     public int hubLeafConnections() throws InterruptedException {
-        int n = 0;
-        for (NatsServerProcess node : hubs) {
-            if (node.isAlive()) {
-                n += node.leafConnections();
-            }
-        }
-        return n;
+        return LeafLinks.atHub(hubs);
     }
 
     /** The trust root every server of this fabric trusts. */
@@ -323,7 +331,7 @@ public final class LocalFabric implements AutoCloseable {
     public List<String> clientUrls() {
         List<String> urls = new ArrayList<>();
         hubs.forEach(h -> urls.add(h.clientUrl()));
-        relays.values().forEach(r -> urls.add(r.clientUrl()));
+        relayNodes.values().forEach(nodes -> nodes.forEach(r -> urls.add(r.clientUrl())));
         return urls;
     }
 
@@ -357,6 +365,17 @@ public final class LocalFabric implements AutoCloseable {
             throw new IllegalArgumentException("no relay for region \"" + region + "\"; regions: " + relays.keySet());
         }
         return r;
+    }
+
+    /** Every node of the region's relay, in order (one unless regions run as clusters, {@link #startHa(Fleet, Path, int, int)}). */
+    public List<NatsServerProcess> relayNodes(String region) {
+        relay(region);
+        return relayNodes.get(region);
+    }
+
+    /** The client URLs of every node of the region's relay, comma-separated: what its edges and relay service dial. */
+    public String relayUrls(String region) {
+        return String.join(",", relayNodes(region).stream().map(NatsServerProcess::clientUrl).toList());
     }
 
     public Map<String, NatsServerProcess> relays() {

@@ -103,6 +103,23 @@ public final class FabricConfigs {
                 new NatsServerConfig.LeafRemote(hubLeafUrls, ports.leaf(), logins, leafTls), auth);
     }
 
+    /**
+     * Node {@code node} (1-based) of a region's relay cluster: the relay's server as {@link #relay} renders it (its own
+     * leaf remotes to every hub node, its own leaf listener), named {@code <relay server>-<node>}, in cluster
+     * {@code <relay server>} with routes to every node (TLS with {@code leafTls}'s certificate and the route password).
+     * JetStream runs clustered in the region's domain: the desired mirror and the status bucket can keep 3 copies.
+     */
+    public static NatsServerConfig relayNode(Fleet fleet, RegionSpec region, int node, Ports ports, int routePort,
+                                             List<String> routes, String listenHost, String storeDir, List<URI> hubLeafUrls,
+                                             Optional<NatsServerConfig.Auth> auth, List<NatsServerConfig.LeafLogin> logins,
+                                             Optional<NatsServerConfig.Tls> leafTls, String routePassword) {
+        NatsServerConfig one = relay(fleet, region, ports, listenHost, storeDir, hubLeafUrls, auth, logins, leafTls);
+        String cluster = relayServerName(fleet, region.name());
+        return new NatsServerConfig(cluster + "-" + node, one.listenHost(), one.clientPort(), one.monitorPort(),
+                one.jetStreamDomain(), one.storeDir(), one.maxPayloadBytes(), one.leaf(), one.auth(),
+                Optional.of(new NatsServerConfig.Cluster(cluster, routePort, routes, ROUTE_USER, routePassword, leafTls)));
+    }
+
     /** The hub's leaf URL as relays dial it. */
     public static URI leafUrl(String host, int port) {
         return URI.create("nats-leaf://" + host + ":" + port);

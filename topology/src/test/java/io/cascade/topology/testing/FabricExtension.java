@@ -43,20 +43,27 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
     private final java.util.Map<String, TcpProxy> regionProxies = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final int hubNodes;
+    private final int regionNodes;
 
-    private FabricExtension(Fleet fleet, boolean proxied, int hubNodes) {
+    private FabricExtension(Fleet fleet, boolean proxied, int hubNodes, int regionNodes) {
         this.fleet = fleet;
         this.proxied = proxied;
         this.hubNodes = hubNodes;
+        this.regionNodes = regionNodes;
     }
 
     private FabricExtension(Fleet fleet) {
-        this(fleet, false, 1);
+        this(fleet, false, 1, 1);
     }
 
     /** The same fabric with the hub as a cluster of 3 nats-servers ({@link LocalFabric#startHa}). */
     public FabricExtension withHaHub() {
-        return new FabricExtension(fleet, false, 3);
+        return new FabricExtension(fleet, false, 3, regionNodes);
+    }
+
+    /** The same fabric with every region's relay as a cluster of 3 nats-servers ({@link LocalFabric#startHa(Fleet, java.nio.file.Path, int, int)}). */
+    public FabricExtension withHaRegions() {
+        return new FabricExtension(fleet, false, hubNodes, 3);
     }
 
     /**
@@ -68,7 +75,7 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
      * route around its proxy on its next reconnect.
      */
     public FabricExtension withLeafProxy() {
-        return new FabricExtension(fleet, true, 1);
+        return new FabricExtension(fleet, true, 1, 1);
     }
 
     /** The demo fleet: regions eu and us, three sites each. */
@@ -102,7 +109,7 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
                         return p.address();
                     }
                 })
-                : hubNodes > 1 ? LocalFabric.startHa(fleet, dir, hubNodes) : LocalFabric.start(fleet, dir);
+                : hubNodes > 1 || regionNodes > 1 ? LocalFabric.startHa(fleet, dir, hubNodes, regionNodes) : LocalFabric.start(fleet, dir);
     }
 
     @Override
