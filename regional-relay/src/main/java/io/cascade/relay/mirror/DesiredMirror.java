@@ -26,12 +26,13 @@ public final class DesiredMirror {
     private DesiredMirror() {}
 
     /** Creates the mirror bucket ({@code replicas} copies) if it is missing, checks its filter if present, and opens it. */
-    public static KeyValue ensure(Connection nats, String region, int replicas) throws IOException, JetStreamApiException {
+    public static KeyValue ensure(Connection nats, String region, int replicas)
+            throws IOException, JetStreamApiException, InterruptedException {
         KeyValueManagement kvm = nats.keyValueManagement();
         String filter = Subjects.desiredRegionFilter(region);
         KeyValueStatus existing = existing(kvm);
         if (existing == null) {
-            kvm.create(KeyValueConfiguration.builder()
+            io.cascade.topology.client.Buckets.create(kvm, KeyValueConfiguration.builder()
                     .name(Subjects.KV_DESIRED)
                     .description("mirror of the hub's desired state for region " + region)
                     .maxHistoryPerKey(1)

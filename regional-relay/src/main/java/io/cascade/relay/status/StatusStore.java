@@ -52,11 +52,12 @@ final class StatusStore {
     }
 
     /** Opens the bucket, creating it if it is missing (idempotent, also when two starts race). */
-    static StatusStore open(Connection nats, String region, int replicas) throws IOException, JetStreamApiException {
+    static StatusStore open(Connection nats, String region, int replicas)
+            throws IOException, JetStreamApiException, InterruptedException {
         KeyValueManagement kvm = nats.keyValueManagement();
         if (!exists(kvm)) {
             try {
-                kvm.create(KeyValueConfiguration.builder()
+                io.cascade.topology.client.Buckets.create(kvm, KeyValueConfiguration.builder()
                         .name(Subjects.KV_STATUS)
                         .description("latest status of each site of region " + region)
                         .maxHistoryPerKey(1)
