@@ -65,7 +65,7 @@ public final class EdgeNode implements AutoCloseable {
     private final AtomicReference<String> reportFailure = new AtomicReference<>();
     private boolean reportInFlight;
     private boolean reportAgain;
-    private Duration reportBackoff;
+    private final RelayRetry reportRetry;
     private final ScheduledExecutorService timers;
     private final BlockingQueue<Event> inbox = new ArrayBlockingQueue<>(INBOX_BOUND);
     private final ConnectionListener reconnects;
@@ -73,15 +73,10 @@ public final class EdgeNode implements AutoCloseable {
     private volatile boolean overflowed;
     private Dispatcher dispatcher;
     private ProbeResponder probe;
-    private Duration syncBackoff;
+    private final RelayRetry syncRetry;
     private final java.util.concurrent.atomic.AtomicBoolean syncRetryScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
     private volatile long lastDeltaArrived;
-    /** A sync or a status report failed since the last that succeeded (this site's thread only). */
-    private boolean syncFailed;
-    private boolean reportFailed;
-    private final java.util.concurrent.atomic.AtomicInteger syncFailures = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicInteger reportFailures = new java.util.concurrent.atomic.AtomicInteger();
     /**
      * When the relay is back, a site retries what failed after a random delay up to this: a region's sites all see
      * the same beacon, and spread over a second they do not hit the relay in one burst.
@@ -95,7 +90,7 @@ public final class EdgeNode implements AutoCloseable {
         this.nats = nats;
         this.provider = provider;
         this.timers = timers;
-        this.syncBackoff = tuning.retryMin();
+        this.syncRetry = new RelayRetry(tuning.retryMin(), tuning.retryMax());
         this.metrics = metrics;
         this.latency = metrics.newDeltaLatency();
         this.feed = new DesiredFeed(config.site(), config.region(), journal, nats, tuning.beaconGrace(), tuning.syncTimeout(),
@@ -104,7 +99,7 @@ public final class EdgeNode implements AutoCloseable {
                 metrics, config.maintenance());
         this.reporter = new StatusReporter(config.site(), config.region(), config.labels(), journal, nats, tuning.heartbeat(),
                 metrics, config.maintenance());
-        this.reportBackoff = tuning.retryMin();
+        this.reportRetry = new RelayRetry(tuning.retryMin(), tuning.retryMax());
         this.reconnects = (conn, event) -> {
             if (event == ConnectionListener.Events.RECONNECTED) {
                 offer(new SyncDue(SyncReason.RECONNECT));
@@ -241,16 +236,12 @@ public final class EdgeNode implements AutoCloseable {
             return;
         }
         if (ok) {
-            syncBackoff = tuning.retryMin();
-            syncFailed = false;
+            syncRetry.succeeded();
         } else {
-            syncFailed = true;
-            syncFailures.incrementAndGet();
+            syncRetry.failed();
         }
         if (!ok && !closed && syncRetryScheduled.compareAndSet(false, true)) {
-            Duration wait = syncBackoff;
-            syncBackoff = syncBackoff.multipliedBy(2).compareTo(tuning.retryMax()) > 0 ? tuning.retryMax() : syncBackoff.multipliedBy(2);
-            scheduleJittered(new SyncDue(SyncReason.RETRY), wait, false);
+            scheduleJittered(new SyncDue(SyncReason.RETRY), syncRetry.nextWait(), false);
         }
         reconcile(false);
     }
@@ -291,8 +282,7 @@ public final class EdgeNode implements AutoCloseable {
         if (acked >= 0) {
             reportInFlight = false;
             reporter.acked(acked);
-            reportBackoff = tuning.retryMin();
-            reportFailed = false;
+            reportRetry.succeeded();
             if (reportAgain || reporter.pending()) {
                 reportAgain = false;
                 report();
@@ -300,10 +290,8 @@ public final class EdgeNode implements AutoCloseable {
         } else if (failure != null) {
             reportInFlight = false;
             reportAgain = false;
-            reportFailed = true;
-            reportFailures.incrementAndGet();
-            Duration wait = reportBackoff;
-            reportBackoff = reportBackoff.multipliedBy(2).compareTo(tuning.retryMax()) > 0 ? tuning.retryMax() : reportBackoff.multipliedBy(2);
+            reportRetry.failed();
+            Duration wait = reportRetry.nextWait();
             LOG.debug("edge {}: status report not acknowledged ({}); again in ~{}", config.site(), failure, wait);
             scheduleJittered(new ReportDue(), wait, false);
         }
@@ -315,33 +303,30 @@ public final class EdgeNode implements AutoCloseable {
      * while the relay was away (up to {@code retryMax}), runs out; the backoffs start over.
      */
     private void relayBack(String signal) {
-        if (!syncFailed && !reportFailed) {
+        boolean sync = syncRetry.relayBack();
+        boolean report = reportRetry.relayBack();
+        if (!sync && !report) {
             return;
         }
-        LOG.debug("edge {}: the relay is back ({}); retrying{}{} now", config.site(), signal, syncFailed ? " the sync" : "",
-                reportFailed ? " the status report" : "");
+        LOG.debug("edge {}: the relay is back ({}); retrying{}{} now", config.site(), signal, sync ? " the sync" : "",
+                report ? " the status report" : "");
         long delay = ThreadLocalRandom.current().nextLong(RELAY_BACK_SPREAD.toMillis() + 1);
-        if (syncFailed) {
-            syncBackoff = tuning.retryMin();
+        if (sync) {
             timers.schedule(() -> offer(new SyncDue(SyncReason.RELAY_BACK)), delay, TimeUnit.MILLISECONDS);
         }
-        if (reportFailed) {
-            reportBackoff = tuning.retryMin();
+        if (report) {
             timers.schedule(() -> offer(new ReportDue()), delay, TimeUnit.MILLISECONDS);
         }
-        // set again if the retry fails too; until then another beacon does not schedule more
-        syncFailed = false;
-        reportFailed = false;
     }
 
     /** Syncs with the relay that failed, since this site started. */
     public int syncFailures() {
-        return syncFailures.get();
+        return syncRetry.failures();
     }
 
     /** Status reports the relay did not acknowledge, since this site started. */
     public int reportFailures() {
-        return reportFailures.get();
+        return reportRetry.failures();
     }
 
     public StatusReporter reporter() {

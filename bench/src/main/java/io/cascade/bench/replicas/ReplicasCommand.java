@@ -96,24 +96,13 @@ public final class ReplicasCommand extends ScenarioCommand {
     }
 
     /**
-     * Creates KV {@code status} at {@code replicas} and waits for its stream's leader. A cluster that has just formed
-     * may refuse a replicated stream for a moment (10049, "error creating store"): retried for up to 30 s.
+     * Creates KV {@code status} at {@code replicas} (retrying while a just-formed cluster refuses it) and waits for its
+     * stream's leader.
      */
     private static void createBucket(Connection nats, int replicas) throws Exception {
-        KeyValueConfiguration config = KeyValueConfiguration.builder().name(Subjects.KV_STATUS).maxHistoryPerKey(1)
-                .storageType(StorageType.File).replicas(replicas).build();
+        io.cascade.topology.client.Buckets.create(nats.keyValueManagement(), KeyValueConfiguration.builder()
+                .name(Subjects.KV_STATUS).maxHistoryPerKey(1).storageType(StorageType.File).replicas(replicas).build());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                nats.keyValueManagement().create(config);
-                break;
-            } catch (JetStreamApiException e) {
-                if (e.getApiErrorCode() != STORE_NOT_READY || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(250);
-            }
-        }
         while (replicas > 1) {
             try {
                 var cluster = nats.jetStreamManagement().getStreamInfo("KV_" + Subjects.KV_STATUS).getClusterInfo();
@@ -129,8 +118,6 @@ public final class ReplicasCommand extends ScenarioCommand {
             Thread.sleep(100);
         }
     }
-
-    private static final int STORE_NOT_READY = 10049;
 
     /** {@code n} puts round the keys, {@link #batch} at a time, each batch's acks awaited; each batch's time in ms. */
     private double[] write(JetStream js, int n, byte[] value) throws Exception {

@@ -42,40 +42,61 @@ class HaMirrorIT {
             NatsServerProcess victim = desiredLeader(fleet);
             victim.kill();
             long killed = System.nanoTime();
-            long accepted = 0;
-            long acceptedAt = 0;
-            Map<String, Long> arrived = new LinkedHashMap<>();
-            int version = 2;
-            int tick = 0;
-            long deadline = killed + Duration.ofSeconds(120).toNanos();
-            while (arrived.size() < relays.size() && System.nanoTime() < deadline) {
-                if (accepted == 0) {
-                    try {
-                        accepted = fleet.publish(Intents.app(APP, String.valueOf(version++), Map.of("tier", "store"), List.of())
-                                .build()).getIntentRevision();
-                        acceptedAt = System.nanoTime();
-                        System.out.printf("+%d ms: the hub accepted intent revision %d%n", HaRolloutIT.ms(acceptedAt - killed), accepted);
-                    } catch (RuntimeException e) {
-                        System.out.printf("+%d ms: publish refused: %s%n", HaRolloutIT.ms(System.nanoTime() - killed),
-                                e.getMessage().split(";")[0]);
-                    }
-                }
-                for (String region : relays.keySet()) {
-                    if (accepted > 0 && !arrived.containsKey(region) && mirrored(relays.get(region), region) >= accepted) {
-                        arrived.put(region, System.nanoTime() - acceptedAt);
-                    }
-                    if (version % 4 == 0 || accepted > 0 && tick % 4 == 0) { // the mirror's state every ~2 s
-                        System.out.printf("+%d ms: %s mirror %s%n", HaRolloutIT.ms(System.nanoTime() - killed), region,
-                                mirrorState(relays.get(region)));
-                    }
-                }
-                tick++;
-                Thread.sleep(500);
-            }
+            AfterTheKill probe = new AfterTheKill(fleet, relays, killed);
+            await().atMost(Duration.ofSeconds(120)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).until(probe::step);
+            long acceptedAt = probe.acceptedAt;
+            Map<String, Long> arrived = probe.arrived;
             System.out.printf("HA hub, the desired stream's leader %s killed -9: the hub accepted a publish %d ms after the kill; it reached the "
                     + "relays' mirrors after %s ms%n", victim.name(), HaRolloutIT.ms(acceptedAt - killed), arrived.entrySet().stream()
                     .map(e -> e.getKey() + " " + HaRolloutIT.ms(e.getValue())).toList());
             assertThat(arrived).as("every region's mirror has the change published after the kill").containsOnlyKeys("eu", "us");
+        }
+    }
+
+    /**
+     * Every half second after the kill: publishes a new version until the hub accepts one, then waits for each relay's
+     * mirror to hold it, printing the mirrors' state every ~2 s.
+     */
+    static final class AfterTheKill {
+        private final FleetHarness fleet;
+        private final Map<String, Connection> relays;
+        private final long killed;
+        private long accepted;
+        long acceptedAt;
+        final Map<String, Long> arrived = new LinkedHashMap<>();
+        private int version = 2;
+        private int tick;
+
+        AfterTheKill(FleetHarness fleet, Map<String, Connection> relays, long killed) {
+            this.fleet = fleet;
+            this.relays = relays;
+            this.killed = killed;
+        }
+
+        /** One round; true once every mirror holds the accepted version. */
+        boolean step() {
+            if (accepted == 0) {
+                try {
+                    accepted = fleet.publish(Intents.app(APP, String.valueOf(version++), Map.of("tier", "store"), List.of())
+                            .build()).getIntentRevision();
+                    acceptedAt = System.nanoTime();
+                    System.out.printf("+%d ms: the hub accepted intent revision %d%n", HaRolloutIT.ms(acceptedAt - killed), accepted);
+                } catch (RuntimeException e) {
+                    System.out.printf("+%d ms: publish refused: %s%n", HaRolloutIT.ms(System.nanoTime() - killed),
+                            e.getMessage().split(";")[0]);
+                }
+            }
+            for (String region : relays.keySet()) {
+                if (accepted > 0 && !arrived.containsKey(region) && mirrored(relays.get(region), region) >= accepted) {
+                    arrived.put(region, System.nanoTime() - acceptedAt);
+                }
+                if (version % 4 == 0 || accepted > 0 && tick % 4 == 0) { // the mirror's state every ~2 s
+                    System.out.printf("+%d ms: %s mirror %s%n", HaRolloutIT.ms(System.nanoTime() - killed), region,
+                            mirrorState(relays.get(region)));
+                }
+            }
+            tick++;
+            return arrived.size() == relays.size();
         }
     }
 

@@ -110,7 +110,7 @@ public final class RolloutController implements AutoCloseable {
             return;
         }
         RolloutPolicy policy = intents.get(app, OptionalLong.empty()).intent().getRollout();
-        Instant since = waveSince(doc, clock.instant(), waveStarted.computeIfAbsent(waveKey(doc), k -> clock.instant()));
+        Instant since = waveSince(doc, clock.instant(), () -> waveStarted.computeIfAbsent(waveKey(doc), k -> clock.instant()));
         RolloutDecision d = RolloutDecision.decide(policy, doc, a.getCounts(), a.getStaleRegionsList(), since, clock.instant(),
                 SETTLE);
         long candidate = doc.getCandidate().getIntentRevision();
@@ -146,11 +146,11 @@ public final class RolloutController implements AutoCloseable {
     /**
      * When the doc's current wave began: the start written into the doc (so a replica taking over driving continues
      * the soak), never later than {@code now} (another replica's clock may run ahead); {@code firstSeen} for a doc
-     * without one (written by an older hub).
+     * without one (written by an older hub), asked only then.
      */
-    static Instant waveSince(DesiredDoc doc, Instant now, Instant firstSeen) {
+    static Instant waveSince(DesiredDoc doc, Instant now, Supplier<Instant> firstSeen) {
         if (!doc.hasWaveStarted()) {
-            return firstSeen;
+            return firstSeen.get();
         }
         Instant written = Instant.ofEpochMilli(Timestamps.toMillis(doc.getWaveStarted()));
         return written.isAfter(now) ? now : written;

@@ -57,6 +57,8 @@ final class KvWatch implements AutoCloseable {
     private final java.util.concurrent.ScheduledExecutorService watchdog = java.util.concurrent.Executors
             .newSingleThreadScheduledExecutor(Thread.ofVirtual().name("watchdog-kv").factory());
     private long behindSince = -1;
+    /** Asks for the bucket's last revision; made at the first check, used by the watchdog's thread only. */
+    private io.nats.client.JetStreamManagement streams;
 
     /**
      * @param keyFilter keys to watch ({@code *} and {@code >} wildcards), or null for all
@@ -79,8 +81,10 @@ final class KvWatch implements AutoCloseable {
     /** The watchdog: restarts a watch whose bucket holds newer revisions than it delivered, two checks in a row. */
     private void checkBehind() {
         try {
-            long last = nats.jetStreamManagement(io.nats.client.JetStreamOptions.builder().requestTimeout(REQUEST_TIMEOUT).build())
-                    .getStreamInfo("KV_" + kv.getBucketName()).getStreamState().getLastSequence();
+            if (streams == null) {
+                streams = nats.jetStreamManagement(io.nats.client.JetStreamOptions.builder().requestTimeout(REQUEST_TIMEOUT).build());
+            }
+            long last = streams.getStreamInfo("KV_" + kv.getBucketName()).getStreamState().getLastSequence();
             long seen = lastRevision.get();
             if (last <= seen || !initialLoadSeen) {
                 behindSince = -1;

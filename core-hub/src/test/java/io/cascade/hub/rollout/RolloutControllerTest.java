@@ -28,17 +28,17 @@ class RolloutControllerTest {
     @Test
     void aReplicaTakingOverCountsTheSoakFromTheWaveStartWrittenInTheDocNotFromWhenItFirstSawIt() {
         Instant started = NOW.minusSeconds(600);
-        assertThat(RolloutController.waveSince(rolling(started), NOW, FIRST_SEEN)).isEqualTo(started);
+        assertThat(RolloutController.waveSince(rolling(started), NOW, () -> FIRST_SEEN)).isEqualTo(started);
     }
 
     @Test
     void aStartAheadOfThisReplicasClockCountsFromNowNeverFromTheFuture() {
-        assertThat(RolloutController.waveSince(rolling(NOW.plusSeconds(30)), NOW, FIRST_SEEN)).isEqualTo(NOW);
+        assertThat(RolloutController.waveSince(rolling(NOW.plusSeconds(30)), NOW, () -> FIRST_SEEN)).isEqualTo(NOW);
     }
 
     @Test
     void aDocWithoutAStartFromAnOlderHubCountsFromWhenThisReplicaFirstSawTheWave() {
-        assertThat(RolloutController.waveSince(rolling(null), NOW, FIRST_SEEN)).isEqualTo(FIRST_SEEN);
+        assertThat(RolloutController.waveSince(rolling(null), NOW, () -> FIRST_SEEN)).isEqualTo(FIRST_SEEN);
     }
 
     @Test

@@ -65,6 +65,8 @@ public final class Fanout implements AutoCloseable {
     private static final long RETRY_MAX_MS = 1000;
     private final ScheduledExecutorService watchdog;
     private long behindAt = -1;
+    /** Asks for the bucket's last revision; made at the first check, used by the watchdog's thread only. */
+    private io.nats.client.JetStreamManagement streams;
 
     /** A bucket change, or (entry null) the end of the initial load. */
     private record Item(KeyValueEntry entry) {
@@ -215,8 +217,10 @@ public final class Fanout implements AutoCloseable {
      */
     private void checkBehind() {
         try {
-            long last = nats.jetStreamManagement(io.nats.client.JetStreamOptions.builder().requestTimeout(REQUEST_TIMEOUT).build())
-                    .getStreamInfo("KV_" + kv.getBucketName()).getStreamState().getLastSequence();
+            if (streams == null) {
+                streams = nats.jetStreamManagement(io.nats.client.JetStreamOptions.builder().requestTimeout(REQUEST_TIMEOUT).build());
+            }
+            long last = streams.getStreamInfo("KV_" + kv.getBucketName()).getStreamState().getLastSequence();
             long seen = lastEnqueued.get();
             if (last <= seen || !isLoaded()) {
                 behindAt = -1;
@@ -253,15 +257,7 @@ public final class Fanout implements AutoCloseable {
             return true;
         }
         long from = lastEnqueued.get() + 1;
-        NatsKeyValueWatchSubscription old = watch;
-        watch = null;
-        if (old != null) {
-            try {
-                old.unsubscribe();
-            } catch (RuntimeException e) {
-                LOG.debug("region {}: old watch did not unsubscribe cleanly: {}", region, e.toString());
-            }
-        }
+        unsubscribe();
         try {
             if (watchKv == null) {
                 watchKv = nats.keyValue(kv.getBucketName(), io.nats.client.KeyValueOptions.builder()
@@ -287,14 +283,19 @@ public final class Fanout implements AutoCloseable {
         nats.removeConnectionListener(reconnects);
         beacon.shutdownNow();
         watchdog.shutdownNow();
-        NatsKeyValueWatchSubscription w = watch;
-        if (w != null) {
+        unsubscribe();
+        applier.interrupt();
+    }
+
+    private void unsubscribe() {
+        NatsKeyValueWatchSubscription old = watch;
+        watch = null;
+        if (old != null) {
             try {
-                w.unsubscribe();
+                old.unsubscribe();
             } catch (RuntimeException e) {
                 LOG.debug("region {}: watch did not unsubscribe cleanly: {}", region, e.toString());
             }
         }
-        applier.interrupt();
     }
 }

@@ -42,7 +42,7 @@ class HaHubIT {
                     .as("holds the route password").isEqualTo(PosixFilePermissions.fromString("rw-------"));
             assertThat(fabric.hubLeafConnections()).isEqualTo(2 * LocalFabric.LEAF_LINKS_PER_RELAY);
 
-            createWhenReady(hub, KeyValueConfiguration.builder().name(io.cascade.topology.Subjects.KV_INTENTS).replicas(3)
+            io.cascade.topology.client.Buckets.create(hub.keyValueManagement(), KeyValueConfiguration.builder().name(io.cascade.topology.Subjects.KV_INTENTS).replicas(3)
                     .storageType(StorageType.File).build());
             KeyValue kv = hub.keyValue(io.cascade.topology.Subjects.KV_INTENTS);
             for (int i = 0; i < 20; i++) {
@@ -82,15 +82,5 @@ class HaHubIT {
 
     private static long ms(long nanos) {
         return TimeUnit.NANOSECONDS.toMillis(nanos);
-    }
-
-    /**
-     * Creates a bucket, retrying while a cluster that has just formed refuses a replicated stream ("error creating
-     * store", 10049), as the hub service does.
-     */
-    static void createWhenReady(Connection nats, KeyValueConfiguration config) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
-                .ignoreExceptionsMatching(e -> e instanceof io.nats.client.JetStreamApiException j && j.getApiErrorCode() == 10049)
-                .until(() -> nats.keyValueManagement().create(config) != null);
     }
 }

@@ -52,7 +52,7 @@ class HaRegionIT {
                     .storageType(StorageType.File).build());
             KeyValue hubDesired = hub.keyValue(Subjects.KV_DESIRED);
             hubDesired.put(Subjects.desiredAppKey("eu", "web"), "v1".getBytes(StandardCharsets.UTF_8));
-            HaHubIT.createWhenReady(relay, KeyValueConfiguration.builder().name(Subjects.KV_DESIRED).maxHistoryPerKey(1)
+            io.cascade.topology.client.Buckets.create(relay.keyValueManagement(), KeyValueConfiguration.builder().name(Subjects.KV_DESIRED).maxHistoryPerKey(1)
                     .storageType(StorageType.File).replicas(3)
                     .mirror(Mirror.builder().sourceName(Subjects.KV_DESIRED).domain(Subjects.HUB_DOMAIN)
                             .filterSubject(Subjects.desiredRegionFilter("eu")).build())
