@@ -4,7 +4,7 @@ import io.cascade.hub.api.FleetApi;
 import io.cascade.hub.desired.DesiredDocs;
 import io.cascade.hub.intent.Intents;
 import io.cascade.hub.metrics.HubMetrics;
-import io.cascade.hub.rollout.DriverLease;
+import io.cascade.topology.client.Lease;
 import io.cascade.hub.rollout.RolloutController;
 import io.cascade.hub.rollup.Rollups;
 import io.cascade.hub.rollup.SiteQuery;
@@ -173,7 +173,7 @@ public final class Hub implements AutoCloseable {
             }
             SiteQuery sites = new SiteQuery(nats, config.fleet(), SiteQuery.DEFAULT_RELAY_TIMEOUT, metrics);
             Rollups merged = rollups;
-            DriverLease lease = new DriverLease(leases(nats, config.replicas()), DriverLease.holderName());
+            Lease lease = new Lease(leases(nats, config.replicas()), Lease.ROLLOUT_DRIVER, "rollout driver", Lease.holderName());
             controller = new RolloutController(intents, desired, () -> merged.view(Optional.empty()), Clock.systemUTC(),
                     metrics, lease);
             controller.start();
@@ -320,13 +320,13 @@ public final class Hub implements AutoCloseable {
         }
     }
 
-    /** KV {@code leases}: entries live {@link DriverLease#TTL} after their last write. */
+    /** KV {@code leases}: entries live {@link Lease#TTL} after their last write. */
     private static KeyValue leases(Connection nats, int replicas) throws IOException {
         KeyValueConfiguration config = KeyValueConfiguration.builder()
                 .name(Subjects.KV_LEASES)
                 .description("Cascade leases among the hub service's replicas: rollout-driver (which one drives rollouts)")
                 .maxHistoryPerKey(1)
-                .ttl(DriverLease.TTL)
+                .ttl(Lease.TTL)
                 .storageType(StorageType.File)
                 .replicas(replicas)
                 .build();

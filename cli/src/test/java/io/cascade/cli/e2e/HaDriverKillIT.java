@@ -160,7 +160,7 @@ class HaDriverKillIT {
 
     /** The pid in the rollout driver's lease ({@code host/pid/random}); 0 while none holds it (or its bucket is not made yet). */
     static long leaseHolder(Connection nats) throws Exception {
-        KeyValueEntry e = nats.keyValue(Subjects.KV_LEASES).get(io.cascade.hub.rollout.DriverLease.KEY);
+        KeyValueEntry e = nats.keyValue(Subjects.KV_LEASES).get(io.cascade.topology.client.Lease.ROLLOUT_DRIVER);
         if (e == null || e.getOperation() != KeyValueOperation.PUT) {
             return 0;
         }

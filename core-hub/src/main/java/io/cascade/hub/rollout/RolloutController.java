@@ -1,5 +1,6 @@
 package io.cascade.hub.rollout;
 
+import io.cascade.topology.client.Lease;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
 import io.cascade.hub.desired.DesiredDocs;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * roll back through the same docs (on any replica). One thread. When the current wave started is in the doc
  * ({@code wave_started}), so a replica that takes over driving, or a restarted hub, continues a wave's soak.
  *
- * <p>Of several replicas of the hub service only the one holding the {@link DriverLease} ticks; a step
+ * <p>Of several replicas of the hub service only the one holding the {@link Lease} ticks; a step
  * rewrites a doc only while it still shows the wave and candidate the step was decided on, so a step
  * decided by a replica that has just lost the lease can neither repeat nor undo its successor's.
  */
@@ -58,10 +59,10 @@ public final class RolloutController implements AutoCloseable {
     private final ScheduledExecutorService leaseTicks = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("rollout-lease").daemon().factory());
 
-    private final DriverLease lease;
+    private final Lease lease;
 
     public RolloutController(Intents intents, DesiredDocs docs, Supplier<GlobalRollup> rollups, Clock clock, HubMetrics metrics,
-                             DriverLease lease) {
+                             Lease lease) {
         this.lease = lease;
         this.metrics = metrics;
         this.intents = intents;

@@ -3,6 +3,7 @@ package io.cascade.hub.rollup;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.cascade.hub.rollup.AppRollouts.Rollout;
 import io.cascade.hub.metrics.HubMetrics;
+import io.cascade.topology.client.KvWatch;
 import io.cascade.proto.AppRollup;
 import io.cascade.proto.DesiredDoc;
 import io.cascade.proto.GlobalRollup;

@@ -1,5 +1,6 @@
 package io.cascade.hub.rollout;
 
+import io.cascade.topology.client.Lease;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -31,26 +32,26 @@ class DriverLeaseIT {
         startHub().close(); // creates the bucket as the hub does; closing releases its lease
         try (Connection nats = FABRIC.connectHub()) {
             KeyValue leases = nats.keyValue(Subjects.KV_LEASES);
-            DriverLease a = new DriverLease(leases, "test-a");
-            DriverLease b = new DriverLease(leases, "test-b");
+            Lease a = new Lease(leases, Lease.ROLLOUT_DRIVER, "rollout driver", "test-a");
+            Lease b = new Lease(leases, Lease.ROLLOUT_DRIVER, "rollout driver", "test-b");
             await().atMost(Duration.ofSeconds(10)).until(() -> a.hold() || b.hold());
-            DriverLease holder = a.held() ? a : b;
-            DriverLease other = holder == a ? b : a;
+            Lease holder = a.held() ? a : b;
+            Lease other = holder == a ? b : a;
             assertThat(other.hold()).as("one holder at a time").isFalse();
             assertThat(other.holderNow()).contains(holder == a ? "test-a" : "test-b");
 
             // the holder goes silent, as if killed -9: the other takes over once its entry expired
             long silent = System.nanoTime();
-            await().atMost(DriverLease.TTL.plusSeconds(5)).pollInterval(Duration.ofMillis(100)).until(other::hold);
+            await().atMost(Lease.TTL.plusSeconds(5)).pollInterval(Duration.ofMillis(100)).until(other::hold);
             long takeover = System.nanoTime() - silent;
-            assertThat(Duration.ofNanos(takeover)).isGreaterThan(DriverLease.TTL.minus(DriverLease.RENEW));
+            assertThat(Duration.ofNanos(takeover)).isGreaterThan(Lease.TTL.minus(Lease.RENEW));
             assertThat(holder.hold()).as("the old holder, back, finds it taken and does not drive").isFalse();
 
             other.release();
             assertThat(holder.hold()).as("a released lease is free at once").isTrue();
             holder.release();
             System.out.printf("rollout driver lease (TTL %d ms): a silent holder replaced after %d ms%n",
-                    DriverLease.TTL.toMillis(), TimeUnit.NANOSECONDS.toMillis(takeover));
+                    Lease.TTL.toMillis(), TimeUnit.NANOSECONDS.toMillis(takeover));
         }
     }
 
@@ -59,11 +60,11 @@ class DriverLeaseIT {
         startHub().close();
         try (Connection nats = FABRIC.connectHub()) {
             KeyValue leases = nats.keyValue(Subjects.KV_LEASES);
-            DriverLease late = new DriverLease(leases, "test-late");
-            DriverLease other = new DriverLease(leases, "test-other");
+            Lease late = new Lease(leases, Lease.ROLLOUT_DRIVER, "rollout driver", "test-late");
+            Lease other = new Lease(leases, Lease.ROLLOUT_DRIVER, "rollout driver", "test-other");
             await().atMost(Duration.ofSeconds(10)).until(late::hold);
             // no renewal for longer than it may act on one (as when the store did not answer): it must stop driving
-            await().atMost(DriverLease.TTL).pollInterval(Duration.ofMillis(50)).until(() -> !late.valid());
+            await().atMost(Lease.TTL).pollInterval(Duration.ofMillis(50)).until(() -> !late.valid());
             assertThat(other.hold()).as("its entry still lives: no one else may take it").isFalse();
             assertThat(late.hold()).as("it takes its own live entry back (compare-and-set on that entry)").isTrue();
             assertThat(late.valid()).isTrue();
@@ -75,11 +76,11 @@ class DriverLeaseIT {
     @Test
     void ofTwoHubReplicasExactlyOneDrivesAndTheOtherTakesOverWhenItLeaves() throws Exception {
         try (Hub first = startHub(); Hub second = startHub()) {
-            await().atMost(DriverLease.TTL.plusSeconds(10)).until(() -> first.drivesRollouts() ^ second.drivesRollouts());
+            await().atMost(Lease.TTL.plusSeconds(10)).until(() -> first.drivesRollouts() ^ second.drivesRollouts());
             Hub driver = first.drivesRollouts() ? first : second;
             Hub standby = driver == first ? second : first;
             // still exactly one, over two renewals
-            await().during(DriverLease.RENEW.multipliedBy(2)).atMost(DriverLease.RENEW.multipliedBy(2).plusSeconds(2))
+            await().during(Lease.RENEW.multipliedBy(2)).atMost(Lease.RENEW.multipliedBy(2).plusSeconds(2))
                     .until(() -> driver.drivesRollouts() && !standby.drivesRollouts());
             long left = System.nanoTime();
             driver.close();

@@ -1,4 +1,4 @@
-package io.cascade.hub.rollup;
+package io.cascade.topology.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

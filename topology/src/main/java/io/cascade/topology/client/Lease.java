@@ -1,4 +1,4 @@
-package io.cascade.hub.rollout;
+package io.cascade.topology.client;
 
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
@@ -11,28 +11,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which of the hub's service replicas drives rollouts: the one holding key {@value #KEY} of KV {@code leases},
- * a bucket whose entries expire {@link #TTL} after their last write. A replica takes the lease by creating the
+ * Which of several replicas of a service does a job only one may do at a time (the hub's rollout driver, a
+ * region's rollup publisher): the one holding a key of KV {@code leases}, a bucket whose entries expire
+ * {@link #TTL} after their last write. A replica takes the lease by creating the
  * key (only when there is none: compare-and-set on "absent"), keeps it by rewriting it every {@link #RENEW}
  * with compare-and-set on the revision it holds, and gives it up on close by deleting it at that revision.
  * A replica killed -9 stops renewing: its entry expires and another takes over within {@link #TTL} and a tick.
- * A holder whose renewal fails (another took the key, the store did not answer within the TTL) stops driving
+ * A holder whose renewal fails (another took the key, the store did not answer within the TTL) stops acting
  * at once: two replicas never both believe they hold it for longer than a renewal's timeout.
  *
- * <p>One thread calls {@link #hold()} and {@link #release()} (the rollout controller's lease thread, so a rollout
- * step blocked on a slow store never delays a renewal); any thread may ask {@link #valid()}.
+ * <p>One thread calls {@link #hold()} and {@link #release()} (a lease thread of its own, so a job's step blocked
+ * on a slow store never delays a renewal); any thread may ask {@link #valid()}.
  */
-public final class DriverLease {
+public final class Lease {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DriverLease.class);
-    /** The key of the rollout driver's lease. */
-    public static final String KEY = "rollout-driver";
+    private static final Logger LOG = LoggerFactory.getLogger(Lease.class);
+    /** The key of the hub's rollout driver's lease. */
+    public static final String ROLLOUT_DRIVER = "rollout-driver";
+    /** The key of a region's rollup publisher's lease (in the region's own {@code leases} bucket). */
+    public static final String ROLLUP_PUBLISHER = "rollup-publisher";
     /** How long an entry lives without a renewal: the bucket's max age. */
     public static final Duration TTL = Duration.ofSeconds(5);
     /** How often the holder rewrites it. */
-    static final Duration RENEW = Duration.ofMillis(1500);
+    public static final Duration RENEW = Duration.ofMillis(1500);
 
     private final KeyValue bucket;
+    private final String key;
+    private final String role;
     private final String holder;
     private final AtomicBoolean held = new AtomicBoolean();
     private long revision;
@@ -40,15 +45,19 @@ public final class DriverLease {
     private volatile long validUntilNanos;
 
     /**
-     * @param bucket KV {@code leases} of the hub's JetStream, created with max age {@link #TTL}
+     * @param bucket KV {@code leases}, created with max age {@link #TTL}
+     * @param key    the job's key in it
+     * @param role   the job as the log names it ("rollout driver", "region eu's rollup publisher")
      * @param holder this replica's name in the lease (host, pid and a random suffix: unique per process)
      */
-    public DriverLease(KeyValue bucket, String holder) {
+    public Lease(KeyValue bucket, String key, String role, String holder) {
         this.bucket = bucket;
+        this.key = key;
+        this.role = role;
         this.holder = holder;
     }
 
-    /** Takes or keeps the lease as needed; whether this replica may drive rollouts now. */
+    /** Takes or keeps the lease as needed; whether this replica may do the job now. */
     public boolean hold() {
         long now = System.nanoTime();
         if (held.get() && now - validUntilNanos > 0) {
@@ -58,19 +67,19 @@ public final class DriverLease {
             if (!held.get()) {
                 revision = takeOrResume();
                 taken(now);
-                LOG.info("rollout driver: {} holds the lease (revision {}); it drives rollouts", holder, revision);
+                LOG.info("{}: {} holds the lease (revision {})", role, holder, revision);
             } else if (now - renewedNanos >= RENEW.toNanos()) {
-                revision = bucket.update(KEY, holder.getBytes(StandardCharsets.UTF_8), revision);
+                revision = bucket.update(key, holder.getBytes(StandardCharsets.UTF_8), revision);
                 taken(now);
             }
         } catch (JetStreamApiException e) {
             if (held.get()) {
                 lose("its renewal was refused (" + e.getMessage() + "): another replica holds the lease");
             }
-            // not held and the key exists: another replica drives
+            // not held and the key exists: another replica holds it
         } catch (IOException e) {
             // the store did not answer: keep what we have until its validity runs out
-            LOG.debug("rollout driver: lease request failed: {}", e.toString());
+            LOG.debug("{}: lease request failed: {}", role, e.toString());
         }
         return held.get();
     }
@@ -82,11 +91,11 @@ public final class DriverLease {
      */
     private long takeOrResume() throws IOException, JetStreamApiException {
         try {
-            return bucket.create(KEY, holder.getBytes(StandardCharsets.UTF_8));
+            return bucket.create(key, holder.getBytes(StandardCharsets.UTF_8));
         } catch (JetStreamApiException exists) {
-            KeyValueEntry e = bucket.get(KEY);
+            KeyValueEntry e = bucket.get(key);
             if (e != null && e.getValue() != null && holder.equals(new String(e.getValue(), StandardCharsets.UTF_8))) {
-                return bucket.update(KEY, holder.getBytes(StandardCharsets.UTF_8), e.getRevision());
+                return bucket.update(key, holder.getBytes(StandardCharsets.UTF_8), e.getRevision());
             }
             throw exists;
         }
@@ -95,13 +104,13 @@ public final class DriverLease {
     private void taken(long now) {
         held.set(true);
         renewedNanos = now;
-        // an entry written at `now` lives TTL; stop driving a renewal earlier, so a successor never overlaps
+        // an entry written at `now` lives TTL; stop acting a renewal earlier, so a successor never overlaps
         validUntilNanos = now + TTL.toNanos() - RENEW.toNanos();
     }
 
     private void lose(String why) {
         held.set(false);
-        LOG.warn("rollout driver: {} lost the lease: {}; it stops driving rollouts", holder, why);
+        LOG.warn("{}: {} lost the lease: {}; it stops", role, holder, why);
     }
 
     /** A name for this process in the lease: host, pid and a random suffix. */
@@ -127,7 +136,7 @@ public final class DriverLease {
 
     /** Who holds the lease now, as the store says; empty when no one does. */
     public java.util.Optional<String> holderNow() throws IOException, JetStreamApiException {
-        KeyValueEntry e = bucket.get(KEY);
+        KeyValueEntry e = bucket.get(key);
         return e == null || e.getValue() == null ? java.util.Optional.empty()
                 : java.util.Optional.of(new String(e.getValue(), StandardCharsets.UTF_8));
     }
@@ -138,10 +147,10 @@ public final class DriverLease {
             return;
         }
         try {
-            bucket.delete(KEY, revision);
-            LOG.info("rollout driver: {} released the lease", holder);
+            bucket.delete(key, revision);
+            LOG.info("{}: {} released the lease", role, holder);
         } catch (IOException | JetStreamApiException e) {
-            LOG.info("rollout driver: {} could not release the lease ({}); it expires within {} ms", holder, e.toString(),
+            LOG.info("{}: {} could not release the lease ({}); it expires within {} ms", role, holder, e.toString(),
                     TTL.toMillis());
         }
     }

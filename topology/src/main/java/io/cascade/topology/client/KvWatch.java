@@ -1,4 +1,4 @@
-package io.cascade.hub.rollup;
+package io.cascade.topology.client;
 
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
@@ -21,20 +21,20 @@ import org.slf4j.LoggerFactory;
  * One watch on a KV bucket (all keys, or those matching a filter) whose callback only records the entry
  * and wakes the consumer. Entries are coalesced per key: only the newest entry of each key waits to be
  * {@linkplain #drain() drained}, as the buckets hold state, not events. The buffer is therefore bounded
- * by the number of keys the watch covers (O(regions) for {@code rollup}, O(regions × apps) for the app
+ * by the number of keys the watch covers (O(regions) for the hub's {@code rollup}, O(sites) for a region's {@code status}, O(regions × apps) for the app
  * docs of {@code desired}), and a burst of writes to one key never grows it.
  *
  * <p>jnats recovers a watch whose server restarted only after its heartbeat alarm (~30 s measured), so
  * on the connection's RECONNECTED event the watch is restarted right after the last revision seen, retrying
- * with backoff until the store answers (on an HA hub the bucket's stream may still be electing its leader).
+ * with backoff until the store answers (on a cluster the bucket's stream may still be electing its leader).
  * A watchdog compares, every {@link #WATCHDOG}, the bucket's last revision with the last one delivered, and
- * restarts a watch that fell behind over two checks in a row (its consumer lived on a hub node that died while
+ * restarts a watch that fell behind over two checks in a row (its consumer lived on a cluster node that died while
  * this connection, on another node, never dropped). So that this comparison holds for a watch of some keys too,
  * the consumer always covers the whole bucket and the filter is applied here: entries of other keys only advance
  * the revision seen. Watch (re)starts use JetStream requests of {@link #REQUEST_TIMEOUT}, so a resume is retried
- * every second or so while the hub's cluster elects a leader, not every connection timeout.
+ * every second or so while the cluster elects a leader, not every connection timeout.
  */
-final class KvWatch implements AutoCloseable {
+public final class KvWatch implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KvWatch.class);
 
@@ -64,14 +64,14 @@ final class KvWatch implements AutoCloseable {
      * @param keyFilter keys to watch ({@code *} and {@code >} wildcards), or null for all
      * @param wake      called after each recorded entry; must only signal, never block
      */
-    KvWatch(Connection nats, KeyValue kv, String keyFilter, Runnable wake) {
+    public KvWatch(Connection nats, KeyValue kv, String keyFilter, Runnable wake) {
         this.nats = nats;
         this.kv = kv;
         this.keyFilter = keyFilter;
         this.wake = wake;
     }
 
-    synchronized void start() throws IOException, JetStreamApiException, InterruptedException {
+    public synchronized void start() throws IOException, JetStreamApiException, InterruptedException {
         nats.addConnectionListener(reconnects);
         watch = kv.watchAll(watcher());
         watchdog.scheduleWithFixedDelay(this::checkBehind, WATCHDOG.toMillis(), WATCHDOG.toMillis(),
@@ -104,17 +104,17 @@ final class KvWatch implements AutoCloseable {
     }
 
     /** True once the watch delivered everything the bucket held when it started. */
-    boolean initialLoadSeen() {
+    public boolean initialLoadSeen() {
         return initialLoadSeen;
     }
 
     /** Keys waiting to be drained; a gauge for the buffer. */
-    int pending() {
+    public int pending() {
         return pending.size();
     }
 
     /** The newest entry of every key written since the last drain, in revision order. */
-    List<KeyValueEntry> drain() {
+    public List<KeyValueEntry> drain() {
         List<KeyValueEntry> out = new ArrayList<>();
         for (String key : pending.keySet()) {
             KeyValueEntry entry = pending.remove(key);
@@ -153,12 +153,12 @@ final class KvWatch implements AutoCloseable {
     }
 
     /**
-     * Resumes the watch right after the last revision seen, e.g. after the hub's server restarted; retries with
+     * Resumes the watch right after the last revision seen, e.g. after the server restarted; retries with
      * backoff (250 ms doubling to 2 s) until the store answers or the watch is closed.
      */
     private void restart() {
         try {
-            io.cascade.topology.client.Retry.untilDone(this::resume, RETRY_MAX_MS);
+            Retry.untilDone(this::resume, RETRY_MAX_MS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,14 +1,14 @@
-package io.cascade.hub.rollup;
+package io.cascade.topology.client;
 
 /**
  * Whether a KV key matches a filter the way a NATS subject matches a subscription: keys are dot-separated
  * tokens, {@code *} matches exactly one token, {@code >} (last) matches one or more remaining tokens.
  */
-final class KeyFilter {
+public final class KeyFilter {
 
     private KeyFilter() {}
 
-    static boolean matches(String filter, String key) {
+    public static boolean matches(String filter, String key) {
         String[] f = filter.split("\\.", -1);
         String[] k = key.split("\\.", -1);
         for (int i = 0; i < f.length; i++) {
