@@ -12,7 +12,11 @@ import io.cascade.relay.status.SiteSweep;
 import io.cascade.relay.status.StatusIntake;
 import io.cascade.relay.sync.SyncService;
 import io.cascade.topology.Subjects;
+import io.cascade.topology.client.Buckets;
+import io.cascade.topology.client.Lease;
 import io.cascade.topology.client.NatsClients;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.StorageType;
 import io.cascade.topology.probe.ProbeResponder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nats.client.Connection;
@@ -91,7 +95,7 @@ public final class Relay implements AutoCloseable {
             SyncService sync = new SyncService(nats, view, fanout, metrics);
             started.push(sync);
             sync.start();
-            Up up = startUp(nats, config.region(), config.replicas(), view, fanout, metrics, started);
+            Up up = startUp(nats, config, view, fanout, metrics, started);
             started.push(ProbeResponder.start(nats, ProbeReply.Tier.RELAY, config.region(), "",
                     name, List.of(Subjects.probeRelay(config.region()))));
             // its subscriptions are at the server before start returns: an edge's first status or sync finds them
@@ -108,25 +112,42 @@ public final class Relay implements AutoCloseable {
         }
     }
 
-    private static Up startUp(Connection nats, String region, int replicas, DesiredView view, Fanout fanout, RelayMetrics metrics,
+    private static Up startUp(Connection nats, RelayConfig config, DesiredView view, Fanout fanout, RelayMetrics metrics,
                               Deque<AutoCloseable> started)
             throws IOException, JetStreamApiException, InterruptedException {
+        String region = config.region();
         Clock clock = Clock.systemUTC();
         SiteRegistry sites = new SiteRegistry(region, clock);
         metrics.watchSites(sites::ready, sites::online, sites::offline);
-        StatusIntake intake = new StatusIntake(nats, sites, metrics, replicas);
+        StatusIntake intake = new StatusIntake(nats, sites, metrics, config.replicas(), config.shared());
         started.push(intake);
         intake.start();
         SiteSweep sweep = new SiteSweep(sites, view, fanout::isLoaded);
         started.push(sweep);
         sweep.start();
-        RollupPublisher rollup = new RollupPublisher(nats, sites, clock, metrics);
+        Lease lease = config.shared() ? new Lease(leases(nats, region, config.replicas()), Lease.ROLLUP_PUBLISHER,
+                "region " + region + "'s rollup publisher", Lease.holderName()) : null;
+        RollupPublisher rollup = new RollupPublisher(nats, sites, clock, metrics, lease);
         started.push(rollup);
         rollup.start();
         QueryService query = new QueryService(nats, sites, metrics);
         started.push(query);
         query.start();
         return new Up(sites, intake, rollup, query);
+    }
+
+    /** KV {@code leases} in the region's JetStream: entries live {@link Lease#TTL} after their last write. */
+    private static KeyValue leases(Connection nats, String region, int replicas)
+            throws IOException, JetStreamApiException, InterruptedException {
+        Buckets.ensure(nats.keyValueManagement(), KeyValueConfiguration.builder()
+                .name(Subjects.KV_LEASES)
+                .description("leases among the relay services of region " + region + ": rollup-publisher")
+                .maxHistoryPerKey(1)
+                .ttl(Lease.TTL)
+                .storageType(StorageType.File)
+                .replicas(replicas)
+                .build());
+        return nats.keyValue(Subjects.KV_LEASES);
     }
 
     public RelayConfig config() {

@@ -30,6 +30,11 @@ public final class RelayCommand implements Callable<Integer> {
             + "sites' status): 3 on a region of 3 relay servers, so it survives losing one (default: ${DEFAULT-VALUE}).")
     int replicas;
 
+    @Option(names = "--shared", arity = "0..1", description = "Two or more relay services serve the region: they share the "
+            + "sites' reports and syncs, each follows the status bucket for the others' writes, one at a time sends the "
+            + "region's rollup (default: true with --replicas 3, else false).")
+    Boolean shared;
+
     @Option(names = "--fleet", description = "Fleet file (YAML); default: the bundled demo fleet.")
     Path fleetFile;
 
@@ -42,7 +47,8 @@ public final class RelayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Fleet fleet = Fleets.loadOrDemo(fleetFile);
-        RelayConfig config = new RelayConfig(region, natsUrl, fleet, creds.read(), replicas);
+        RelayConfig config = new RelayConfig(region, natsUrl, fleet, creds.read(), replicas,
+                shared != null ? shared : replicas > 1);
         ProcessRegistry meters = metrics.open(ProcessRegistry.Tier.RELAY, region);
         Daemon.startAndRun("relay-" + region, meters, () -> Relay.start(config, new RelayMetrics(meters.registry())));
         return 0;

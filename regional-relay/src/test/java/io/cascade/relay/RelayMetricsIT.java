@@ -43,6 +43,8 @@ class RelayMetricsIT {
         relay = Relay.start(new RelayConfig("eu", FABRIC.relay("eu").clientUrl(), FABRIC.fleet(), FABRIC.relayCredentials("eu")), new RelayMetrics(METERS));
         edge = FABRIC.connectRegionEdges("eu");
         assertThat(relay.fanout().awaitLoaded(Duration.ofSeconds(10))).isTrue();
+        // the sites gauges have no value until the registry has its statuses and desired docs (the sweep's next pass)
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> relay.sites().ready());
     }
 
     @AfterAll

@@ -55,10 +55,11 @@ final class FleetHarness implements AutoCloseable {
     private final Function<String, Provider> providers;
 
     FleetHarness(FabricExtension fabric, Function<String, Provider> providers) throws Exception {
-        this(fabric, providers, null);
+        this(fabric, providers, null, java.util.Set.of());
     }
 
-    private FleetHarness(FabricExtension fabric, Function<String, Provider> providers, String externalHub) throws Exception {
+    private FleetHarness(FabricExtension fabric, Function<String, Provider> providers, String externalHub,
+                         java.util.Set<String> externalRelays) throws Exception {
         this.fabric = fabric;
         this.providers = providers;
         Fleet fleet = fabric.fleet();
@@ -69,7 +70,9 @@ final class FleetHarness implements AutoCloseable {
         String token = fabric.operatorToken("harness", io.cascade.topology.trust.OperatorTokens.Role.PUBLISHER);
         credentialFile = java.nio.file.Files.writeString(fabric.newDir("operator").resolve("publisher.credential"), token);
         for (String region : fleet.regionNames()) {
-            relays.put(region, startRelay(region));
+            if (!externalRelays.contains(region)) {
+                relays.put(region, startRelay(region));
+            }
         }
         channel = io.cascade.cli.intent.HubAddress.channel(hubAddress, fabric.caFile(), java.util.Optional.of(token));
         fleetService = FleetServiceGrpc.newBlockingStub(channel);
@@ -129,7 +132,12 @@ final class FleetHarness implements AutoCloseable {
      * names the one the harness talks to; relays start at once, so the hub's buckets must exist. Own hosts only.
      */
     static FleetHarness withHubAt(FabricExtension fabric, String hubAddress) throws Exception {
-        return new FleetHarness(fabric, OWN_HOSTS, hubAddress);
+        return new FleetHarness(fabric, OWN_HOSTS, hubAddress, java.util.Set.of());
+    }
+
+    /** A harness that runs no relay service for {@code regions}: the test runs them (e.g. as child processes). Own hosts only. */
+    static FleetHarness withRelaysOutside(FabricExtension fabric, String... regions) throws Exception {
+        return new FleetHarness(fabric, OWN_HOSTS, null, java.util.Set.of(regions));
     }
 
     /** {@link #startRegionHost} for every region, in the fleet's order; this harness closes them. */

@@ -116,6 +116,17 @@ public final class RelayMetrics {
     }
 
     /**
+     * Of a region served by several relay services: writes refused because another service wrote the site first
+     * (each done again on the stored record), and records taken into the registry from the others' writes.
+     */
+    public void watchSharing(LongSupplier conflicts, LongSupplier fromPeers) {
+        functionCounter("status.conflicts", "Status writes refused because another relay service wrote the site first "
+                + "(done again on the stored record)", conflicts);
+        functionCounter("status.from.peers", "Site records taken from the other relay services' writes to the status bucket",
+                fromPeers);
+    }
+
+    /**
      * The site registry's gauges: sites online and offline now. Until the registry has loaded what the
      * relay persisted ({@code loaded}), both are NaN (no value), never a false 0/0 after a restart.
      */
@@ -131,7 +142,9 @@ public final class RelayMetrics {
      * The rollup publisher's meters: rollups written to the hub's bucket, attempts that failed, and whether
      * the hub is reachable (the last rollup got there: 1, else 0).
      */
-    public void watchRollups(LongSupplier sent, LongSupplier failed, IntSupplier hubReachable) {
+    public void watchRollups(LongSupplier sent, LongSupplier failed, IntSupplier hubReachable, IntSupplier publishing) {
+        gauge("rollup.publishing", "1 while this relay service sends the region's rollup (the only one, or the lease's "
+                + "holder among several)", publishing);
         String description = "Region rollups to the hub's bucket, by outcome";
         functionCounter("rollups", description, sent, "outcome", "sent");
         functionCounter("rollups", description, failed, "outcome", "failed");

@@ -57,7 +57,8 @@ public final class QueryService implements AutoCloseable {
         // A plain subscription, not a queue group: nats-server 2.9.10 does not carry a queue
         // subscription on a literal subject across a leaf link whose user has permissions (the
         // hub then answers "no responders"; measured, see docs/architecture.md). A second relay
-        // service would answer the same query too; the hub takes the first reply.
+        // service would answer the same query too (their registries follow one status bucket); the hub
+        // takes the first reply.
         dispatcher.subscribe(Subjects.query(region));
     }
 

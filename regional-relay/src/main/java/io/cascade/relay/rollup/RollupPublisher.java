@@ -6,6 +6,7 @@ import io.cascade.proto.RegionRollup;
 import io.cascade.relay.metrics.RelayMetrics;
 import io.cascade.relay.status.SiteRegistry;
 import io.cascade.topology.Subjects;
+import io.cascade.topology.client.Lease;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
@@ -36,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * request, and while the leaf link is down it fails at once with no responders), so a region is back at
  * the hub within about half a second of its link. Nothing is sent before the
  * registry is {@linkplain SiteRegistry#ready() ready}, so a restart does not publish empty counts.
+ *
+ * <p>Of several relay services of one region (sharing the status bucket, so their registries agree) only the
+ * holder of the region's {@link Lease#ROLLUP_PUBLISHER} lease sends: the hub gets one sequence per region.
  */
 public final class RollupPublisher implements AutoCloseable {
 
@@ -47,6 +51,7 @@ public final class RollupPublisher implements AutoCloseable {
     static final Duration RETRY_FIRST = Duration.ofMillis(250);
     static final Duration RETRY_MAX = Duration.ofMillis(500);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration LEASE_TICK = Duration.ofMillis(250);
 
     private final Connection nats;
     private final SiteRegistry sites;
@@ -58,6 +63,11 @@ public final class RollupPublisher implements AutoCloseable {
     private final AtomicLong sequence = new AtomicLong();
     private volatile boolean reachable;
     private final RelayMetrics metrics;
+    private final Lease lease;
+    /** Takes and renews the lease apart from the sends: a send waiting on the hub never delays a renewal. */
+    private final ScheduledExecutorService leaseTicks;
+    /** Set by the lease thread when this service (again) holds the lease; the timer thread then starts a new term. */
+    private volatile boolean newTerm;
     // owned by the timer thread
     private KeyValue hub;
     private boolean resumed;
@@ -72,6 +82,17 @@ public final class RollupPublisher implements AutoCloseable {
     private boolean closed;
 
     public RollupPublisher(Connection nats, SiteRegistry sites, Clock clock, RelayMetrics metrics) {
+        this(nats, sites, clock, metrics, null);
+    }
+
+    /**
+     * @param lease the region's rollup publisher lease when several relay services serve the region (only its
+     *              holder sends; a new holder resumes the sequence from the hub's bucket); null for the only one
+     */
+    public RollupPublisher(Connection nats, SiteRegistry sites, Clock clock, RelayMetrics metrics, Lease lease) {
+        this.lease = lease;
+        this.leaseTicks = lease == null ? null : Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("rollup-lease-" + sites.region()).daemon().factory());
         this.nats = nats;
         this.metrics = metrics;
         this.sites = sites;
@@ -81,7 +102,7 @@ public final class RollupPublisher implements AutoCloseable {
                 Thread.ofPlatform().name("rollup-" + region).daemon().factory());
         this.lastSentNanos = System.nanoTime();
         this.nextAttemptNanos = lastSentNanos;
-        metrics.watchRollups(sent::get, failed::get, this::hubReachable);
+        metrics.watchRollups(sent::get, failed::get, this::hubReachable, () -> publishing() ? 1 : 0);
     }
 
     public synchronized void start() {
@@ -89,12 +110,47 @@ public final class RollupPublisher implements AutoCloseable {
             return;
         }
         started = true;
+        if (leaseTicks != null) {
+            leaseTicks.scheduleWithFixedDelay(this::holdLease, 0, LEASE_TICK.toMillis(), TimeUnit.MILLISECONDS);
+        }
         timer.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void holdLease() {
+        try {
+            boolean had = lease.held();
+            if (lease.hold() && !had) {
+                newTerm = true;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("region {}: rollup lease check failed: {}", region, e.toString());
+        }
+    }
+
+    /**
+     * Whether this service sends the rollup now: always when it is the region's only one; else while it holds the
+     * lease. A new term re-reads the sequence from the hub's bucket (the previous holder went on from it) and sends
+     * at once.
+     */
+    private boolean publishes() {
+        if (lease == null) {
+            return true;
+        }
+        if (!lease.valid()) {
+            return false;
+        }
+        if (newTerm) {
+            newTerm = false;
+            hub = null;
+            resumed = false;
+            everSent = false;
+        }
+        return true;
     }
 
     private void tick() {
         try {
-            if (!sites.ready()) {
+            if (!sites.ready() || !publishes()) {
                 return;
             }
             long now = System.nanoTime();
@@ -221,5 +277,15 @@ public final class RollupPublisher implements AutoCloseable {
         if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
             timer.shutdownNow();
         }
+        if (leaseTicks != null) {
+            leaseTicks.shutdownNow();
+            leaseTicks.awaitTermination(5, TimeUnit.SECONDS);
+            lease.release(); // the other relay service takes over at once instead of after the lease's expiry
+        }
+    }
+
+    /** Whether this service sends the region's rollup now (the only one, or the lease's holder). */
+    public boolean publishing() {
+        return lease == null || lease.valid();
     }
 }

@@ -35,6 +35,8 @@ final class Site {
     Duration heartbeat = SiteRegistry.DEFAULT_HEARTBEAT;
     Instant lastSeen = Instant.EPOCH;
     boolean online;
+    /** The status bucket's revision of {@link #record}; 0 while it is not known to be stored. */
+    long revision;
     /** App → whether the site is inside that app's current wave; only apps whose doc targets the site. */
     final Map<String, Boolean> targeted = new HashMap<>();
 

@@ -96,6 +96,33 @@ public final class SiteRegistry {
         return s == null ? Optional.empty() : Optional.of(s.record);
     }
 
+    /** The status bucket's revision of the site's record: 0 when the site is unknown or its record not stored. */
+    public synchronized long revision(String site) {
+        Site s = sites.get(site);
+        return s == null ? 0 : s.revision;
+    }
+
+    /**
+     * Takes in a record as the status bucket stored it at {@code revision} (written by this relay service or,
+     * seen through the bucket's watch, by another of the region): applied like {@link #apply} unless the site's
+     * record is already at that revision or a later one. Returns whether it was applied.
+     */
+    public synchronized boolean applyStored(SiteStatus record, long revision) {
+        Site s = sites.get(record.getSite());
+        if (s != null && s.revision >= revision) {
+            return false;
+        }
+        apply(record);
+        sites.get(record.getSite()).revision = revision;
+        return true;
+    }
+
+    /** Forgets a site whose record was deleted from the status bucket at {@code revision}, unless it was written since. */
+    public synchronized boolean forgetStored(String site, long revision) {
+        Site s = sites.get(site);
+        return s != null && s.revision < revision && forget(site);
+    }
+
     /**
      * Takes in a site's latest record (already merged with heartbeats and checked by the intake):
      * the site is seen now and online.
@@ -193,6 +220,17 @@ public final class SiteRegistry {
         restoring = true;
         try {
             records.forEach(this::apply);
+        } finally {
+            restoring = false;
+        }
+        statusLoaded = true;
+    }
+
+    /** {@link #restore} of records read from the status bucket, each at its revision. */
+    synchronized void restoreStored(Collection<StatusStore.Stored> records) {
+        restoring = true;
+        try {
+            records.forEach(r -> applyStored(r.record(), r.revision()));
         } finally {
             restoring = false;
         }

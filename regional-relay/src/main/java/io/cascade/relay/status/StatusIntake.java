@@ -5,23 +5,24 @@ import io.cascade.proto.ForgetSiteReply;
 import io.cascade.proto.ForgetSiteRequest;
 import io.cascade.proto.SiteStatus;
 import io.cascade.proto.StatusAck;
+import io.cascade.relay.metrics.Rejects;
 import io.cascade.relay.metrics.RelayMetrics;
 import io.cascade.topology.Subjects;
-import io.cascade.relay.metrics.Rejects;
+import io.cascade.topology.client.KvWatch;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.PublishAck;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -42,8 +43,17 @@ import org.slf4j.LoggerFactory;
  * site nor counts one twice.
  *
  * <p>The subscription callback only enqueues (bounded; a full queue drops the report and the edge
- * resends it). One named thread handles reports in batches: the batch's writes go out together and
- * are awaited once, then the batch is applied and acknowledged in arrival order.
+ * resends it). One named thread handles reports in batches: one write per site and batch (its last
+ * record), the batch's writes go out together and are awaited once, then the batch is applied and
+ * acknowledged in arrival order.
+ *
+ * <p>Several relay services of one region ({@code shared}) split the reports between them; a site's
+ * consecutive reports may go to different ones. Every write is a compare-and-set on the revision of
+ * the record it builds on: one refused because the other service wrote the site in between is
+ * admitted again against the record stored now and written again. Each service keeps following the
+ * bucket (one watch, with the watchdog of {@link KvWatch}) and takes the others' writes into its
+ * registry, and heartbeats are written too, so every service's registry holds every site, once,
+ * with its latest record and its liveness.
  */
 public final class StatusIntake implements AutoCloseable {
 
@@ -53,9 +63,14 @@ public final class StatusIntake implements AutoCloseable {
     static final Duration PERSIST_TIMEOUT = Duration.ofSeconds(5);
     static final Duration LOAD_TIMEOUT = Duration.ofSeconds(30);
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+    static final int CONFLICT_ATTEMPTS = 3;
 
     private final Connection nats;
     private final int replicas;
+    private final boolean shared;
+    private final AtomicLong conflicts = new AtomicLong();
+    private final AtomicLong fromPeers = new AtomicLong();
+    private KvWatch watch;
     private final SiteRegistry sites;
     private final String region;
     private final BlockingQueue<Message> queue = new ArrayBlockingQueue<>(QUEUE_BOUND);
@@ -72,38 +87,102 @@ public final class StatusIntake implements AutoCloseable {
     private volatile boolean closing;
     private boolean closed;
 
-    /** A report of the batch on its way: its message, its admission, and its write if it needs one. */
-    private record Pending(Message message, long sequence, Admission admission, CompletableFuture<PublishAck> write) {}
+    /**
+     * One site's reports of a batch, in arrival order, admitted against the record they build on; at most one
+     * write per site and batch (the last record), a compare-and-set on the revision of that base.
+     */
+    private static final class SiteWork {
+        final List<SiteStatus> reports = new ArrayList<>();
+        List<Admission> admissions;
+        SiteStatus record;
+        long baseRevision;
+        boolean write;
+        boolean applies;
+        CompletableFuture<PublishAck> pending;
+        long revision;
+        boolean stored = true;
 
-    public StatusIntake(Connection nats, SiteRegistry sites, RelayMetrics metrics) {
-        this(nats, sites, metrics, 1);
+        void admit(SiteStatus base, long baseRevision, boolean persistHeartbeats) {
+            this.baseRevision = baseRevision;
+            admissions = new ArrayList<>(reports.size());
+            SiteStatus previous = base;
+            write = false;
+            applies = false;
+            for (SiteStatus r : reports) {
+                Admission a = Admission.of(previous, r);
+                admissions.add(a);
+                previous = a.record();
+                applies |= a.kind() != Admission.Kind.STALE;
+                write |= a.kind() == Admission.Kind.RECORD || (persistHeartbeats && a.kind() == Admission.Kind.REFRESH);
+            }
+            record = previous;
+        }
     }
 
-    /** @param replicas copies of the status bucket: 3 on a region of 3 relay servers */
-    public StatusIntake(Connection nats, SiteRegistry sites, RelayMetrics metrics, int replicas) {
+    /** A report in arrival order: its message, its site's work and its place among the site's reports. */
+    private record Arrival(Message message, SiteWork work, int index) {}
+
+    public StatusIntake(Connection nats, SiteRegistry sites, RelayMetrics metrics) {
+        this(nats, sites, metrics, 1, false);
+    }
+
+    /**
+     * @param replicas copies of the status bucket: 3 on a region of 3 relay servers
+     * @param shared   whether other relay services of the region take reports too (queue group): the registry then
+     *                 follows the bucket's watch for their writes, and heartbeats are written too so that every
+     *                 service sees every site alive
+     */
+    public StatusIntake(Connection nats, SiteRegistry sites, RelayMetrics metrics, int replicas, boolean shared) {
         this.replicas = replicas;
+        this.shared = shared;
         this.nats = nats;
         this.sites = sites;
         this.region = sites.region();
         this.worker = Thread.ofPlatform().name("status-" + region).daemon().unstarted(this::loop);
         this.rejects = metrics.rejects("status", LOG);
         metrics.watchStatus(received::get, stale::get, acked::get, rejects::total, dropped::get, queue::size);
+        if (shared) {
+            metrics.watchSharing(conflicts::get, fromPeers::get);
+        }
     }
 
-    /** Opens (or creates) the status bucket, loads it into the registry, then starts taking reports. */
+    /**
+     * Opens (or creates) the status bucket, loads it into the registry (one watch of the whole bucket; kept open
+     * when the region's relay services share the reports), then starts taking reports.
+     */
     public void start() throws IOException, JetStreamApiException, InterruptedException {
         store = StatusStore.open(nats, region, replicas);
-        List<SiteStatus> records = new ArrayList<>();
-        for (SiteStatus r : store.load(LOAD_TIMEOUT)) {
-            Optional<String> problem = Admission.problem(region, r.getSite(), r);
+        KvWatch load = new KvWatch(nats, store.bucket(), null, () -> { });
+        load.start();
+        long deadline = System.nanoTime() + LOAD_TIMEOUT.toNanos();
+        while (!load.initialLoadSeen()) {
+            if (System.nanoTime() - deadline > 0) {
+                load.close();
+                throw new IOException("region " + region + ": the status bucket did not load within " + LOAD_TIMEOUT);
+            }
+            Thread.sleep(10);
+        }
+        List<StatusStore.Stored> records = new ArrayList<>();
+        for (KeyValueEntry e : load.drain()) {
+            SiteStatus r = store.parse(e);
+            if (r == null) {
+                continue;
+            }
+            Optional<String> problem = Admission.problem(region, e.getKey(), r);
             if (problem.isPresent()) {
                 LOG.warn("region {}: persisted status skipped: {}", region, problem.get());
             } else {
-                records.add(r);
+                records.add(new StatusStore.Stored(r, e.getRevision()));
             }
         }
-        sites.restore(records);
-        LOG.info("region {}: {} site status(es) loaded from the status bucket", region, records.size());
+        sites.restoreStored(records);
+        LOG.info("region {}: {} site status(es) loaded from the status bucket{}", region, records.size(),
+                shared ? "; following the other relay services' writes" : "");
+        if (shared) {
+            watch = load;
+        } else {
+            load.close();
+        }
         worker.start();
         dispatcher = nats.createDispatcher(this::enqueue);
         dispatcher.subscribe(Subjects.statusAll(region), "cascade-relay-status-" + region);
@@ -121,6 +200,7 @@ public final class StatusIntake implements AutoCloseable {
         while (!(closing && queue.isEmpty())) {
             try {
                 Message first = queue.poll(100, TimeUnit.MILLISECONDS);
+                absorbPeers();
                 if (first == null) {
                     continue;
                 }
@@ -178,59 +258,122 @@ public final class StatusIntake implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes in what the other relay services of the region wrote to the status bucket (and, harmlessly, the echo
+     * of this one's own writes, which the registry already holds at that revision).
+     */
+    private void absorbPeers() {
+        if (watch == null) {
+            return;
+        }
+        for (KeyValueEntry e : watch.drain()) {
+            if (e.getOperation() != KeyValueOperation.PUT) {
+                if (sites.forgetStored(e.getKey(), e.getRevision())) {
+                    fromPeers.incrementAndGet();
+                }
+                continue;
+            }
+            SiteStatus r = store.parse(e);
+            if (r != null && Admission.problem(region, e.getKey(), r).isEmpty() && sites.applyStored(r, e.getRevision())) {
+                fromPeers.incrementAndGet();
+            }
+        }
+    }
+
     private void handleReports(List<Message> batch) throws InterruptedException {
         if (batch.isEmpty()) {
             return;
         }
-        List<Pending> work = new ArrayList<>(batch.size());
-        Map<String, SiteStatus> latest = new HashMap<>();
+        Map<String, SiteWork> bySite = new LinkedHashMap<>();
+        List<Arrival> arrivals = new ArrayList<>(batch.size());
         for (Message m : batch) {
             received.incrementAndGet();
             SiteStatus report = parse(m);
             if (report == null) {
                 continue;
             }
-            SiteStatus previous = latest.containsKey(report.getSite()) ? latest.get(report.getSite())
-                    : sites.latest(report.getSite()).orElse(null);
-            Admission a = Admission.of(previous, report);
-            latest.put(report.getSite(), a.record());
-            CompletableFuture<PublishAck> write = a.kind() == Admission.Kind.RECORD ? store.put(report.getSite(), a.record()) : null;
-            work.add(new Pending(m, report.getOutboxSequence(), a, write));
+            SiteWork w = bySite.computeIfAbsent(report.getSite(), site -> new SiteWork());
+            arrivals.add(new Arrival(m, w, w.reports.size()));
+            w.reports.add(report);
         }
-        long deadline = System.nanoTime() + PERSIST_TIMEOUT.toNanos();
-        Set<String> unwritten = new HashSet<>();
-        for (Pending p : work) {
-            String site = p.admission().record().getSite();
-            if (p.write() != null && !written(p, deadline)) {
-                unwritten.add(site);
+        bySite.forEach((site, w) -> {
+            w.admit(sites.latest(site).orElse(null), sites.revision(site), shared);
+            if (w.write) {
+                w.pending = store.put(site, w.record, w.baseRevision);
             }
-            if (unwritten.contains(site)) {
+        });
+        long deadline = System.nanoTime() + PERSIST_TIMEOUT.toNanos();
+        for (Map.Entry<String, SiteWork> e : bySite.entrySet()) {
+            SiteWork w = e.getValue();
+            if (w.write) {
+                w.stored = written(e.getKey(), w, deadline);
+            }
+            if (!w.stored || !w.applies) {
                 continue;
             }
-            long sequence = p.sequence();
-            if (p.admission().kind() == Admission.Kind.STALE) {
-                stale.incrementAndGet();
-                LOG.debug("region {} site {}: stale report (outbox sequence {} < {}) acknowledged, not applied",
-                        region, site, sequence, p.admission().record().getOutboxSequence());
+            if (w.write) {
+                sites.applyStored(w.record, w.revision);
             } else {
-                sites.apply(p.admission().record());
+                sites.apply(w.record);
             }
-            ack(p.message(), sequence);
+        }
+        for (Arrival a : arrivals) {
+            if (!a.work().stored) {
+                continue;
+            }
+            SiteStatus report = a.work().reports.get(a.index());
+            if (a.work().admissions.get(a.index()).kind() == Admission.Kind.STALE) {
+                stale.incrementAndGet();
+                LOG.debug("region {} site {}: stale report (outbox sequence {}) acknowledged, not applied", region,
+                        report.getSite(), report.getOutboxSequence());
+            }
+            ack(a.message(), report.getOutboxSequence());
         }
     }
 
-    private boolean written(Pending p, long deadline) throws InterruptedException {
-        String site = p.admission().record().getSite();
-        try {
-            p.write().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            persisted.incrementAndGet();
-            return true;
-        } catch (ExecutionException | TimeoutException e) {
-            persistFailures.incrementAndGet();
-            LOG.warn("region {} site {}: status not persisted ({}); not acknowledged, the edge will resend",
-                    region, site, e instanceof ExecutionException ? String.valueOf(e.getCause()) : "timed out after " + PERSIST_TIMEOUT);
-            return false;
+    /**
+     * Whether the site's write of this batch was stored (its revision then set). A write refused because another
+     * relay service wrote the site in between is done again on the record as stored now, up to
+     * {@link #CONFLICT_ATTEMPTS} times.
+     */
+    private boolean written(String site, SiteWork w, long deadline) throws InterruptedException {
+        CompletableFuture<PublishAck> write = w.pending;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                w.revision = write.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS).getSeqno();
+                persisted.incrementAndGet();
+                return true;
+            } catch (ExecutionException e) {
+                if (!StatusStore.conflict(e.getCause()) || attempt >= CONFLICT_ATTEMPTS) {
+                    return notPersisted(site, String.valueOf(e.getCause()));
+                }
+            } catch (TimeoutException e) {
+                return notPersisted(site, "timed out after " + PERSIST_TIMEOUT);
+            }
+            conflicts.incrementAndGet();
+            StatusStore.Stored now;
+            try {
+                now = store.last(site);
+            } catch (IOException | JetStreamApiException e) {
+                return notPersisted(site, "its record changed and could not be read again: " + e);
+            }
+            SiteStatus base = now.record() != null && Admission.problem(region, site, now.record()).isEmpty() ? now.record() : null;
+            if (base != null) {
+                sites.applyStored(base, now.revision());
+            }
+            w.admit(base, now.revision(), shared);
+            if (!w.write) {
+                return true;
+            }
+            write = store.put(site, w.record, now.revision());
+            deadline = Math.max(deadline, System.nanoTime() + PERSIST_TIMEOUT.toNanos());
         }
+    }
+
+    private boolean notPersisted(String site, String why) {
+        persistFailures.incrementAndGet();
+        LOG.warn("region {} site {}: status not persisted ({}); not acknowledged, the edge will resend", region, site, why);
+        return false;
     }
 
     /** The report, or null (logged) when it must be ignored. */
@@ -290,6 +433,16 @@ public final class StatusIntake implements AutoCloseable {
         return dropped.get();
     }
 
+    /** Writes refused because another relay service of the region wrote the site first (each done again). */
+    public long conflicts() {
+        return conflicts.get();
+    }
+
+    /** Records (and removals) taken from the other relay services' writes to the status bucket. */
+    public long fromPeers() {
+        return fromPeers.get();
+    }
+
     /** Records written to the status bucket. */
     public long persisted() {
         return persisted.get();
@@ -317,6 +470,9 @@ public final class StatusIntake implements AutoCloseable {
         if (worker.isAlive()) {
             worker.join(DRAIN_TIMEOUT.toMillis());
             worker.interrupt();
+        }
+        if (watch != null) {
+            watch.close();
         }
     }
 }

@@ -45,7 +45,7 @@ class RelayMetricsTest {
     void hubReachableFollowsTheRollups() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         java.util.concurrent.atomic.AtomicInteger reachable = new java.util.concurrent.atomic.AtomicInteger(1);
-        new RelayMetrics(registry).watchRollups(() -> 3, () -> 0, reachable::get);
+        new RelayMetrics(registry).watchRollups(() -> 3, () -> 0, reachable::get, () -> 1);
         assertThat(registry.get("cascade.relay.hub.reachable").gauge().value()).isEqualTo(1);
         reachable.set(0);
         assertThat(registry.get("cascade.relay.hub.reachable").gauge().value()).isZero();

@@ -14,7 +14,35 @@ public final class Buckets {
     /** How long {@link #create} retries that refusal. */
     public static final Duration READY_WAIT = Duration.ofSeconds(30);
 
+    private static final int STREAM_NOT_FOUND = 10059;
+    private static final int STREAM_NAME_IN_USE = 10058;
+
     private Buckets() {}
+
+    /**
+     * Creates the bucket if it is missing (as {@link #create}); an existing one is left as it is, also when
+     * another process created it in between. Returns whether this call created it.
+     */
+    public static boolean ensure(KeyValueManagement kvm, KeyValueConfiguration config)
+            throws IOException, JetStreamApiException, InterruptedException {
+        try {
+            kvm.getStatus(config.getBucketName());
+            return false;
+        } catch (JetStreamApiException e) {
+            if (e.getErrorCode() != 404 && e.getApiErrorCode() != STREAM_NOT_FOUND) {
+                throw e;
+            }
+        }
+        try {
+            create(kvm, config);
+            return true;
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == STREAM_NAME_IN_USE) {
+                return false;
+            }
+            throw e;
+        }
+    }
 
     /** Creates the bucket, retrying every 250 ms for up to {@link #READY_WAIT} while the cluster refuses with {@value #STORE_NOT_READY}. */
     public static void create(KeyValueManagement kvm, KeyValueConfiguration config)

@@ -93,7 +93,8 @@ public sealed interface Identity {
         @Override
         public List<String> publish() {
             List<String> subjects = new java.util.ArrayList<>(List.of("cascade.d." + region + ".>", Subjects.beacon(region),
-                    "$JS.API.>", "$KV." + Subjects.KV_STATUS + ".>", "$JS.ACK.>", "$JS.FC.>", "_INBOX.>"));
+                    "$JS.API.>", "$KV." + Subjects.KV_STATUS + ".>", "$KV." + Subjects.KV_LEASES + ".>", "$JS.ACK.>", "$JS.FC.>",
+                    "_INBOX.>"));
             subjects.addAll(RelayLeaf.hubRollupSubjects(region)); // at the hub: its own rollup only, as its leaf allows
             return List.copyOf(subjects);
         }
