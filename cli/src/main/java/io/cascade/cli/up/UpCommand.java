@@ -38,6 +38,10 @@ public final class UpCommand implements Callable<Integer> {
     static final int HA_HUB_SERVERS = 3;
     /** Hub service replicas with --ha. */
     static final int HA_HUB_SERVICES = 2;
+    /** nats-servers of each region with --ha. */
+    static final int HA_REGION_SERVERS = 3;
+    /** Relay services of each region with --ha. */
+    static final int HA_REGION_SERVICES = 2;
 
     private final List<String> extraHubAddresses = new ArrayList<>();
 
@@ -53,7 +57,8 @@ public final class UpCommand implements Callable<Integer> {
     Duration timeout;
 
     @Option(names = "--ha", description = "The hub as 3 nats-servers (clustered JetStream, its buckets in 3 copies) and 2 hub "
-            + "service replicas (either serves the API, one drives rollouts); regions as without it.")
+            + "service replicas (either serves the API, one drives rollouts); each region as 3 relay servers (its buckets in 3 "
+            + "copies) and 2 relay services sharing its sites, every edge given all 3 relay URLs.")
     boolean ha;
 
     @Option(names = "--once", description = "Stop the fleet after showing the messages instead of running until Ctrl-C.")
@@ -76,11 +81,14 @@ public final class UpCommand implements Callable<Integer> {
         out.printf("cascade up: fleet %s: %s, %d relay(s), %d edge site(s); work dir %s%n", fleet.name(),
                 ha ? "HA hub (" + HA_HUB_SERVERS + " servers, " + HA_HUB_SERVICES + " services)" : "hub",
                 fleet.regions().size(), fleet.sites().count(), workDir.toAbsolutePath());
+        if (ha) {
+            out.printf("cascade up: each region: %d relay servers, %d relay services%n", HA_REGION_SERVERS, HA_REGION_SERVICES);
+        }
 
         Stack stack = new Stack(out);
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "up-shutdown"));
         try {
-            LocalFabric fabric = stack.push(ha ? LocalFabric.startHa(fleet, workDir.resolve("servers"), HA_HUB_SERVERS)
+            LocalFabric fabric = stack.push(ha ? LocalFabric.startHa(fleet, workDir.resolve("servers"), HA_HUB_SERVERS, HA_REGION_SERVERS)
                     : LocalFabric.start(fleet, workDir.resolve("servers")));
             printServers(fabric);
             Fleet resolved = fabric.fleet();
@@ -149,11 +157,13 @@ public final class UpCommand implements Callable<Integer> {
             throw new IllegalStateException(e.getMessage() + "\n" + stack.diagnose(), e);
         }
         for (RegionSpec r : fleet.regions()) {
-            String relayUrl = fabric.relay(r.name()).clientUrl();
-            stack.push(TierProcess.start("relay-" + r.name(), logs,
-                    concat(List.of("relay", "--region", r.name(), "--nats", relayUrl, "--creds",
-                            writeCreds(fabric, new Identity.RelayService(r.name()), creds.resolve("relay-" + r.name() + ".creds"))),
-                            fleetArg)));
+            String relayUrl = fabric.relayUrls(r.name());
+            String relayCreds = writeCreds(fabric, new Identity.RelayService(r.name()), creds.resolve("relay-" + r.name() + ".creds"));
+            for (int i = 1; i <= (ha ? HA_REGION_SERVICES : 1); i++) {
+                stack.push(TierProcess.start("relay-" + r.name() + (i == 1 ? "" : "-" + i), logs,
+                        concat(List.of("relay", "--region", r.name(), "--nats", relayUrl, "--replicas",
+                                String.valueOf(ha ? HA_REGION_SERVERS : 1), "--creds", relayCreds), fleetArg)));
+            }
             if (!r.sites().isEmpty()) {
                 // each site its own user, as `cascade trust site` issues it
                 Path siteCreds = creds.resolve("sites-" + r.name());
@@ -205,7 +215,7 @@ public final class UpCommand implements Callable<Integer> {
 
     private void printServers(LocalFabric fabric) {
         List<NatsServerProcess> servers = new ArrayList<>(fabric.hubs());
-        servers.addAll(fabric.relays().values());
+        fabric.relays().keySet().forEach(region -> servers.addAll(fabric.relayNodes(region)));
         for (NatsServerProcess s : servers) {
             out.printf("  nats-server %-20s %s (pid %d, monitor %s)%n", s.name(), s.clientUrl(), s.pid(), s.monitorUrl());
         }

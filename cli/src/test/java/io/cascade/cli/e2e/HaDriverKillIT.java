@@ -3,7 +3,6 @@ package io.cascade.cli.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
 import io.cascade.cli.up.TierProcess;
 import io.cascade.edge.EdgeHost;
@@ -11,9 +10,6 @@ import io.cascade.edge.provider.Providers;
 import io.cascade.proto.AppRollup;
 import io.cascade.proto.DesiredDoc;
 import io.cascade.proto.GetIntentRequest;
-import io.cascade.proto.RolloutPolicy;
-import io.cascade.proto.RolloutState;
-import io.cascade.proto.Wave;
 import io.cascade.topology.Subjects;
 import io.cascade.topology.launch.FreePorts;
 import io.cascade.topology.testing.FabricExtension;
@@ -91,28 +87,14 @@ class HaDriverKillIT {
                             .watch(Subjects.desiredAppKey(region, APP), recorder(writes, waveStarts), KeyValueWatchOption.UPDATES_ONLY)
                             != null);
                 }
-                RolloutPolicy waves = RolloutPolicy.newBuilder().addWaves(Wave.newBuilder().setPercent(20))
-                        .addWaves(Wave.newBuilder().setPercent(50)).addWaves(Wave.newBuilder().setPercent(100))
-                        .setMinSoak(Durations.fromSeconds(SOAK.toSeconds())).build();
-                long v2 = fleet.publish(Intents.app(APP, "2", Map.of("tier", "store"), List.of()).setRollout(waves).build())
-                        .getIntentRevision();
-                await().atMost(Duration.ofSeconds(60)).until(() -> HaRolloutIT.app(fleet, APP).getWavePercent() >= 50);
+                long v2 = HaRolloutIT.publishToHalf(fleet, APP, SOAK);
 
                 driver.kill();
                 long killed = System.nanoTime();
                 long killedAt = System.currentTimeMillis();
                 long takeover = HaRolloutIT.awaitNanos(() -> leaseHolderOrZero(nats) == standby.pid()) - killed;
-                long nextStep = HaRolloutIT.awaitNanos(() -> {
-                    AppRollup r = HaRolloutIT.appOrDefault(fleet, APP);
-                    return r.getWavePercent() > 50 || r.getRolloutState() == RolloutState.STABLE;
-                }) - killed;
-                await().atMost(Duration.ofSeconds(90)).until(() -> {
-                    AppRollup r = HaRolloutIT.app(fleet, APP);
-                    return r.getRolloutState() == RolloutState.STABLE && r.getStableIntentRevision() == v2
-                            && HaRolloutIT.ready(r, v2) == 2 * PER_REGION;
-                });
-                long done = System.nanoTime() - killed;
-                await().atMost(Duration.ofSeconds(30)).until(() -> RolloutIT.allRun(hosts, APP, v2));
+                long nextStep = HaRolloutIT.awaitPastHalf(fleet, APP) - killed;
+                long done = HaRolloutIT.awaitComplete(fleet, APP, v2, 2 * PER_REGION, hosts) - killed;
 
                 for (String region : List.of("eu", "us")) {
                     assertThat(writes.stream().filter(w -> w.startsWith(region + " ")).toList())

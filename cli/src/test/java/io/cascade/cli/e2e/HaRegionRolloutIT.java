@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.cascade.edge.EdgeHost;
 import io.cascade.proto.AppRollup;
-import io.cascade.proto.RolloutState;
 import io.cascade.topology.Subjects;
 import io.cascade.topology.launch.NatsServerProcess;
 import io.cascade.topology.testing.FabricExtension;
@@ -41,17 +40,8 @@ class HaRegionRolloutIT {
             victim.kill();
             long killed = System.nanoTime();
             long statusFlows = HaRolloutIT.awaitNanos(() -> euSequenceOrZero(fleet) > sequences) - killed;
-            long nextStep = HaRolloutIT.awaitNanos(() -> {
-                AppRollup a = HaRolloutIT.appOrDefault(fleet, APP);
-                return a.getWavePercent() > 50 || a.getRolloutState() == RolloutState.STABLE;
-            }) - killed;
-            await().atMost(Duration.ofSeconds(90)).until(() -> {
-                AppRollup a = HaRolloutIT.app(fleet, APP);
-                return a.getRolloutState() == RolloutState.STABLE && a.getStableIntentRevision() == v2
-                        && HaRolloutIT.ready(a, v2) == 2 * PER_REGION;
-            });
-            long done = System.nanoTime() - killed;
-            await().atMost(Duration.ofSeconds(30)).until(() -> RolloutIT.allRun(hosts, APP, v2));
+            long nextStep = HaRolloutIT.awaitPastHalf(fleet, APP) - killed;
+            long done = HaRolloutIT.awaitComplete(fleet, APP, v2, 2 * PER_REGION, hosts) - killed;
             AppRollup last = HaRolloutIT.app(fleet, APP);
             assertThat(HaRolloutIT.ready(last, v2)).as("the hub's rollup equals the edges' journals")
                     .isEqualTo(HaRolloutIT.journalsAt(hosts, APP, v2)).isEqualTo(2 * PER_REGION);

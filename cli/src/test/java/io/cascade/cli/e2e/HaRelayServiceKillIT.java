@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.cascade.cli.up.TierProcess;
 import io.cascade.edge.EdgeHost;
 import io.cascade.proto.AppRollup;
-import io.cascade.proto.RolloutState;
 import io.cascade.topology.Subjects;
 import io.cascade.topology.client.Lease;
 import io.cascade.topology.client.NatsClients;
@@ -66,17 +65,8 @@ class HaRelayServiceKillIT {
             long killed = System.nanoTime();
             long takeover = HaRolloutIT.awaitNanos(() -> rollupSenderOrZero(eu) == other.pid()) - killed;
             long rollupBack = HaRolloutIT.awaitNanos(() -> HaRegionRolloutIT.euSequenceOrZero(fleet) > sequences) - killed;
-            long nextStep = HaRolloutIT.awaitNanos(() -> {
-                AppRollup r = HaRolloutIT.appOrDefault(fleet, APP);
-                return r.getWavePercent() > 50 || r.getRolloutState() == RolloutState.STABLE;
-            }) - killed;
-            await().atMost(Duration.ofSeconds(90)).until(() -> {
-                AppRollup r = HaRolloutIT.app(fleet, APP);
-                return r.getRolloutState() == RolloutState.STABLE && r.getStableIntentRevision() == v2
-                        && HaRolloutIT.ready(r, v2) == 2 * PER_REGION;
-            });
-            long done = System.nanoTime() - killed;
-            await().atMost(Duration.ofSeconds(30)).until(() -> RolloutIT.allRun(hosts, APP, v2));
+            long nextStep = HaRolloutIT.awaitPastHalf(fleet, APP) - killed;
+            long done = HaRolloutIT.awaitComplete(fleet, APP, v2, 2 * PER_REGION, hosts) - killed;
 
             AppRollup last = HaRolloutIT.app(fleet, APP);
             assertThat(HaRolloutIT.ready(last, v2)).as("the hub's rollup equals the edges' journals")

@@ -53,21 +53,12 @@ class HaRolloutIT {
             long nextStep;
             try (MirrorSampler mirrors = new MirrorSampler(killed)) {
                 statusFlows = awaitNanos(() -> sequencesOrZero(fleet) > sequences) - killed;
-                nextStep = awaitNanos(() -> {
-                    AppRollup a = appOrDefault(fleet, APP);
-                    return a.getWavePercent() > 50 || a.getRolloutState() == RolloutState.STABLE;
-                }) - killed;
+                nextStep = awaitPastHalf(fleet, APP) - killed;
                 if (nextStep > TimeUnit.SECONDS.toNanos(10)) {
                     System.out.println("the next wave step took over 10 s; the relays' mirrors meanwhile:\n" + mirrors.samples());
                 }
             }
-            await().atMost(Duration.ofSeconds(90)).until(() -> {
-                AppRollup a = app(fleet, APP);
-                return a.getRolloutState() == RolloutState.STABLE && a.getStableIntentRevision() == v2
-                        && ready(a, v2) == 2 * PER_REGION;
-            });
-            long done = System.nanoTime() - killed;
-            await().atMost(Duration.ofSeconds(30)).until(() -> RolloutIT.allRun(hosts, APP, v2));
+            long done = awaitComplete(fleet, APP, v2, 2 * PER_REGION, hosts) - killed;
 
             AppRollup last = app(fleet, APP);
             assertThat(ready(last, v2)).as("the hub's rollup equals the edges' journals").isEqualTo(journalsAt(hosts, APP, v2));
@@ -90,16 +81,33 @@ class HaRolloutIT {
      * publishes v2 in waves 20/50/100 % and waits until the hub's rollup shows the 50 % wave.
      */
     static Rolling rollToHalf(FleetHarness fleet, String app) throws Exception {
+        return rollToHalf(fleet, app, Duration.ZERO);
+    }
+
+    /** {@link #rollToHalf(FleetHarness, String)} with each wave soaking {@code soak} at least. */
+    static Rolling rollToHalf(FleetHarness fleet, String app, Duration soak) throws Exception {
         List<EdgeHost> hosts = fleet.startRegionHosts(site -> Providers.fromSpec("sim:seed=1"));
         long v1 = fleet.publish(Intents.app(app, "1", Map.of("tier", "store"), List.of()).build()).getIntentRevision();
         await().atMost(Duration.ofSeconds(60)).until(() -> RolloutIT.allRun(hosts, app, v1));
-        RolloutPolicy waves = RolloutPolicy.newBuilder().addWaves(Wave.newBuilder().setPercent(20))
-                .addWaves(Wave.newBuilder().setPercent(50)).addWaves(Wave.newBuilder().setPercent(100)).build();
         long published = System.nanoTime();
+        long v2 = publishToHalf(fleet, app, soak);
+        return new Rolling(hosts, v2, System.nanoTime() - published);
+    }
+
+    /**
+     * Publishes release 2 of {@code app} to every store in waves of 20, 50 and 100 %, each soaking {@code soak} at least
+     * (none when zero), and waits until its 50 % wave; returns its intent revision.
+     */
+    static long publishToHalf(FleetHarness fleet, String app, Duration soak) {
+        RolloutPolicy.Builder waves = RolloutPolicy.newBuilder().addWaves(Wave.newBuilder().setPercent(20))
+                .addWaves(Wave.newBuilder().setPercent(50)).addWaves(Wave.newBuilder().setPercent(100));
+        if (!soak.isZero()) {
+            waves.setMinSoak(com.google.protobuf.util.Durations.fromMillis(soak.toMillis()));
+        }
         long v2 = fleet.publish(Intents.app(app, "2", Map.of("tier", "store"), List.of()).setRollout(waves).build())
                 .getIntentRevision();
         await().atMost(Duration.ofSeconds(60)).until(() -> app(fleet, app).getWavePercent() >= 50);
-        return new Rolling(hosts, v2, System.nanoTime() - published);
+        return v2;
     }
 
     /** Samples each relay's mirror of the hub's desired bucket every second, for a slow step's diagnosis. */
@@ -158,6 +166,29 @@ class HaRolloutIT {
     static long awaitNanos(java.util.concurrent.Callable<Boolean> condition) {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(condition);
         return System.nanoTime();
+    }
+
+    /** Waits until the rollout of {@code app} is past its 50 % wave (or complete); the System.nanoTime() it first was. */
+    static long awaitPastHalf(FleetHarness fleet, String app) {
+        return awaitNanos(() -> {
+            AppRollup a = appOrDefault(fleet, app);
+            return a.getWavePercent() > 50 || a.getRolloutState() == RolloutState.STABLE;
+        });
+    }
+
+    /**
+     * Waits until the hub has {@code revision} of {@code app} stable and ready at all {@code sites}, then until every
+     * edge of {@code hosts} runs it; returns the System.nanoTime() the hub had it complete.
+     */
+    static long awaitComplete(FleetHarness fleet, String app, long revision, int sites, List<EdgeHost> hosts) {
+        await().atMost(Duration.ofSeconds(90)).until(() -> {
+            AppRollup a = app(fleet, app);
+            return a.getRolloutState() == RolloutState.STABLE && a.getStableIntentRevision() == revision
+                    && ready(a, revision) == sites;
+        });
+        long complete = System.nanoTime();
+        await().atMost(Duration.ofSeconds(30)).until(() -> RolloutIT.allRun(hosts, app, revision));
+        return complete;
     }
 
     static int ready(AppRollup a, long revision) {

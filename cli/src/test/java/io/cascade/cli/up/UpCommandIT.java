@@ -43,7 +43,13 @@ class UpCommandIT {
         for (int node = 1; node <= 3; node++) {
             assertThat(output).containsPattern("nats-server demo-hub-" + node + " +nats://127\\.0\\.0\\.1:\\d+ \\(pid \\d+");
         }
-        assertThat(output).containsPattern("services: hub \\(pid \\d+\\), hub-2 \\(pid \\d+\\), relay-eu");
+        assertThat(output).containsPattern("services: hub \\(pid \\d+\\), hub-2 \\(pid \\d+\\), relay-eu \\(pid \\d+\\), relay-eu-2 \\(pid \\d+\\)");
+        assertThat(output).contains("each region: 3 relay servers, 2 relay services");
+        for (String region : List.of("eu", "us")) {
+            for (int node = 1; node <= 3; node++) {
+                assertThat(output).containsPattern("nats-server demo-relay-" + region + "-" + node + " +tls://127\\.0\\.0\\.1:\\d+ \\(pid \\d+");
+            }
+        }
         assertThat(output).contains("the hub's rollup counts 4/4 sites ready")
                 .containsPattern("the other hub service replica\\(s\\) serve the same API at 127\\.0\\.0\\.1:\\d+");
         String hubNode = Files.readString(work.resolve(".cascade/up/servers/hub-2/nats.conf"));

@@ -131,12 +131,18 @@ public final class LocalFabric implements AutoCloseable {
      * first node, {@link #relayNodes} all of them, {@link #relayUrls} what its clients dial. {@code hubNodes} may be 1.
      */
     public static LocalFabric startHa(Fleet fleet, Path workDir, int hubNodes, int regionNodes) throws InterruptedException {
+        return startHa(fleet, workDir, hubNodes, regionNodes, LeafRoute.DIRECT);
+    }
+
+    /** As {@link #startHa(Fleet, Path, int, int)}, the relays' leaf links routed by {@code leafRoute} (a single hub server only). */
+    public static LocalFabric startHa(Fleet fleet, Path workDir, int hubNodes, int regionNodes, LeafRoute leafRoute)
+            throws InterruptedException {
         for (int n : new int[] {hubNodes, regionNodes}) {
             if (n != 1 && n < 3) {
                 throw new IllegalArgumentException("a cluster needs at least 3 nodes to survive losing one, got " + n);
             }
         }
-        return start(fleet, workDir, LeafRoute.DIRECT, TrustRoot.loadOrInit(workDir.resolve("trust")), List.of(), Protection.FULL,
+        return start(fleet, workDir, leafRoute, TrustRoot.loadOrInit(workDir.resolve("trust")), List.of(), Protection.FULL,
                 hubNodes, regionNodes);
     }
 

@@ -63,7 +63,7 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
 
     /** The same fabric with every region's relay as a cluster of 3 nats-servers ({@link LocalFabric#startHa(Fleet, java.nio.file.Path, int, int)}). */
     public FabricExtension withHaRegions() {
-        return new FabricExtension(fleet, false, hubNodes, 3);
+        return new FabricExtension(fleet, proxied, hubNodes, 3);
     }
 
     /**
@@ -72,10 +72,14 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
      * shared by all ({@link #leafProxy()}), which forwards to the hub. The hub advertises an address that
      * refuses every connection ({@link #NOWHERE}): nats-server 2.9.10 tells remotes its leaf address (its
      * own, unless told another, even with {@code no_advertise}), and a relay that learned a real one would
-     * route around its proxy on its next reconnect.
+     * route around its proxy on its next reconnect. With {@link #withHaRegions()}, every node of a region dials
+     * the region's one proxy: cutting it cuts the region off the hub.
      */
     public FabricExtension withLeafProxy() {
-        return new FabricExtension(fleet, true, 1, 1);
+        if (hubNodes > 1) {
+            throw new IllegalStateException("leaf proxies are for a single hub server");
+        }
+        return new FabricExtension(fleet, true, 1, regionNodes);
     }
 
     /** The demo fleet: regions eu and us, three sites each. */
@@ -94,21 +98,21 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         dir = Files.createTempDirectory("cascade-fabric-" + context.getRequiredTestClass().getSimpleName() + "-");
-        fabric = proxied
-                ? LocalFabric.start(fleet, dir, new LocalFabric.LeafRoute() {
-                    @Override
-                    public String route(String hubLeaf) {
-                        leafProxy = proxyTo(hubLeaf);
-                        return NOWHERE;
-                    }
+        LocalFabric.LeafRoute proxies = new LocalFabric.LeafRoute() {
+            @Override
+            public String route(String hubLeaf) {
+                leafProxy = proxyTo(hubLeaf);
+                return NOWHERE;
+            }
 
-                    @Override
-                    public String route(String region, String advertised) {
-                        TcpProxy p = proxyTo(leafProxy.address());
-                        regionProxies.put(region, p);
-                        return p.address();
-                    }
-                })
+            @Override
+            public String route(String region, String advertised) {
+                // one per region, whichever node of it dials
+                return regionProxies.computeIfAbsent(region, r -> proxyTo(leafProxy.address())).address();
+            }
+        };
+        fabric = proxied
+                ? LocalFabric.startHa(fleet, dir, 1, regionNodes, proxies)
                 : hubNodes > 1 || regionNodes > 1 ? LocalFabric.startHa(fleet, dir, hubNodes, regionNodes) : LocalFabric.start(fleet, dir);
     }
 
