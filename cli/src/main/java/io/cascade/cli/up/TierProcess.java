@@ -11,19 +11,22 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One tier service as a child JVM of {@code cascade up}: same java and class path as this process,
- * its output in its own log file, told its parent's pid so it exits if the launcher dies.
+ * its output in its own log file, told its parent's pid so it exits if the launcher dies; it can be
+ * started again with the same command ({@link #restart()}, by the launcher's {@link Supervisor}).
  */
 public final class TierProcess implements AutoCloseable {
 
     static final int STOP_GRACE_SECONDS = 10;
 
     private final String name;
-    private final Process process;
+    private final List<String> command;
     private final Path log;
+    private volatile Process process;
+    private volatile int restarts;
 
-    private TierProcess(String name, Process process, Path log) {
+    private TierProcess(String name, List<String> command, Path log) {
         this.name = name;
-        this.process = process;
+        this.command = List.copyOf(command);
         this.log = log;
     }
 
@@ -38,12 +41,40 @@ public final class TierProcess implements AutoCloseable {
         Path log = logDir.resolve(name + ".log");
         try {
             Files.createDirectories(logDir);
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            return new TierProcess(name, p, log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
+        TierProcess t = new TierProcess(name, cmd, log);
+        t.process = t.spawn();
+        return t;
+    }
+
+    private Process spawn() {
+        try {
+            return new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name, e);
+        }
+    }
+
+    /** Starts the same command again (its log goes on in the same file); the previous process must have exited. */
+    public synchronized void restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + " (pid " + process.pid() + ") is still running");
+        }
+        process = spawn();
+        restarts++;
+    }
+
+    /** How often {@link #restart()} started it again. */
+    public int restarts() {
+        return restarts;
+    }
+
+    /** Completes with the exit status of the current process when it exits. */
+    public java.util.concurrent.CompletableFuture<Integer> onExit() {
+        return process.onExit().thenApply(Process::exitValue);
     }
 
     public String name() {
@@ -74,7 +105,8 @@ public final class TierProcess implements AutoCloseable {
 
     /** SIGTERM, then SIGKILL after the grace period. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        Process process = this.process;
         if (!process.isAlive()) {
             return;
         }

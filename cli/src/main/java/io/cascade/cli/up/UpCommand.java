@@ -93,6 +93,8 @@ public final class UpCommand implements Callable<Integer> {
             printServers(fabric);
             Fleet resolved = fabric.fleet();
             startTiers(stack, resolved, fabric, deadline);
+            // from here a tier process that exits (a crash, a start that met a cluster still forming) is started again
+            stack.supervise();
             showCrossTierMessages(stack, resolved, fabric, deadline);
             String hubAddress = resolved.hub().host() + ":" + resolved.hub().ports().service();
             Files.writeString(workDir.resolve("hub-address"), hubAddress + "\n");
@@ -118,7 +120,7 @@ public final class UpCommand implements Callable<Integer> {
                 stack.close();
                 return 0;
             }
-            out.println("running; Ctrl-C stops every process of this fleet");
+            out.println("running; a service process that exits is restarted; Ctrl-C stops every process of this fleet");
             Daemon.runUntilStopped("cascade-up", stack);
             return 0;
         } catch (RuntimeException | InterruptedException e) {
@@ -246,9 +248,20 @@ public final class UpCommand implements Callable<Integer> {
         private final List<AutoCloseable> items = new ArrayList<>();
         private final PrintStream out;
         private boolean closed;
+        private Supervisor supervisor;
 
         Stack(PrintStream out) {
             this.out = out;
+        }
+
+        /** From now on, a tier process that exits is reported and started again ({@link Supervisor}). */
+        synchronized void supervise() {
+            supervisor = new Supervisor(out, this, this::isClosed);
+            tiers().forEach(supervisor::watch);
+        }
+
+        synchronized boolean isClosed() {
+            return closed;
         }
 
         synchronized <T extends AutoCloseable> T push(T item) {
@@ -278,6 +291,9 @@ public final class UpCommand implements Callable<Integer> {
                 return;
             }
             closed = true;
+            if (supervisor != null) {
+                supervisor.close();
+            }
             out.println("stopping " + tiers().size() + " service process(es) and the nats-servers");
             // tiers stop in parallel (each may take a moment to drain), then the servers in reverse order
             tiers().parallelStream().forEach(TierProcess::close);

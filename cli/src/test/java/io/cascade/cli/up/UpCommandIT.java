@@ -1,16 +1,20 @@
 package io.cascade.cli.up;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,6 +114,25 @@ class UpCommandIT {
                 .hasSize(8);
         assertThat(Files.readString(work.resolve(".cascade/up/logs/edges-eu.log"))).contains("3 edge(s) running");
 
+        // a relay service killed -9 is reported with its exit status and the end of its log, and started again
+        Matcher relay = Pattern.compile("relay-eu \\(pid (\\d+)\\)").matcher(output);
+        assertThat(relay.find()).as(output).isTrue();
+        long relayPid = Long.parseLong(relay.group(1));
+        new ProcessBuilder("kill", "-9", String.valueOf(relayPid)).start().waitFor();
+        String restarted = "relay-eu restarted (pid ";
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> lines.stream().anyMatch(l -> l.startsWith(restarted)));
+        String after = String.join("\n", lines);
+        assertThat(after).contains("relay-eu (pid " + relayPid + ") exited with status 137 (signal 9) after ")
+                .containsPattern("restarting relay-eu in \\d+\\.\\d s \\(restart 1\\)");
+        long newPid = Long.parseLong(lines.stream().filter(l -> l.startsWith(restarted)).findFirst().orElseThrow()
+                .substring(restarted.length()).replace(")", ""));
+        assertThat(ProcessHandle.of(newPid).map(ProcessHandle::isAlive)).as("the restarted relay service").contains(true);
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                Files.readString(work.resolve(".cascade/up/logs/relay-eu.log")).split("relay of region eu running", -1).length == 3);
+        descendants = up.toHandle().descendants().toList();
+        int linesBeforeStop = lines.size();
+
         new ProcessBuilder("kill", "-INT", String.valueOf(up.pid())).start().waitFor();
         assertThat(up.waitFor(60, TimeUnit.SECONDS)).as("launcher exits after Ctrl-C").isTrue();
         reader.join(5000);
@@ -118,5 +141,7 @@ class UpCommandIT {
             assertThat(p.isAlive()).as("process %d (%s) still alive", p.pid(), p.info().commandLine().orElse("?")).isFalse();
         }
         assertThat(String.join("\n", lines)).contains("stopped");
+        assertThat(lines.subList(linesBeforeStop, lines.size())).as("nothing reported as exited or restarted while stopping")
+                .noneMatch(l -> l.contains("exited with status") || l.contains("restarted"));
     }
 }

@@ -23,6 +23,8 @@ public final class DesiredMirror {
 
     private static final Logger LOG = LoggerFactory.getLogger(DesiredMirror.class);
 
+    private static final int STREAM_NAME_IN_USE = 10058;
+
     private DesiredMirror() {}
 
     /** Creates the mirror bucket ({@code replicas} copies) if it is missing, checks its filter if present, and opens it. */
@@ -31,7 +33,24 @@ public final class DesiredMirror {
         KeyValueManagement kvm = nats.keyValueManagement();
         String filter = Subjects.desiredRegionFilter(region);
         KeyValueStatus existing = existing(kvm);
-        if (existing == null) {
+        if (existing == null && !create(kvm, region, replicas, filter)) {
+            existing = existing(kvm); // another relay service of the region made it in between
+        }
+        if (existing != null) {
+            Mirror m = existing.getConfiguration().getBackingConfig().getMirror();
+            if (m == null || !filter.equals(m.getFilterSubject())) {
+                throw new IllegalStateException("region " + region + ": bucket " + Subjects.KV_DESIRED
+                        + " exists but is not a mirror filtered to " + filter + " (it is " + (m == null ? "no mirror" : m.getFilterSubject())
+                        + "); this nats-server's store belongs to another region");
+            }
+        }
+        return nats.keyValue(Subjects.KV_DESIRED);
+    }
+
+    /** Creates the mirror; false when another process created the bucket first. */
+    private static boolean create(KeyValueManagement kvm, String region, int replicas, String filter)
+            throws IOException, JetStreamApiException, InterruptedException {
+        try {
             io.cascade.topology.client.Buckets.create(kvm, KeyValueConfiguration.builder()
                     .name(Subjects.KV_DESIRED)
                     .description("mirror of the hub's desired state for region " + region)
@@ -46,15 +65,13 @@ public final class DesiredMirror {
                     .build());
             LOG.info("region {}: created the desired mirror (filter {}, from domain {}, {} copies)", region, filter,
                     Subjects.HUB_DOMAIN, replicas);
-        } else {
-            Mirror m = existing.getConfiguration().getBackingConfig().getMirror();
-            if (m == null || !filter.equals(m.getFilterSubject())) {
-                throw new IllegalStateException("region " + region + ": bucket " + Subjects.KV_DESIRED
-                        + " exists but is not a mirror filtered to " + filter + " (it is " + (m == null ? "no mirror" : m.getFilterSubject())
-                        + "); this nats-server's store belongs to another region");
+            return true;
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == STREAM_NAME_IN_USE) {
+                return false;
             }
+            throw e;
         }
-        return nats.keyValue(Subjects.KV_DESIRED);
     }
 
     private static KeyValueStatus existing(KeyValueManagement kvm) throws IOException, JetStreamApiException {

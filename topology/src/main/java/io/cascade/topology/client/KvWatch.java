@@ -54,6 +54,8 @@ public final class KvWatch implements AutoCloseable {
     private static final long RETRY_MAX_MS = 1000;
     /** How long a watch (re)start waits for JetStream to answer before it counts as failed and is retried. */
     static final java.time.Duration REQUEST_TIMEOUT = java.time.Duration.ofSeconds(1);
+    /** How long {@link #start()} retries a watch whose creation timed out. */
+    static final java.time.Duration START_WAIT = java.time.Duration.ofSeconds(30);
     private final java.util.concurrent.ScheduledExecutorService watchdog = java.util.concurrent.Executors
             .newSingleThreadScheduledExecutor(Thread.ofVirtual().name("watchdog-kv").factory());
     private long behindSince = -1;
@@ -71,9 +73,28 @@ public final class KvWatch implements AutoCloseable {
         this.wake = wake;
     }
 
+    /**
+     * Starts the watch. A JetStream request that times out is tried again for up to {@link #START_WAIT}: a stream
+     * just made on a busy 3-node cluster may take seconds to create its first consumer.
+     */
     public synchronized void start() throws IOException, JetStreamApiException, InterruptedException {
+        long deadline = System.nanoTime() + START_WAIT.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                watch = kv.watchAll(watcher());
+                break;
+            } catch (IOException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                if (attempt == 1) {
+                    LOG.warn("KV {}: the watch could not start yet ({}); retrying for up to {} s", kv.getBucketName(),
+                            e.getMessage(), START_WAIT.toSeconds());
+                }
+                Thread.sleep(500);
+            }
+        }
         nats.addConnectionListener(reconnects);
-        watch = kv.watchAll(watcher());
         watchdog.scheduleWithFixedDelay(this::checkBehind, WATCHDOG.toMillis(), WATCHDOG.toMillis(),
                 java.util.concurrent.TimeUnit.MILLISECONDS);
     }
