@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.nio.file.attribute.PosixFilePermission;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +72,32 @@ class CascadeCommandTest {
                 .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
         assertThat(Files.readString(out.resolve("kubernetes.yaml")))
                 .contains("kind: \"StatefulSet\"", "name: \"demo-relay-us\"", "namespace: \"shops\"");
+    }
+
+    @Test
+    void rendersClustersOfThreeWithHa() throws Exception {
+        Path out = dir.resolve("rendered-ha");
+        Path trust = dir.resolve("trust-ha");
+        assertThat(run("trust", "init", "--dir", trust.toString()).exitCode()).isZero();
+        Run r = run("topology", "render", "--ha", "-o", out.toString(), "--trust-dir", trust.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        for (String server : List.of("hub", "relay-eu", "relay-us")) {
+            for (int node = 1; node <= 3; node++) {
+                Path conf = out.resolve(server + "-" + node + ".conf");
+                assertThat(Files.readString(conf)).as(conf.toString()).contains("cluster {", "routes: [", "nats-route://route:");
+                assertThat(Files.getPosixFilePermissions(conf)).as("%s holds the route password", conf)
+                        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            }
+        }
+        String hub1 = Files.readString(out.resolve("hub-1.conf"));
+        String relay = Files.readString(out.resolve("relay-eu-2.conf"));
+        java.util.regex.Matcher leafs = java.util.regex.Pattern.compile("leafnodes \\{\\s+listen: \"[^\"]*\"").matcher(hub1);
+        assertThat(leafs.find()).isTrue();
+        assertThat(relay.split("nats-leaf://", -1)).as("two logins × three hub nodes: every relay node dials every hub node")
+                .hasSize(7);
+        assertThat(out.resolve("hub.conf")).doesNotExist();
+        assertThat(Files.readString(out.resolve("kubernetes.yaml")))
+                .contains("kind: \"PodDisruptionBudget\"", "podManagementPolicy: \"Parallel\"", "name: \"demo-relay-eu-cluster\"");
     }
 
     @Test

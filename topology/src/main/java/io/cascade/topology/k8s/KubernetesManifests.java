@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The Kubernetes objects of a fleet's hub and relay tiers, ready for {@code kubectl apply -f}.
@@ -68,7 +69,7 @@ public final class KubernetesManifests {
     static final String DATA_DIR = "/data";
     static final String STORE_DIR = DATA_DIR + "/jetstream";
     static final String DATA_VOLUME = "data";
-    private static final String NATS_CONF_VOLUME = "nats-config";
+    static final String NATS_CONF_VOLUME = "nats-config";
     private static final String FLEET_VOLUME = "fleet";
     private static final String LISTEN_ALL = "0.0.0.0";
     static final String TRUST_DIR = "/etc/cascade-trust";
@@ -101,6 +102,18 @@ public final class KubernetesManifests {
      *         (name or regions differ), or when a name would not be a valid Kubernetes name
      */
     public static List<HasMetadata> build(Fleet fleet, ManifestOptions options, TrustRoot trust) {
+        return build(fleet, options, trust, 1);
+    }
+
+    /**
+     * As {@link #build(Fleet, ManifestOptions, TrustRoot)}; with {@code nodes} = {@value PodCluster#NODES} every tier is
+     * a cluster of that many pods ({@link PodCluster}: per-pod nats-server configs with routes, a headless Service,
+     * a PodDisruptionBudget), each pod with its tier's service, the buckets in 3 copies.
+     */
+    public static List<HasMetadata> build(Fleet fleet, ManifestOptions options, TrustRoot trust, int nodes) {
+        if (nodes != 1 && nodes != PodCluster.NODES) {
+            throw new IllegalArgumentException("a tier runs 1 pod or a cluster of " + PodCluster.NODES + ", got " + nodes);
+        }
         Objects.requireNonNull(fleet, "fleet");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(trust, "trust");
@@ -108,9 +121,9 @@ public final class KubernetesManifests {
 
         List<HasMetadata> objects = new ArrayList<>();
         objects.add(fleetConfigMap(fleet, options));
-        objects.addAll(hub(fleet, options, trust));
+        objects.addAll(hub(fleet, options, trust, nodes));
         for (RegionSpec region : fleet.regions()) {
-            objects.addAll(relay(fleet, region, options, trust));
+            objects.addAll(relay(fleet, region, options, trust, nodes));
         }
         return List.copyOf(objects);
     }
@@ -132,23 +145,38 @@ public final class KubernetesManifests {
 
     // ---- the tiers -----------------------------------------------------------------------------
 
-    private static List<HasMetadata> hub(Fleet fleet, ManifestOptions o, TrustRoot trust) {
+    private static List<HasMetadata> hub(Fleet fleet, ManifestOptions o, TrustRoot trust, int nodes) {
         String name = FabricConfigs.hubServerName(fleet);
         requireWorkloadName(name, "the hub of fleet \"" + fleet.name() + "\"");
         Map<String, String> labels = labels(fleet, "hub", null);
-        String advertise = serviceHost(name, o) + ":" + HUB_PORTS.leaf();
-        // the hub's certificate serves its gRPC API and its leaf listener (relays dial the Service name)
-        NatsServerConfig config = FabricConfigs.hub(fleet, HUB_PORTS, LISTEN_ALL, STORE_DIR, advertise,
-                TrustSecrets.mountedAuth(trust), TrustSecrets.mountedTls(GRPC_CERT_KEY, GRPC_KEY_KEY));
-        String natsConf = config.render();
+        // the hub's certificate serves its gRPC API, its leaf listener (relays dial the Service name or, in a cluster,
+        // each pod's name) and its routes
+        NatsServerConfig.Tls tls = TrustSecrets.mountedTls(GRPC_CERT_KEY, GRPC_KEY_KEY);
+        NatsServerConfig.Auth auth = TrustSecrets.mountedAuth(trust);
+        PodCluster cluster = new PodCluster(name, nodes, o);
+        List<String> confs = new ArrayList<>();
+        if (nodes == 1) {
+            confs.add(FabricConfigs.hub(fleet, HUB_PORTS, LISTEN_ALL, STORE_DIR, serviceHost(name, o) + ":" + HUB_PORTS.leaf(),
+                    auth, tls).render());
+        } else {
+            for (int i = 0; i < nodes; i++) {
+                confs.add(FabricConfigs.hubNode(fleet, i, HUB_PORTS, PodCluster.ROUTE_PORT, cluster.routes(), LISTEN_ALL, STORE_DIR,
+                        cluster.podHost(i) + ":" + HUB_PORTS.leaf(), Optional.of(auth), Optional.of(tls), cluster.password()).render());
+            }
+        }
+        String localNats = "nats://127.0.0.1:" + HUB_PORTS.client();
 
+        List<String> args = new ArrayList<>(List.of("hub", "--nats", localNats, "--grpc-port", String.valueOf(HUB_PORTS.service()),
+                "--fleet", FLEET_PATH, "--creds", SERVICE_CREDS,
+                "--tls-cert", TRUST_DIR + "/" + GRPC_CERT_KEY, "--tls-key", TRUST_DIR + "/" + GRPC_KEY_KEY,
+                "--client-ca", TRUST_DIR + "/" + CA_KEY, "--api-key", TRUST_DIR + "/" + API_KEY_KEY));
+        if (nodes > 1) {
+            args.addAll(List.of("--replicas", String.valueOf(nodes)));
+        }
         Container hub = new ContainerBuilder()
                 .withName("hub")
                 .withImage(o.cascadeImage())
-                .withArgs("hub", "--nats", localNats(config), "--grpc-port", String.valueOf(HUB_PORTS.service()),
-                        "--fleet", FLEET_PATH, "--creds", SERVICE_CREDS,
-                        "--tls-cert", TRUST_DIR + "/" + GRPC_CERT_KEY, "--tls-key", TRUST_DIR + "/" + GRPC_KEY_KEY,
-                        "--client-ca", TRUST_DIR + "/" + CA_KEY, "--api-key", TRUST_DIR + "/" + API_KEY_KEY)
+                .withArgs(args)
                 .addNewPort().withName("grpc").withContainerPort(HUB_PORTS.service()).withProtocol("TCP").endPort()
                 // the kubelet's gRPC probe speaks no TLS, and the API is served over TLS only: ready once it listens
                 .withNewReadinessProbe()
@@ -157,47 +185,74 @@ public final class KubernetesManifests {
                 .endReadinessProbe()
                 .build();
 
-        return List.of(
-                natsConfigMap(name, labels, natsConf, o),
+        List<String> certNames = new ArrayList<>(List.of(serviceHost(name, o), name, "localhost"));
+        certNames.addAll(cluster.podHosts());
+        List<HasMetadata> objects = new ArrayList<>(List.of(
+                cluster.natsConfig(labels, confs),
                 TrustSecrets.withApiKey(TrustSecrets.withCertificate(trustSecret(name, labels, o, trust, Map.of(SERVICE_CREDS_KEY,
-                        trust.issue(new Identity.HubService()))), trust, List.of(serviceHost(name, o), name, "localhost"),
-                        GRPC_CERT_KEY, GRPC_KEY_KEY), trust),
-                statefulSet(fleet, name, labels, natsConf, HUB_PORTS, hub, o),
+                        trust.issue(new Identity.HubService()))), trust, certNames, GRPC_CERT_KEY, GRPC_KEY_KEY), trust),
+                statefulSet(fleet, name, labels, confs, HUB_PORTS, hub, o, cluster),
                 service(name, labels, o,
                         servicePort("client", HUB_PORTS.client()),
                         servicePort("leaf", HUB_PORTS.leaf()),
-                        servicePort("grpc", HUB_PORTS.service())));
+                        servicePort("grpc", HUB_PORTS.service()))));
+        objects.addAll(cluster.extras(labels, HUB_PORTS));
+        return objects;
     }
 
-    private static List<HasMetadata> relay(Fleet fleet, RegionSpec region, ManifestOptions o, TrustRoot trust) {
+    private static List<HasMetadata> relay(Fleet fleet, RegionSpec region, ManifestOptions o, TrustRoot trust, int nodes) {
         String name = FabricConfigs.relayServerName(fleet, region.name());
         requireWorkloadName(name, "the relay of region \"" + region.name() + "\"");
         Map<String, String> labels = labels(fleet, "relay", region.name());
-        String hubHost = serviceHost(FabricConfigs.hubServerName(fleet), o);
-        NatsServerConfig config = FabricConfigs.relay(fleet, region, RELAY_PORTS, LISTEN_ALL, STORE_DIR,
-                List.of(FabricConfigs.leafUrl(hubHost, HUB_PORTS.leaf())), TrustSecrets.mountedAuth(trust), TRUST_DIR + "/" + LEAF_CREDS_KEY,
-                TRUST_DIR + "/" + SYSTEM_LEAF_CREDS_KEY, TrustSecrets.mountedTls(LEAF_TLS_CERT_KEY, LEAF_TLS_KEY_KEY));
-        String natsConf = config.render();
+        String hubName = FabricConfigs.hubServerName(fleet);
+        PodCluster hubCluster = new PodCluster(hubName, nodes, o);
+        List<java.net.URI> hubLeafs = (nodes == 1 ? List.of(serviceHost(hubName, o)) : hubCluster.podHosts()).stream()
+                .map(host -> FabricConfigs.leafUrl(host, HUB_PORTS.leaf())).toList();
+        NatsServerConfig.Auth auth = TrustSecrets.mountedAuth(trust);
+        List<NatsServerConfig.LeafLogin> logins = List.of(
+                new NatsServerConfig.LeafLogin(TRUST_DIR + "/" + LEAF_CREDS_KEY, auth.fleetAccount()),
+                new NatsServerConfig.LeafLogin(TRUST_DIR + "/" + SYSTEM_LEAF_CREDS_KEY, auth.systemAccount()));
+        NatsServerConfig.Tls tls = TrustSecrets.mountedTls(LEAF_TLS_CERT_KEY, LEAF_TLS_KEY_KEY);
+        PodCluster cluster = new PodCluster(name, nodes, o);
+        List<String> confs = new ArrayList<>();
+        NatsServerConfig one = FabricConfigs.relay(fleet, region, RELAY_PORTS, LISTEN_ALL, STORE_DIR, hubLeafs, Optional.of(auth),
+                logins, Optional.of(tls));
+        if (nodes == 1) {
+            confs.add(one.render());
+        } else {
+            for (int i = 0; i < nodes; i++) {
+                confs.add(FabricConfigs.relayNode(fleet, region, i, RELAY_PORTS, PodCluster.ROUTE_PORT, cluster.routes(), LISTEN_ALL,
+                        STORE_DIR, hubLeafs, Optional.of(auth), logins, Optional.of(tls), cluster.password()).render());
+            }
+        }
 
+        List<String> args = new ArrayList<>(List.of("relay", "--region", region.name(), "--nats", localNats(one), "--fleet", FLEET_PATH,
+                "--creds", SERVICE_CREDS));
+        if (nodes > 1) {
+            args.addAll(List.of("--replicas", String.valueOf(nodes)));
+        }
         Container relay = new ContainerBuilder()
                 .withName("relay")
                 .withImage(o.cascadeImage())
-                .withArgs("relay", "--region", region.name(), "--nats", localNats(config), "--fleet", FLEET_PATH,
-                        "--creds", SERVICE_CREDS)
+                .withArgs(args)
                 .addNewPort().withName("metrics").withContainerPort(RELAY_PORTS.service()).withProtocol("TCP").endPort()
                 .build();
 
-        return List.of(
-                natsConfigMap(name, labels, natsConf, o),
+        List<String> certNames = new ArrayList<>(List.of(serviceHost(name, o), name, "localhost"));
+        certNames.addAll(cluster.podHosts());
+        List<HasMetadata> objects = new ArrayList<>(List.of(
+                cluster.natsConfig(labels, confs),
                 TrustSecrets.withCertificate(trustSecret(name, labels, o, trust, Map.of(
                         SERVICE_CREDS_KEY, trust.issueClient(new Identity.RelayService(region.name())),
                         LEAF_CREDS_KEY, trust.issue(new Identity.RelayLeaf(region.name())),
-                        SYSTEM_LEAF_CREDS_KEY, trust.issue(new Identity.RelaySystemLeaf(region.name())))), trust, List.of(serviceHost(name, o), name, "localhost"),
+                        SYSTEM_LEAF_CREDS_KEY, trust.issue(new Identity.RelaySystemLeaf(region.name())))), trust, certNames,
                         LEAF_TLS_CERT_KEY, LEAF_TLS_KEY_KEY),
-                statefulSet(fleet, name, labels, natsConf, RELAY_PORTS, relay, o),
+                statefulSet(fleet, name, labels, confs, RELAY_PORTS, relay, o, cluster),
                 service(name, labels, o,
                         servicePort("client", RELAY_PORTS.client()),
-                        servicePort("leaf", RELAY_PORTS.leaf())));
+                        servicePort("leaf", RELAY_PORTS.leaf()))));
+        objects.addAll(cluster.extras(labels, RELAY_PORTS));
+        return objects;
     }
 
     // ---- what every tier shares --------------------------------------------------------------
@@ -206,17 +261,15 @@ public final class KubernetesManifests {
      * A tier's StatefulSet: its nats-server container (config from {@code <name>-nats}, JetStream on
      * the {@code data} claim) beside {@code service}, which gets the fleet file mounted.
      */
-    private static StatefulSet statefulSet(Fleet fleet, String name, Map<String, String> labels, String natsConf,
-                                           Ports ports, Container service, ManifestOptions o) {
-        Container nats = new ContainerBuilder()
+    private static StatefulSet statefulSet(Fleet fleet, String name, Map<String, String> labels, List<String> natsConfs,
+                                           Ports ports, Container service, ManifestOptions o, PodCluster cluster) {
+        Container nats = cluster.natsContainer(new ContainerBuilder()
                 .withName("nats")
                 .withImage(o.natsImage())
-                .withArgs("-c", NATS_CONF_DIR + "/" + NATS_CONF_KEY)
                 .addNewPort().withName("client").withContainerPort(ports.client()).withProtocol("TCP").endPort()
                 .addNewPort().withName("leaf").withContainerPort(ports.leaf()).withProtocol("TCP").endPort()
                 .addNewPort().withName("monitor").withContainerPort(ports.monitor()).withProtocol("TCP").endPort()
-                .withReadinessProbe(healthz(ports, 2, 5))
-                .withLivenessProbe(healthz(ports, 10, 30))
+                .withReadinessProbe(healthz(ports, 2, 5)), ports)
                 .addNewVolumeMount().withName(NATS_CONF_VOLUME).withMountPath(NATS_CONF_DIR).withReadOnly(true).endVolumeMount()
                 .addNewVolumeMount().withName(DATA_VOLUME).withMountPath(DATA_DIR).endVolumeMount()
                 .addNewVolumeMount().withName(TRUST_VOLUME).withMountPath(TRUST_DIR).withReadOnly(true).endVolumeMount()
@@ -229,19 +282,19 @@ public final class KubernetesManifests {
         return new StatefulSetBuilder()
                 .withMetadata(metadata(name, labels, o))
                 .withNewSpec()
-                    .withReplicas(1)
-                    .withServiceName(name)
+                    .withReplicas(cluster.nodes())
+                    .withServiceName(cluster.governingService())
+                    // a cluster's pods start together: one alone never becomes ready (no JetStream quorum)
+                    .withPodManagementPolicy(cluster.nodes() > 1 ? "Parallel" : null)
                     .withNewSelector().withMatchLabels(labels).endSelector()
                     .withNewTemplate()
                         .withNewMetadata()
                             .withLabels(labels)
-                            .addToAnnotations(CONFIG_HASH, configHash(natsConf, o.fleetText()))
+                            .addToAnnotations(CONFIG_HASH, configHash(String.join("\n", natsConfs), o.fleetText()))
                         .endMetadata()
                         .withNewSpec()
                             .withContainers(nats, withFleet)
-                            .addNewVolume().withName(NATS_CONF_VOLUME)
-                                .withNewConfigMap().withName(natsConfigMapName(name)).endConfigMap()
-                            .endVolume()
+                            .addToVolumes(cluster.natsConfigVolume(NATS_CONF_VOLUME))
                             .addNewVolume().withName(FLEET_VOLUME)
                                 .withNewConfigMap().withName(fleetConfigMapName(fleet)).endConfigMap()
                             .endVolume()
@@ -261,7 +314,7 @@ public final class KubernetesManifests {
                 .build();
     }
 
-    private static ConfigMap natsConfigMap(String name, Map<String, String> labels, String natsConf, ManifestOptions o) {
+    static ConfigMap natsConfigMap(String name, Map<String, String> labels, String natsConf, ManifestOptions o) {
         return new ConfigMapBuilder()
                 .withMetadata(metadata(natsConfigMapName(name), labels, o))
                 .addToData(NATS_CONF_KEY, natsConf)
@@ -317,7 +370,7 @@ public final class KubernetesManifests {
     }
 
     /** The in-cluster DNS name of a Service in the options' namespace. */
-    private static String serviceHost(String service, ManifestOptions o) {
+    static String serviceHost(String service, ManifestOptions o) {
         return service + "." + o.namespace() + ".svc";
     }
 

@@ -35,8 +35,17 @@ record RenderedManifests(String yaml, List<HasMetadata> objects) {
         return of(Fleets.demo(), ManifestOptions.defaults(demoFleetText()));
     }
 
+    /** The demo fleet with every tier a cluster of 3 pods ({@code cascade topology render --ha}). */
+    static RenderedManifests demoHa() {
+        return of(Fleets.demo(), ManifestOptions.defaults(demoFleetText()), PodCluster.NODES);
+    }
+
     static RenderedManifests of(Fleet fleet, ManifestOptions options) {
-        String yaml = KubernetesManifests.toYaml(KubernetesManifests.build(fleet, options, TestTrust.shared()));
+        return of(fleet, options, 1);
+    }
+
+    static RenderedManifests of(Fleet fleet, ManifestOptions options, int nodes) {
+        String yaml = KubernetesManifests.toYaml(KubernetesManifests.build(fleet, options, TestTrust.shared(), nodes));
         List<HasMetadata> objects = Arrays.stream(DOCUMENT_START.split(yaml))
                 .filter(doc -> !doc.isBlank())
                 .map(doc -> Serialization.unmarshal(doc, HasMetadata.class))

@@ -46,6 +46,26 @@ class RenderedManifestsIT {
     }
 
     @Test
+    void everyPodsNatsConfOfTheHaYamlIsAcceptedByNatsServer() throws Exception {
+        RenderedManifests ha = RenderedManifests.demoHa();
+        int checked = 0;
+        for (String workload : List.of("demo-hub", "demo-relay-eu", "demo-relay-us")) {
+            Path mount = Files.createDirectories(dir.resolve("ha-" + workload + "-trust"));
+            for (var file : ha.get(Secret.class, KubernetesManifests.trustSecretName(workload)).getStringData().entrySet()) {
+                Files.writeString(mount.resolve(file.getKey()), file.getValue());
+            }
+            for (var pod : ha.get(Secret.class, workload + "-nats").getStringData().entrySet()) {
+                String conf = pod.getValue().replace(KubernetesManifests.TRUST_DIR + "/", mount + "/");
+                Check check = check(conf, pod.getKey());
+                assertThat(check.exitCode).as(pod.getKey() + ": " + check.output).isZero();
+                assertThat(check.output).contains("is valid");
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(9);
+    }
+
+    @Test
     void aCorruptedCopyFailsTheCheck() throws Exception {
         String conf = RenderedManifests.demo().natsConf("demo-hub");
         Check check = check(conf.replace("advertise:", "advertize:"), "corrupted");
