@@ -90,16 +90,27 @@ public final class BenchFleet implements AutoCloseable {
      * API stays TLS with a bearer token: it is not on the measured paths).
      */
     public static BenchFleet start(int sites, Path workDir, Protection protection) throws IOException, InterruptedException {
-        LocalFabric fabric = LocalFabric.startCarrying(fleet(sites), workDir.resolve("fabric"),
-                io.cascade.bench.raw.RawFanout.SUBJECTS, protection);
+        return start(LocalFabric.startCarrying(fleet(sites), workDir.resolve("fabric"), io.cascade.bench.raw.RawFanout.SUBJECTS,
+                protection), workDir, 1);
+    }
+
+    /**
+     * The fleet on an HA fabric: the hub and each region as a cluster of 3 nats-servers, every bucket in 3 copies, the
+     * services and edges given every URL of their cluster.
+     */
+    public static BenchFleet startHa(int sites, Path workDir) throws IOException, InterruptedException {
+        return start(LocalFabric.startHa(fleet(sites), workDir.resolve("fabric"), 3, 3), workDir, 3);
+    }
+
+    private static BenchFleet start(LocalFabric fabric, Path workDir, int replicas) throws IOException, InterruptedException {
         Hub hub = null;
         try {
             Path tls = Files.createDirectories(workDir.resolve("hub-grpc-tls"));
             fabric.trust().issueServerCertificate(List.of("127.0.0.1", "localhost"), tls.resolve("hub.crt"), tls.resolve("hub.key"));
-            hub = Hub.start(new HubConfig(fabric.hub().clientUrl(), "127.0.0.1", 0, fabric.fleet(),
+            hub = Hub.start(new HubConfig(fabric.hubUrls(), "127.0.0.1", 0, fabric.fleet(),
                     fabric.clientCredentials(new Identity.HubService()),
                     new ServerCertificate(tls.resolve("hub.crt"), tls.resolve("hub.key")), fabric.trust().apiPublicKey(),
-                    fabric.trust().caCertFile()).withSigner(fabric.trust().signer()));
+                    fabric.trust().caCertFile()).withSigner(fabric.trust().signer()).withReplicas(replicas));
             ManagedChannel channel = channel(hub.grpcPort(), fabric.trust().caCertFile(), operatorToken(fabric));
             BenchFleet fleet = new BenchFleet(fabric, hub, channel, workDir);
             try {
@@ -109,8 +120,8 @@ public final class BenchFleet implements AutoCloseable {
                     }
                 }
                 for (String region : REGIONS) {
-                    fleet.relays.put(region, Relay.start(new RelayConfig(region, fabric.relay(region).clientUrl(), fabric.fleet(),
-                            fabric.clientCredentials(new Identity.RelayService(region)))));
+                    fleet.relays.put(region, Relay.start(new RelayConfig(region, fabric.relayUrls(region), fabric.fleet(),
+                            fabric.clientCredentials(new Identity.RelayService(region)), replicas)));
                 }
             } catch (IOException | RuntimeException | InterruptedException e) {
                 fleet.close();
@@ -139,7 +150,7 @@ public final class BenchFleet implements AutoCloseable {
                 continue;
             }
             List<EdgeConfig> configs = sites.stream()
-                    .map(s -> new EdgeConfig(s.name(), region, s.labels(), fabric.relay(region).clientUrl(),
+                    .map(s -> new EdgeConfig(s.name(), region, s.labels(), fabric.relayUrls(region),
                             Optional.empty(), siteCredentials.get(s.name())))
                     .toList();
             EdgeHost host = EdgeHost.start(configs, tuning, workDir.resolve("journal-" + region), providers);
@@ -147,6 +158,11 @@ public final class BenchFleet implements AutoCloseable {
             all.addAll(host.edges());
         }
         return all;
+    }
+
+    /** The edge hosts started so far, one per region. */
+    public List<EdgeHost> hosts() {
+        return List.copyOf(hosts);
     }
 
     /** Stops every edge host started so far (their journals stay on disk). */

@@ -51,6 +51,12 @@ class HaRelayServiceKillIT {
                 Connection eu = Nats.connect(NatsClients.options("test-eu", FABRIC.fabric().relayUrls("eu"),
                         FABRIC.fabric().credentials(new Identity.RelayService("eu"))).build());
                 FleetHarness fleet = FleetHarness.withRelaysOutside(FABRIC, "eu")) {
+            // both services are up (each logged its start) before one is killed
+            try {
+                await().atMost(Duration.ofSeconds(90)).until(() -> started(a) && started(b));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("a relay service did not start:\n" + report(a) + report(b), e);
+            }
             long senderPid = await().atMost(Duration.ofSeconds(60)).until(() -> rollupSenderOrZero(eu), pid -> pid > 0);
             TierProcess sender = senderPid == a.pid() ? a : b;
             TierProcess other = sender == a ? b : a;
@@ -63,7 +69,12 @@ class HaRelayServiceKillIT {
 
             sender.kill();
             long killed = System.nanoTime();
-            long takeover = HaRolloutIT.awaitNanos(() -> rollupSenderOrZero(eu) == other.pid()) - killed;
+            long takeover;
+            try {
+                takeover = HaRolloutIT.awaitNanos(() -> rollupSenderOrZero(eu) == other.pid()) - killed;
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("the surviving relay service did not take the rollup lease:\n" + report(other), e);
+            }
             long rollupBack = HaRolloutIT.awaitNanos(() -> HaRegionRolloutIT.euSequenceOrZero(fleet) > sequences) - killed;
             long nextStep = HaRolloutIT.awaitPastHalf(fleet, APP) - killed;
             long done = HaRolloutIT.awaitComplete(fleet, APP, v2, 2 * PER_REGION, hosts) - killed;
@@ -79,6 +90,14 @@ class HaRelayServiceKillIT {
                             + "%d ms after the kill%n", 2 * PER_REGION, HaRolloutIT.ms(takeover), HaRolloutIT.ms(rollupBack),
                     HaRolloutIT.ms(nextStep), HaRolloutIT.ms(done));
         }
+    }
+
+    static boolean started(TierProcess relay) {
+        return relay.logTail(200).contains("relay of region eu running");
+    }
+
+    static String report(TierProcess relay) {
+        return relay.name() + " (pid " + relay.pid() + ", alive " + relay.isAlive() + ") log ends with:\n" + relay.logTail(40) + "\n";
     }
 
     /** The pid in region eu's rollup lease ({@code host/pid/random}); 0 while none holds it. */

@@ -27,12 +27,47 @@ public final class Daemon {
     public static void startAndRun(String name, AutoCloseable resources, Starter starter) throws Exception {
         AutoCloseable service;
         try {
-            service = starter.start();
+            service = startWithRetry(name, starter, START_RETRY);
         } catch (Exception e) {
             resources.close();
             throw e;
         }
         runUntilStopped(name, service, resources);
+    }
+
+    /** How long a start that failed on the way to its servers (no answer, not a refusal) is tried again. */
+    public static final java.time.Duration START_RETRY = java.time.Duration.ofSeconds(60);
+
+    /**
+     * Starts the service; a start that failed because a server did not answer (an {@link java.io.IOException} with no
+     * JetStream API error behind it: a request timed out, nobody responded, e.g. a cluster still forming or electing
+     * its leaders) is tried again, 1 s doubling to 8 s apart, for up to {@code within}. A refusal (a JetStream API
+     * error, bad input) fails at once.
+     */
+    public static AutoCloseable startWithRetry(String name, Starter starter, java.time.Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        long wait = 1000;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return starter.start();
+            } catch (java.io.IOException e) {
+                if (!transientFailure(e) || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                LOG.warn("{}: start attempt {} failed ({}); trying again in {} ms", name, attempt, e.getMessage(), wait);
+                Thread.sleep(wait);
+                wait = Math.min(wait * 2, 8000);
+            }
+        }
+    }
+
+    private static boolean transientFailure(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof io.nats.client.JetStreamApiException) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Set by a launcher on its child JVMs: the child stops when that process is gone. */
