@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * static final FabricExtension FABRIC = FabricExtension.demo();
  * </pre>
  */
-public final class FabricExtension implements BeforeAllCallback, AfterAllCallback {
+public final class FabricExtension implements BeforeAllCallback, AfterAllCallback,
+        org.junit.jupiter.api.extension.AfterTestExecutionCallback {
 
     private final Fleet fleet;
     private final boolean proxied;
@@ -44,6 +45,8 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
 
     private final int hubNodes;
     private final int regionNodes;
+    /** Set when a test of the class failed: the class context does not carry a test's failure. */
+    private volatile boolean testFailed;
 
     private FabricExtension(Fleet fleet, boolean proxied, int hubNodes, int regionNodes) {
         this.fleet = fleet;
@@ -117,6 +120,13 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
     }
 
     @Override
+    public void afterTestExecution(ExtensionContext context) {
+        if (context.getExecutionException().isPresent()) {
+            testFailed = true;
+        }
+    }
+
+    @Override
     public void afterAll(ExtensionContext context) {
         if (fabric != null) {
             fabric.close();
@@ -126,7 +136,7 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
             leafProxy.close();
         }
         if (dir != null) {
-            if (context.getExecutionException().isPresent() || Boolean.getBoolean("cascade.keepFabric")) {
+            if (testFailed || context.getExecutionException().isPresent() || Boolean.getBoolean("cascade.keepFabric")) {
                 System.err.println("fabric kept in " + dir + " (servers' logs in */nats.log)");
             } else {
                 deleteRecursively(dir);
