@@ -93,11 +93,14 @@ public final class HubMetrics {
      */
     public void regionLiveness(String region, java.util.function.DoubleSupplier silentSeconds,
                                java.util.function.BooleanSupplier stale) {
+        // strong references: a gauge holds its state weakly by default, and these lambdas have no other holder (a
+        // collected one reads NaN: RollupIT failed on it in a clean clone)
         Gauge.builder(PREFIX + "region.silent.seconds", silentSeconds, java.util.function.DoubleSupplier::getAsDouble)
-                .description("Seconds since the region's last rollup arrived").tag("region", region).register(registry);
+                .description("Seconds since the region's last rollup arrived").tag("region", region).strongReference(true)
+                .register(registry);
         Gauge.builder(PREFIX + "region.stale", stale, s -> s.getAsBoolean() ? 1 : 0)
                 .description("1 while the region is stale (silent past 3 x its rollup heartbeat), else 0")
-                .tag("region", region).register(registry);
+                .tag("region", region).strongReference(true).register(registry);
     }
 
     public void merged() {

@@ -132,10 +132,11 @@ public final class RelayMetrics {
      */
     public void watchSites(java.util.function.BooleanSupplier loaded, IntSupplier online, IntSupplier offline) {
         String description = "Sites known to the relay, online or offline (silent for 3 heartbeats); no value until loaded";
+        // strong references: a gauge holds its state weakly, and a collected method reference reads NaN for good
         Gauge.builder(PREFIX + "sites", online, s -> loaded.getAsBoolean() ? s.getAsInt() : Double.NaN).description(description)
-                .tags("state", "online").register(registry);
+                .tags("state", "online").strongReference(true).register(registry);
         Gauge.builder(PREFIX + "sites", offline, s -> loaded.getAsBoolean() ? s.getAsInt() : Double.NaN).description(description)
-                .tags("state", "offline").register(registry);
+                .tags("state", "offline").strongReference(true).register(registry);
     }
 
     /**
