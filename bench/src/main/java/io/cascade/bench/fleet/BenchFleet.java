@@ -107,10 +107,12 @@ public final class BenchFleet implements AutoCloseable {
         try {
             Path tls = Files.createDirectories(workDir.resolve("hub-grpc-tls"));
             fabric.trust().issueServerCertificate(List.of("127.0.0.1", "localhost"), tls.resolve("hub.crt"), tls.resolve("hub.key"));
-            hub = Hub.start(new HubConfig(fabric.hubUrls(), "127.0.0.1", 0, fabric.fleet(),
+            HubConfig hubConfig = new HubConfig(fabric.hubUrls(), "127.0.0.1", 0, fabric.fleet(),
                     fabric.clientCredentials(new Identity.HubService()),
                     new ServerCertificate(tls.resolve("hub.crt"), tls.resolve("hub.key")), fabric.trust().apiPublicKey(),
-                    fabric.trust().caCertFile()).withSigner(fabric.trust().signer()).withReplicas(replicas));
+                    fabric.trust().caCertFile()).withSigner(fabric.trust().signer()).withReplicas(replicas);
+            // as `cascade hub` does: a start that met a just-formed cluster not answering yet is tried again
+            hub = (Hub) startWithRetry("hub", () -> Hub.start(hubConfig));
             ManagedChannel channel = channel(hub.grpcPort(), fabric.trust().caCertFile(), operatorToken(fabric));
             BenchFleet fleet = new BenchFleet(fabric, hub, channel, workDir);
             try {
@@ -120,8 +122,9 @@ public final class BenchFleet implements AutoCloseable {
                     }
                 }
                 for (String region : REGIONS) {
-                    fleet.relays.put(region, Relay.start(new RelayConfig(region, fabric.relayUrls(region), fabric.fleet(),
-                            fabric.clientCredentials(new Identity.RelayService(region)), replicas)));
+                    RelayConfig relayConfig = new RelayConfig(region, fabric.relayUrls(region), fabric.fleet(),
+                            fabric.clientCredentials(new Identity.RelayService(region)), replicas);
+                    fleet.relays.put(region, (Relay) startWithRetry("relay-" + region, () -> Relay.start(relayConfig)));
                 }
             } catch (IOException | RuntimeException | InterruptedException e) {
                 fleet.close();
@@ -244,6 +247,17 @@ public final class BenchFleet implements AutoCloseable {
             hub.close();
         } finally {
             fabric.close();
+        }
+    }
+
+    private static AutoCloseable startWithRetry(String name, io.cascade.topology.launch.Daemon.Starter starter)
+            throws IOException, InterruptedException {
+        try {
+            return io.cascade.topology.launch.Daemon.startWithRetry(name, starter, io.cascade.topology.launch.Daemon.START_RETRY);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(name + " did not start: " + e.getMessage(), e);
         }
     }
 
