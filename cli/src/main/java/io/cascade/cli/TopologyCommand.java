@@ -92,14 +92,10 @@ public final class TopologyCommand implements Runnable {
                     hub.host() + ":" + hub.ports().leaf(), auth(trust, dir, dataDir + "/hub"),
                     leafTls(trust, dir, "hub", List.of(hub.host(), "localhost"))).render());
             for (RegionSpec r : fleet.regions()) {
-                Path leafCreds = trust.issue(new Identity.RelayLeaf(r.name())).write(dir.resolve("leaf-" + r.name() + ".creds"));
-                Path sysLeafCreds = trust.issue(new Identity.RelaySystemLeaf(r.name()))
-                        .write(dir.resolve("sysleaf-" + r.name() + ".creds"));
-                System.out.println("wrote " + leafCreds + " and " + sysLeafCreds + " (0600: the relay's two logins at the hub)");
                 write("relay-" + r.name() + ".conf", FabricConfigs.relay(fleet, r, r.ports(), r.host(),
                         dataDir + "/relay-" + r.name(), List.of(FabricConfigs.leafUrl(hub.host(), hub.ports().leaf())),
-                        auth(trust, dir, dataDir + "/relay-" + r.name()), leafCreds.toString(), sysLeafCreds.toString(),
-                        leafTls(trust, dir, "relay-" + r.name(), List.of(r.host(), "localhost"))).render());
+                        Optional.of(auth(trust, dir, dataDir + "/relay-" + r.name())), leafLogins(trust, dir, r),
+                        Optional.of(leafTls(trust, dir, "relay-" + r.name(), List.of(r.host(), "localhost")))).render());
             }
             return 0;
         }

@@ -47,8 +47,8 @@ public final class RelayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Fleet fleet = Fleets.loadOrDemo(fleetFile);
-        RelayConfig config = new RelayConfig(region, natsUrl, fleet, creds.read(), replicas,
-                shared != null ? shared : replicas > 1);
+        RelayConfig config = shared == null ? new RelayConfig(region, natsUrl, fleet, creds.read(), replicas)
+                : new RelayConfig(region, natsUrl, fleet, creds.read(), replicas, shared);
         ProcessRegistry meters = metrics.open(ProcessRegistry.Tier.RELAY, region);
         Daemon.startAndRun("relay-" + region, meters, () -> Relay.start(config, new RelayMetrics(meters.registry())));
         return 0;

@@ -45,7 +45,12 @@ class HaRegionPartitionIT {
             FABRIC.leafProxy("eu").partition();
             long cut = System.nanoTime();
             long staleAt = PartitionIT.awaitNanos(() -> PartitionIT.region(rollup(fleet), "eu").getStale(), CUT) - cut;
-            Thread.sleep(Math.max(0, CUT.toMillis() - (System.nanoTime() - cut) / 1_000_000));
+            // the cut lasts CUT; the 50 % wave holds at every look until then
+            Duration left = Duration.ofNanos(Math.max(0, CUT.toNanos() - (System.nanoTime() - cut)));
+            await().during(left).atMost(left.plusSeconds(10)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                AppRollup a = PartitionIT.app(rollup(fleet), APP);
+                return a.getRolloutState() == RolloutState.ROLLING_OUT && a.getWavePercent() == 50;
+            });
             AppRollup held = PartitionIT.app(rollup(fleet), APP);
             assertThat(held.getRolloutState()).isEqualTo(RolloutState.ROLLING_OUT);
             assertThat(held.getWavePercent()).as("the 50%% wave holds while eu is cut off").isEqualTo(50);

@@ -164,14 +164,8 @@ public final class StatusIntake implements AutoCloseable {
         }
         List<StatusStore.Stored> records = new ArrayList<>();
         for (KeyValueEntry e : load.drain()) {
-            SiteStatus r = store.parse(e);
-            if (r == null) {
-                continue;
-            }
-            Optional<String> problem = Admission.problem(region, e.getKey(), r);
-            if (problem.isPresent()) {
-                LOG.warn("region {}: persisted status skipped: {}", region, problem.get());
-            } else {
+            SiteStatus r = admissible(e.getKey(), store.parse(e));
+            if (r != null) {
                 records.add(new StatusStore.Stored(r, e.getRevision()));
             }
         }
@@ -273,8 +267,8 @@ public final class StatusIntake implements AutoCloseable {
                 }
                 continue;
             }
-            SiteStatus r = store.parse(e);
-            if (r != null && Admission.problem(region, e.getKey(), r).isEmpty() && sites.applyStored(r, e.getRevision())) {
+            SiteStatus r = admissible(e.getKey(), store.parse(e));
+            if (r != null && sites.applyStored(r, e.getRevision())) {
                 fromPeers.incrementAndGet();
             }
         }
@@ -357,7 +351,7 @@ public final class StatusIntake implements AutoCloseable {
             } catch (IOException | JetStreamApiException e) {
                 return notPersisted(site, "its record changed and could not be read again: " + e);
             }
-            SiteStatus base = now.record() != null && Admission.problem(region, site, now.record()).isEmpty() ? now.record() : null;
+            SiteStatus base = admissible(site, now.record());
             if (base != null) {
                 sites.applyStored(base, now.revision());
             }
@@ -368,6 +362,19 @@ public final class StatusIntake implements AutoCloseable {
             write = store.put(site, w.record, now.revision());
             deadline = Math.max(deadline, System.nanoTime() + PERSIST_TIMEOUT.toNanos());
         }
+    }
+
+    /** A record read from the status bucket, or null when there is none or it fails the report checks (logged). */
+    private SiteStatus admissible(String site, SiteStatus stored) {
+        if (stored == null) {
+            return null;
+        }
+        Optional<String> problem = Admission.problem(region, site, stored);
+        if (problem.isPresent()) {
+            LOG.warn("region {}: persisted status skipped: {}", region, problem.get());
+            return null;
+        }
+        return stored;
     }
 
     private boolean notPersisted(String site, String why) {
