@@ -2,6 +2,7 @@ package io.cascade.bench.failover;
 
 import io.cascade.bench.fleet.BenchFleet;
 import io.cascade.bench.fleet.BenchIntents;
+import io.cascade.bench.fleet.ServiceProcesses;
 import io.cascade.edge.EdgeHost;
 import io.cascade.edge.EdgeNode;
 import io.cascade.edge.EdgeTuning;
@@ -18,8 +19,10 @@ import io.cascade.proto.RolloutPolicy;
 import io.cascade.proto.RolloutState;
 import io.cascade.proto.Wave;
 import io.cascade.topology.Subjects;
+import io.cascade.topology.client.Lease;
 import io.cascade.topology.client.NatsClients;
 import io.cascade.topology.launch.NatsServerProcess;
+import io.cascade.topology.launch.TierProcess;
 import io.cascade.topology.targeting.Waves;
 import io.cascade.topology.trust.Identity;
 import io.nats.client.Connection;
@@ -86,24 +89,26 @@ final class Failover {
         long v = publish(version, policy.build());
         await("release " + version + " reaches its " + settings.killAt() + " % wave", () -> wave(v) >= settings.killAt(), STEP_WAIT);
         int waveAtKill = wave(v);
-        // status of the failure's region: all of them for the hub's meta leader (the hub's in-memory view), eu's for its
-        // relay server (eu's rollup as the hub's bucket holds it)
-        java.util.function.LongSupplier ready = kill == FailoverSettings.Kill.RELAY_SERVER ? () -> regionReady("eu", v)
-                : () -> fleet.readyAt(APP, v);
-        long readyAtKill = ready.getAsLong();
+        // status of the failure's scope: all sites for a hub failure (the hub's view, as a live hub service serves it),
+        // eu's for a failure in eu (eu's rollup as the hub's bucket holds it)
+        java.util.function.LongSupplier ready = kill.inRegion ? () -> regionReady("eu", v) : () -> fleet.readyAt(APP, v);
+        java.util.function.Predicate<String> scope = kill.inRegion ? site -> site.startsWith("eu-") : site -> true;
 
-        NatsServerProcess victim = victim(kill);
+        Victim victim = victim(kill);
         victim.kill();
         long killed = System.nanoTime();
+        // status flows again once the hub counts more sites ready than had applied before the kill: a status an edge
+        // sent after the kill made it (statuses in flight at the kill do not count)
+        long appliedBefore = appliedBefore(v, killed, scope);
         long[] statusBack = {-1};
         long[] deltasBack = {-1};
         await("status and deltas flow again after the kill of " + victim.name(), () -> {
             long now = System.nanoTime();
-            if (statusBack[0] < 0 && (ready.getAsLong() > readyAtKill || rolledOut(v, sites))) {
+            if (statusBack[0] < 0 && (ready.getAsLong() > appliedBefore || rolledOut(v, sites))) {
                 statusBack[0] = now - killed;
             }
             if (deltasBack[0] < 0) {
-                deltasBack[0] = firstApplyOutside(v, waveAtKill, killed);
+                deltasBack[0] = firstApplyOutside(v, waveAtKill, killed, scope);
             }
             return statusBack[0] >= 0 && deltasBack[0] >= 0;
         }, STEP_WAIT);
@@ -113,37 +118,121 @@ final class Failover {
         int journals = journalsAt(v);
 
         long rejoinStart = System.nanoTime();
-        victim.rejoin(REJOIN_WAIT);
-        if (kill == FailoverSettings.Kill.META_LEADER) {
-            fleet.fabric().awaitMetaLeader(REJOIN_WAIT);
-        }
+        victim.rejoin();
         long rejoined = System.nanoTime() - rejoinStart;
         return new FailoverReport.Round(kill.flag, kill.what, victim.name(), waveAtKill, ms(statusBack[0]), ms(deltasBack[0]),
                 ms(Math.max(statusBack[0], deltasBack[0])), ms(complete), hubReady, journals, sites, ms(rejoined));
     }
 
-    private NatsServerProcess victim(FailoverSettings.Kill kill) throws Exception {
+    /** What a round kills -9 and brings back afterwards. */
+    private interface Victim {
+        String name();
+
+        void kill() throws InterruptedException;
+
+        /** Back, and the part of the fabric it belongs to whole again. */
+        void rejoin() throws Exception;
+    }
+
+    private Victim victim(FailoverSettings.Kill kill) throws Exception {
         return switch (kill) {
             case META_LEADER -> {
                 String leader = fleet.fabric().awaitMetaLeader(Duration.ofSeconds(30));
-                yield fleet.fabric().hubs().stream().filter(h -> h.name().equals(leader)).findFirst().orElseThrow();
+                NatsServerProcess hub = fleet.fabric().hubs().stream().filter(h -> h.name().equals(leader)).findFirst().orElseThrow();
+                yield server(hub, () -> fleet.fabric().awaitMetaLeader(REJOIN_WAIT));
             }
             case RELAY_SERVER -> {
-                try (Connection eu = Nats.connect(NatsClients.options("bench-failover-eu", fleet.fabric().relayUrls("eu"),
-                        fleet.fabric().credentials(new Identity.RelayService("eu"))).build())) {
+                try (Connection eu = connectEu()) {
                     String leader = eu.jetStreamManagement().getStreamInfo("KV_" + Subjects.KV_STATUS).getClusterInfo().getLeader();
-                    yield fleet.fabric().relayNodes("eu").stream().filter(n -> n.name().equals(leader)).findFirst().orElseThrow();
+                    yield server(fleet.fabric().relayNodes("eu").stream().filter(n -> n.name().equals(leader)).findFirst().orElseThrow(),
+                            () -> { });
+                }
+            }
+            case HUB_SERVICE -> service(holder(hubConnection(), Lease.ROLLOUT_DRIVER),
+                    fleet.services().hubs().stream().map(ServiceProcesses.HubService::process).toList());
+            case RELAY_SERVICE -> {
+                try (Connection eu = connectEu()) {
+                    yield service(holder(eu, Lease.ROLLUP_PUBLISHER), fleet.services().relays("eu"));
                 }
             }
         };
     }
 
-    /** Nanoseconds from {@code killed} to the first apply of {@code v} by a site outside the wave at the kill; -1 while none. */
-    private long firstApplyOutside(long v, int waveAtKill, long killed) {
+    private Connection connectEu() throws Exception {
+        return Nats.connect(NatsClients.options("bench-failover-eu", fleet.fabric().relayUrls("eu"),
+                fleet.fabric().credentials(new Identity.RelayService("eu"))).build());
+    }
+
+    /** The pid holding {@code lease} in the leases bucket {@code nats} reaches, waiting until one does. */
+    private static long holder(Connection nats, String lease) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            java.util.OptionalLong pid = Lease.holderPid(nats.keyValue(Subjects.KV_LEASES), lease);
+            if (pid.isPresent()) {
+                return pid.getAsLong();
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("bench failover: no service holds the lease " + lease);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static Victim server(NatsServerProcess server, ThrowingRunnable whole) {
+        return new Victim() {
+            public String name() {
+                return server.name();
+            }
+
+            public void kill() throws InterruptedException {
+                server.kill();
+            }
+
+            public void rejoin() throws Exception {
+                server.rejoin(REJOIN_WAIT);
+                whole.run();
+            }
+        };
+    }
+
+    private static Victim service(long pid, List<TierProcess> processes) {
+        TierProcess p = processes.stream().filter(x -> x.pid() == pid).findFirst().orElseThrow(
+                () -> new IllegalStateException("bench failover: the lease names pid " + pid + ", none of " + processes.stream()
+                        .map(x -> x.name() + " (" + x.pid() + ")").toList()));
+        return new Victim() {
+            public String name() {
+                return p.name() + " (pid " + pid + ")";
+            }
+
+            public void kill() throws InterruptedException {
+                p.kill();
+            }
+
+            public void rejoin() throws Exception {
+                ServiceProcesses.restart(p);
+            }
+        };
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    /** Sites in {@code scope} whose apply of {@code v} happened before {@code killed}. */
+    private long appliedBefore(long v, long killed, java.util.function.Predicate<String> scope) {
+        return applies.entrySet().stream().filter(e -> scope.test(e.getKey()))
+                .filter(e -> e.getValue()[0] == v && e.getValue()[1] - killed < 0).count();
+    }
+
+    /**
+     * Nanoseconds from {@code killed} to the first apply of {@code v} by a site in {@code scope} outside the wave at the
+     * kill; -1 while none.
+     */
+    private long firstApplyOutside(long v, int waveAtKill, long killed, java.util.function.Predicate<String> scope) {
         long first = Long.MAX_VALUE;
         for (Map.Entry<String, long[]> e : applies.entrySet()) {
             long[] a = e.getValue();
-            if (a[0] == v && a[1] > killed && !Waves.inWave(e.getKey(), APP, waveAtKill)) {
+            if (a[0] == v && a[1] - killed > 0 && scope.test(e.getKey()) && !Waves.inWave(e.getKey(), APP, waveAtKill)) {
                 first = Math.min(first, a[1]);
             }
         }
@@ -166,11 +255,15 @@ final class Failover {
     }
 
     private io.nats.client.KeyValue hubRollups() throws Exception {
+        return hubConnection().keyValue(Subjects.KV_ROLLUP);
+    }
+
+    private Connection hubConnection() throws Exception {
         if (hubConnection == null) {
             hubConnection = Nats.connect(NatsClients.options("bench-failover-hub", fleet.fabric().hubUrls(),
                     fleet.fabric().credentials(new Identity.HubService())).build());
         }
-        return hubConnection.keyValue(Subjects.KV_ROLLUP);
+        return hubConnection;
     }
 
     private boolean rolledOut(long v, int sites) {
@@ -191,7 +284,7 @@ final class Failover {
     }
 
     private AppRollup app() {
-        return fleet.hub().rollups().view(Optional.of(APP)).getAppsList().stream()
+        return fleet.rollup(Optional.of(APP)).getAppsList().stream()
                 .filter(a -> a.getCounts().getApp().equals(APP)).findFirst().orElse(null);
     }
 

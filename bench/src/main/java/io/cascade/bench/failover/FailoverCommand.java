@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code cascade bench failover}: the cost of each failure of an HA fabric during a rollout. */
 @Command(name = "failover", mixinStandardHelpOptions = true,
-        description = "The hub and both regions as 3-node clusters; during a rollout per failure, kill -9 a server and measure "
+        description = "The hub and both regions as 3-node clusters; during a rollout per failure, kill -9 a server or service and measure "
                 + "the time without progress (until status and deltas flow again) and to completion.")
 public final class FailoverCommand extends ScenarioCommand {
 
@@ -25,8 +25,9 @@ public final class FailoverCommand extends ScenarioCommand {
             + "(default: ${DEFAULT-VALUE}).")
     int killAt;
 
-    @Option(names = "--kills", defaultValue = "meta-leader,relay-server", split = ",",
-            description = "The failures, one rollout each: meta-leader, relay-server (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--kills", defaultValue = "meta-leader,hub-service,relay-server,relay-service", split = ",",
+            description = "The failures, one rollout each: meta-leader, hub-service, relay-server, relay-service "
+                    + "(default: ${DEFAULT-VALUE}).")
     List<String> kills;
 
     @Override

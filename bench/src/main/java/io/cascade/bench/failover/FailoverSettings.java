@@ -16,15 +16,26 @@ record FailoverSettings(int edges, int waves, List<Kill> kills, int killAt) {
     enum Kill {
         /** kill -9 of the hub nats-server that is the JetStream meta leader. */
         META_LEADER("meta-leader", "the hub's JetStream meta leader (a hub nats-server)"),
+        /** kill -9 of the hub service holding the rollout-driver lease (a {@code cascade hub} process of 2). */
+        HUB_SERVICE("hub-service", "the hub service driving the rollout (one of 2 `cascade hub` processes)"),
         /** kill -9 of the eu relay nats-server that leads the region's status bucket. */
-        RELAY_SERVER("relay-server", "the eu relay nats-server leading the region's status bucket");
+        RELAY_SERVER("relay-server", "the eu relay nats-server leading the region's status bucket", true),
+        /** kill -9 of the eu relay service holding the rollup-publisher lease (a {@code cascade relay} process of 2). */
+        RELAY_SERVICE("relay-service", "the eu relay service sending the region's rollup (one of 2 `cascade relay` processes)", true);
 
         final String flag;
         final String what;
+        /** Whether the failure is in region eu (status is then eu's rollup as the hub's bucket holds it). */
+        final boolean inRegion;
 
         Kill(String flag, String what) {
+            this(flag, what, false);
+        }
+
+        Kill(String flag, String what, boolean inRegion) {
             this.flag = flag;
             this.what = what;
+            this.inRegion = inRegion;
         }
 
         static Kill parse(String flag) {

@@ -37,7 +37,8 @@ import java.util.stream.Stream;
 
 /**
  * The fabric every Cascade scenario runs on: a hub and two relay nats-servers on this machine (ports
- * picked free, files under the run's work dir), the hub and relay services in this JVM, and on demand
+ * picked free, files under the run's work dir), the hub and relay services in this JVM (on an HA fabric:
+ * as child processes, {@link ServiceProcesses}), and on demand
  * the fleet's simulated edges, one {@link EdgeHost} per region (one RocksDB journal store each).
  * Sites are {@code eu-site-00001...} and {@code us-site-00001...}, labelled {@code tier=store}, split
  * evenly (eu gets the odd one).
@@ -49,7 +50,10 @@ public final class BenchFleet implements AutoCloseable {
     public static final List<String> REGIONS = List.of("eu", "us");
 
     private final LocalFabric fabric;
+    /** The hub service in this JVM; null when the services run as child processes. */
     private final Hub hub;
+    /** The services as child processes (HA fabric); null when they run in this JVM. */
+    private final ServiceProcesses services;
     private final Map<String, Relay> relays = new LinkedHashMap<>();
     private final List<EdgeHost> hosts = new ArrayList<>();
     private final ManagedChannel channel;
@@ -57,15 +61,20 @@ public final class BenchFleet implements AutoCloseable {
     /** Each site's credentials, issued when the fleet starts (as a fleet provisions them), not while its edges start. */
     private final Map<String, Optional<UserCredentials>> siteCredentials = new java.util.HashMap<>();
 
-    private BenchFleet(LocalFabric fabric, Hub hub, ManagedChannel channel, Path workDir) {
+    private BenchFleet(LocalFabric fabric, Hub hub, ServiceProcesses services, ManagedChannel channel, Path workDir) {
         this.fabric = fabric;
         this.hub = hub;
+        this.services = services;
         this.channel = channel;
         this.workDir = workDir;
     }
 
     /** The fleet file of a run with {@code sites} sites over the two regions. */
     public static Fleet fleet(int sites) {
+        return FleetFile.parse(fleetYaml(sites), "bench fleet");
+    }
+
+    private static String fleetYaml(int sites) {
         int eu = (sites + 1) / 2;
         int us = sites / 2;
         StringBuilder yaml = new StringBuilder("name: bench\nhub: {host: 127.0.0.1}\nregions:\n");
@@ -77,7 +86,7 @@ public final class BenchFleet implements AutoCloseable {
                         .append("-site-, labels: {tier: store}}\n");
             }
         }
-        return FleetFile.parse(yaml.toString(), "bench fleet");
+        return yaml.toString();
     }
 
     /** Starts the nats-servers (files in {@code workDir}), then the hub and both relay services. */
@@ -95,11 +104,21 @@ public final class BenchFleet implements AutoCloseable {
     }
 
     /**
-     * The fleet on an HA fabric: the hub and each region as a cluster of 3 nats-servers, every bucket in 3 copies, the
-     * services and edges given every URL of their cluster.
+     * The fleet on an HA fabric: the hub and each region as a cluster of 3 nats-servers, every bucket in 3 copies, 2 hub
+     * services and 2 relay services per region as child processes ({@code cascade hub}/{@code relay} with every URL of
+     * their cluster, so one can be killed -9), the edges given every URL of their region.
      */
     public static BenchFleet startHa(int sites, Path workDir) throws IOException, InterruptedException {
-        return start(LocalFabric.startHa(fleet(sites), workDir.resolve("fabric"), 3, 3), workDir, 3);
+        LocalFabric fabric = LocalFabric.startHa(fleet(sites), workDir.resolve("fabric"), 3, 3);
+        try {
+            ServiceProcesses services = ServiceProcesses.start(fabric, fleetYaml(sites), workDir.resolve("services"), 2, 2);
+            BenchFleet fleet = new BenchFleet(fabric, null, services, null, workDir);
+            fleet.issueSiteCredentials();
+            return fleet;
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            fabric.close();
+            throw e;
+        }
     }
 
     private static BenchFleet start(LocalFabric fabric, Path workDir, int replicas) throws IOException, InterruptedException {
@@ -114,13 +133,9 @@ public final class BenchFleet implements AutoCloseable {
             // as `cascade hub` does: a start that met a just-formed cluster not answering yet is tried again
             hub = (Hub) startWithRetry("hub", () -> Hub.start(hubConfig));
             ManagedChannel channel = channel(hub.grpcPort(), fabric.trust().caCertFile(), operatorToken(fabric));
-            BenchFleet fleet = new BenchFleet(fabric, hub, channel, workDir);
+            BenchFleet fleet = new BenchFleet(fabric, hub, null, channel, workDir);
             try {
-                for (String region : REGIONS) {
-                    for (SiteSpec s : fabric.fleet().requireRegion(region).sites()) {
-                        fleet.siteCredentials.put(s.name(), fabric.clientCredentials(new Identity.Site(region, s.name())));
-                    }
-                }
+                fleet.issueSiteCredentials();
                 for (String region : REGIONS) {
                     RelayConfig relayConfig = new RelayConfig(region, fabric.relayUrls(region), fabric.fleet(),
                             fabric.clientCredentials(new Identity.RelayService(region)), replicas);
@@ -137,6 +152,14 @@ public final class BenchFleet implements AutoCloseable {
             }
             fabric.close();
             throw e;
+        }
+    }
+
+    private void issueSiteCredentials() {
+        for (String region : REGIONS) {
+            for (SiteSpec s : fabric.fleet().requireRegion(region).sites()) {
+                siteCredentials.put(s.name(), fabric.clientCredentials(new Identity.Site(region, s.name())));
+            }
         }
     }
 
@@ -198,12 +221,32 @@ public final class BenchFleet implements AutoCloseable {
         return fabric.fleet();
     }
 
+    /** The hub service in this JVM (not on an HA fleet, whose services are child processes: {@link #services()}). */
     public Hub hub() {
+        if (hub == null) {
+            throw new IllegalStateException("the hub services run as child processes; use services()");
+        }
         return hub;
     }
 
     public Relay relay(String region) {
+        if (services != null) {
+            throw new IllegalStateException("the relay services run as child processes; use services()");
+        }
         return relays.get(region);
+    }
+
+    /** The services as child processes, on an HA fleet. */
+    public ServiceProcesses services() {
+        if (services == null) {
+            throw new IllegalStateException("the services run in this JVM");
+        }
+        return services;
+    }
+
+    /** The global rollup as the hub serves it (GetRollup), restricted to {@code app} if given. */
+    public io.cascade.proto.GlobalRollup rollup(Optional<String> app) {
+        return hub != null ? hub.rollups().view(app) : services.rollup(app);
     }
 
     /**
@@ -211,7 +254,7 @@ public final class BenchFleet implements AutoCloseable {
      * {@code intentRevision} of {@code app}.
      */
     public long readyAt(String app, long intentRevision) {
-        return hub.rollups().view(Optional.of(app)).getAppsList().stream()
+        return rollup(Optional.of(app)).getAppsList().stream()
                 .filter(a -> a.getCounts().getApp().equals(app))
                 .flatMap(a -> a.getCounts().getRevisionsList().stream())
                 .filter(r -> r.getIntentRevision() == intentRevision)
@@ -220,12 +263,9 @@ public final class BenchFleet implements AutoCloseable {
 
     /** A blocking FleetService stub on the hub's gRPC port. */
     public FleetServiceGrpc.FleetServiceBlockingStub fleetService() {
-        return FleetServiceGrpc.newBlockingStub(channel);
+        return services != null ? services.fleetService() : FleetServiceGrpc.newBlockingStub(channel);
     }
 
-    public ManagedChannel channel() {
-        return channel;
-    }
 
     public CpuTimes cpu() {
         return CpuTimes.of(fabric);
@@ -240,6 +280,10 @@ public final class BenchFleet implements AutoCloseable {
     public void close() throws InterruptedException {
         try {
             stopEdges();
+            if (services != null) {
+                services.close();
+                return;
+            }
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             for (Relay r : relays.values()) {
                 r.close();

@@ -1,5 +1,6 @@
 package io.cascade.cli.up;
 
+import io.cascade.topology.launch.TierProcess;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;

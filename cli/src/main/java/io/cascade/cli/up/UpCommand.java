@@ -1,5 +1,6 @@
 package io.cascade.cli.up;
 
+import io.cascade.topology.launch.TierProcess;
 import io.cascade.topology.Subjects;
 import io.cascade.topology.client.NatsClients;
 import io.cascade.topology.fleet.Fleet;
@@ -35,6 +36,8 @@ import picocli.CommandLine.Option;
 public final class UpCommand implements Callable<Integer> {
 
     /** nats-servers of the hub with --ha. */
+    /** Every tier service runs as {@code cascade <tier> ...} in a child JVM. */
+    private static final String CASCADE = io.cascade.cli.Cascade.class.getName();
     static final int HA_HUB_SERVERS = 3;
     /** Hub service replicas with --ha. */
     static final int HA_HUB_SERVICES = 2;
@@ -146,7 +149,7 @@ public final class UpCommand implements Callable<Integer> {
             if (i > 1) {
                 extraHubAddresses.add(fleet.hub().host() + ":" + grpcPort);
             }
-            stack.push(TierProcess.start(i == 1 ? "hub" : "hub-" + i, logs, concat(List.of("hub", "--nats", fabric.hubUrls(),
+            stack.push(TierProcess.start(i == 1 ? "hub" : "hub-" + i, logs, CASCADE, concat(List.of("hub", "--nats", fabric.hubUrls(),
                     "--replicas", String.valueOf(fabric.bucketReplicas()), "--creds", hubCreds,
                     "--tls-cert", grpcCert.toAbsolutePath().toString(), "--tls-key", grpcKey.toAbsolutePath().toString(),
                     "--api-key", fabric.trust().apiPublicKey(), "--client-ca", fabric.trust().caCertFile().toString(),
@@ -162,7 +165,7 @@ public final class UpCommand implements Callable<Integer> {
             String relayUrl = fabric.relayUrls(r.name());
             String relayCreds = writeCreds(fabric, new Identity.RelayService(r.name()), creds.resolve("relay-" + r.name() + ".creds"));
             for (int i = 1; i <= (ha ? HA_REGION_SERVICES : 1); i++) {
-                stack.push(TierProcess.start("relay-" + r.name() + (i == 1 ? "" : "-" + i), logs,
+                stack.push(TierProcess.start("relay-" + r.name() + (i == 1 ? "" : "-" + i), logs, CASCADE,
                         concat(List.of("relay", "--region", r.name(), "--nats", relayUrl, "--replicas",
                                 String.valueOf(ha ? HA_REGION_SERVERS : 1), "--creds", relayCreds), fleetArg)));
             }
@@ -172,7 +175,7 @@ public final class UpCommand implements Callable<Integer> {
                 for (SiteSpec site : r.sites()) {
                     writeCreds(fabric, new Identity.Site(r.name(), site.name()), siteCreds.resolve(site.name() + ".creds"));
                 }
-                stack.push(TierProcess.start("edges-" + r.name(), logs,
+                stack.push(TierProcess.start("edges-" + r.name(), logs, CASCADE,
                         concat(List.of("edge", "--fleet-region", r.name(), "--relay", relayUrl,
                                 "--creds-dir", siteCreds.toAbsolutePath().toString(),
                                 "--journal", workDir.resolve("journals").resolve(r.name()).toAbsolutePath().toString(),

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.util.Timestamps;
-import io.cascade.cli.up.TierProcess;
+import io.cascade.topology.launch.TierProcess;
 import io.cascade.edge.EdgeHost;
 import io.cascade.edge.provider.Providers;
 import io.cascade.proto.AppRollup;
@@ -17,10 +17,8 @@ import io.cascade.topology.trust.Identity;
 import io.cascade.topology.trust.ServerCertificate;
 import io.nats.client.Connection;
 import io.nats.client.api.KeyValueEntry;
-import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.KeyValueWatchOption;
 import io.nats.client.api.KeyValueWatcher;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -137,16 +135,13 @@ class HaDriverKillIT {
     static TierProcess startHub(Path dir, String name, int port, List<String> common) {
         List<String> args = new ArrayList<>(common);
         args.addAll(List.of("--grpc-port", String.valueOf(port)));
-        return TierProcess.start(name, dir.resolve("logs"), args);
+        return TierProcess.start(name, dir.resolve("logs"), io.cascade.cli.Cascade.class.getName(), args);
     }
 
     /** The pid in the rollout driver's lease ({@code host/pid/random}); 0 while none holds it (or its bucket is not made yet). */
     static long leaseHolder(Connection nats) throws Exception {
-        KeyValueEntry e = nats.keyValue(Subjects.KV_LEASES).get(io.cascade.topology.client.Lease.ROLLOUT_DRIVER);
-        if (e == null || e.getOperation() != KeyValueOperation.PUT) {
-            return 0;
-        }
-        return Long.parseLong(new String(e.getValue(), StandardCharsets.UTF_8).split("/")[1]);
+        return io.cascade.topology.client.Lease.holderPid(nats.keyValue(Subjects.KV_LEASES),
+                io.cascade.topology.client.Lease.ROLLOUT_DRIVER).orElse(0);
     }
 
     static long leaseHolderOrZero(Connection nats) {

@@ -3,7 +3,7 @@ package io.cascade.cli.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.cascade.cli.up.TierProcess;
+import io.cascade.topology.launch.TierProcess;
 import io.cascade.edge.EdgeHost;
 import io.cascade.proto.AppRollup;
 import io.cascade.topology.Subjects;
@@ -13,9 +13,6 @@ import io.cascade.topology.testing.FabricExtension;
 import io.cascade.topology.trust.Identity;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
-import io.nats.client.api.KeyValueEntry;
-import io.nats.client.api.KeyValueOperation;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,8 +43,8 @@ class HaRelayServiceKillIT {
         Path creds = FABRIC.credentials(new Identity.RelayService("eu")).write(dir.resolve("relay-eu.creds"));
         List<String> args = List.of("relay", "--region", "eu", "--nats", FABRIC.fabric().relayUrls("eu"), "--replicas", "3",
                 "--creds", creds.toString(), "--fleet", fleetFile.toString());
-        try (TierProcess a = TierProcess.start("relay-eu-a", dir.resolve("logs"), args);
-                TierProcess b = TierProcess.start("relay-eu-b", dir.resolve("logs"), args);
+        try (TierProcess a = TierProcess.start("relay-eu-a", dir.resolve("logs"), io.cascade.cli.Cascade.class.getName(), args);
+                TierProcess b = TierProcess.start("relay-eu-b", dir.resolve("logs"), io.cascade.cli.Cascade.class.getName(), args);
                 Connection eu = Nats.connect(NatsClients.options("test-eu", FABRIC.fabric().relayUrls("eu"),
                         FABRIC.fabric().credentials(new Identity.RelayService("eu"))).build());
                 FleetHarness fleet = FleetHarness.withRelaysOutside(FABRIC, "eu")) {
@@ -103,11 +100,7 @@ class HaRelayServiceKillIT {
     /** The pid in region eu's rollup lease ({@code host/pid/random}); 0 while none holds it. */
     static long rollupSenderOrZero(Connection eu) {
         try {
-            KeyValueEntry e = eu.keyValue(Subjects.KV_LEASES).get(Lease.ROLLUP_PUBLISHER);
-            if (e == null || e.getOperation() != KeyValueOperation.PUT) {
-                return 0;
-            }
-            return Long.parseLong(new String(e.getValue(), StandardCharsets.UTF_8).split("/")[1]);
+            return Lease.holderPid(eu.keyValue(Subjects.KV_LEASES), Lease.ROLLUP_PUBLISHER).orElse(0);
         } catch (Exception e) {
             return 0;
         }

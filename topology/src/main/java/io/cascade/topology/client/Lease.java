@@ -141,6 +141,19 @@ public final class Lease {
                 : java.util.Optional.of(new String(e.getValue(), StandardCharsets.UTF_8));
     }
 
+    /**
+     * The process id of whoever holds {@code key} in {@code bucket} now ({@link #holderName()}: host/pid/random), for a
+     * launcher, test or bench that must find which of its child processes holds a lease; empty while no one does.
+     */
+    public static java.util.OptionalLong holderPid(KeyValue bucket, String key) throws IOException, JetStreamApiException {
+        KeyValueEntry e = bucket.get(key);
+        if (e == null || e.getValue() == null || e.getOperation() != io.nats.client.api.KeyValueOperation.PUT) {
+            return java.util.OptionalLong.empty();
+        }
+        String[] parts = new String(e.getValue(), StandardCharsets.UTF_8).split("/");
+        return parts.length < 2 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(Long.parseLong(parts[1]));
+    }
+
     /** Gives the lease up at once (deletes the key at the revision held), so another replica need not wait for its expiry. */
     public void release() {
         if (!held.getAndSet(false)) {

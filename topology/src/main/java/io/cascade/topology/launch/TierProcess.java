@@ -1,6 +1,5 @@
-package io.cascade.cli.up;
+package io.cascade.topology.launch;
 
-import io.cascade.topology.launch.LogTail;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,9 +9,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One tier service as a child JVM of {@code cascade up}: same java and class path as this process,
- * its output in its own log file, told its parent's pid so it exits if the launcher dies; it can be
- * started again with the same command ({@link #restart()}, by the launcher's {@link Supervisor}).
+ * One tier service as a child JVM (of {@code cascade up}, a test or a bench): same java and class path as this
+ * process, a main class of that class path ({@code cascade}'s own, or a tier's command such as
+ * {@code io.cascade.hub.HubCommand}), its output in its own log file, told its parent's pid so it exits if the
+ * parent dies ({@link Daemon#PARENT_PID_PROPERTY}); it can be started again with the same command
+ * ({@link #restart()}, by {@code cascade up}'s supervisor).
  */
 public final class TierProcess implements AutoCloseable {
 
@@ -30,13 +31,13 @@ public final class TierProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts {@code cascade <args>} in a child JVM, logging to {@code logDir/<name>.log}. */
-    public static TierProcess start(String name, Path logDir, List<String> args) {
+    /** Starts {@code mainClass <args>} in a child JVM, logging to {@code logDir/<name>.log}. */
+    public static TierProcess start(String name, Path logDir, String mainClass, List<String> args) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
-                "-Dcascade.parentPid=" + ProcessHandle.current().pid(),
+                "-D" + Daemon.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid(),
                 "-Dorg.slf4j.simpleLogger.showDateTime=true",
-                "-cp", System.getProperty("java.class.path"), "io.cascade.cli.Cascade"));
+                "-cp", System.getProperty("java.class.path"), mainClass));
         cmd.addAll(args);
         Path log = logDir.resolve(name + ".log");
         try {
@@ -89,7 +90,7 @@ public final class TierProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
