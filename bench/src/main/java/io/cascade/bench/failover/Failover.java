@@ -22,6 +22,7 @@ import io.cascade.topology.Subjects;
 import io.cascade.topology.client.Lease;
 import io.cascade.topology.client.NatsClients;
 import io.cascade.topology.launch.NatsServerProcess;
+import io.cascade.topology.launch.TcpProxy;
 import io.cascade.topology.launch.TierProcess;
 import io.cascade.topology.targeting.Waves;
 import io.cascade.topology.trust.Identity;
@@ -154,6 +155,26 @@ final class Failover {
                 try (Connection eu = connectEu()) {
                     yield service(holder(eu, Lease.ROLLUP_PUBLISHER), fleet.services().relays("eu"));
                 }
+            }
+            case LEAF_CUT -> leafCut(fleet.leafProxies("eu"), Duration.ofMillis(settings.cutMs()));
+        };
+    }
+
+    /** Cuts every given link, holds the cut, restores them: "killed" is then the moment the links are back. */
+    private Victim leafCut(List<TcpProxy> links, Duration cut) {
+        return new Victim() {
+            public String name() {
+                return links.size() + " proxied leaf links of eu, cut " + cut.toSeconds() + " s";
+            }
+
+            public void kill() throws InterruptedException {
+                links.forEach(TcpProxy::cut);
+                Thread.sleep(cut.toMillis());
+                links.forEach(TcpProxy::restore);
+            }
+
+            public void rejoin() throws Exception {
+                fleet.fabric().awaitLeafLinks(REJOIN_WAIT);
             }
         };
     }

@@ -25,15 +25,19 @@ public final class FailoverCommand extends ScenarioCommand {
             + "(default: ${DEFAULT-VALUE}).")
     int killAt;
 
-    @Option(names = "--kills", defaultValue = "meta-leader,hub-service,relay-server,relay-service", split = ",",
-            description = "The failures, one rollout each: meta-leader, hub-service, relay-server, relay-service "
+    @Option(names = "--kills", defaultValue = "meta-leader,hub-service,relay-server,relay-service,leaf-cut", split = ",",
+            description = "The failures, one rollout each: meta-leader, hub-service, relay-server, relay-service, leaf-cut "
                     + "(default: ${DEFAULT-VALUE}).")
     List<String> kills;
+
+    @Option(names = "--cut", defaultValue = "30s", converter = io.cascade.topology.launch.DurationConverter.class,
+            description = "How long leaf-cut holds every leaf link of eu cut (default: ${DEFAULT-VALUE}).")
+    java.time.Duration cut;
 
     @Override
     protected BenchReport run(Path dir) throws Exception {
         FailoverSettings settings = new FailoverSettings(edges, waves,
-                kills.stream().map(FailoverSettings.Kill::parse).toList(), killAt);
+                kills.stream().map(FailoverSettings.Kill::parse).toList(), killAt, cut.toMillis());
         String startedAt = Instant.now().toString();
         try (BenchFleet fleet = BenchFleet.startHa(edges, dir)) {
             List<FailoverReport.Round> rounds = new Failover(fleet, settings).run();

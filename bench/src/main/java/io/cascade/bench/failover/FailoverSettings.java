@@ -9,8 +9,9 @@ import java.util.List;
  * @param waves   waves of each rollout (equal steps up to 100 %)
  * @param kills   the failures, one per rollout, in this order
  * @param killAt  the wave (percent) a rollout must have reached when its failure is injected
+ * @param cutMs   how long {@link Kill#LEAF_CUT} holds eu's leaf links cut, in milliseconds
  */
-record FailoverSettings(int edges, int waves, List<Kill> kills, int killAt) {
+record FailoverSettings(int edges, int waves, List<Kill> kills, int killAt, long cutMs) {
 
     /** A failure the bench injects. */
     enum Kill {
@@ -21,7 +22,9 @@ record FailoverSettings(int edges, int waves, List<Kill> kills, int killAt) {
         /** kill -9 of the eu relay nats-server that leads the region's status bucket. */
         RELAY_SERVER("relay-server", "the eu relay nats-server leading the region's status bucket", true),
         /** kill -9 of the eu relay service holding the rollup-publisher lease (a {@code cascade relay} process of 2). */
-        RELAY_SERVICE("relay-service", "the eu relay service sending the region's rollup (one of 2 `cascade relay` processes)", true);
+        RELAY_SERVICE("relay-service", "the eu relay service sending the region's rollup (one of 2 `cascade relay` processes)", true),
+        /** Every leaf link of eu cut (a proxy per link drops its connections and refuses new ones), restored after the cut. */
+        LEAF_CUT("leaf-cut", "every leaf link of eu cut for the cut's length (times from the links' return)", true);
 
         final String flag;
         final String what;
@@ -61,6 +64,9 @@ record FailoverSettings(int edges, int waves, List<Kill> kills, int killAt) {
         }
         if (killAt <= 0 || killAt >= 100) {
             throw new IllegalArgumentException("--kill-at must be a wave percent between 1 and 99, got " + killAt);
+        }
+        if (cutMs < 1000 || cutMs > 600_000) {
+            throw new IllegalArgumentException("--cut must be between 1 s and 10 min, got " + cutMs + " ms");
         }
         kills = List.copyOf(kills);
     }

@@ -54,6 +54,8 @@ public final class BenchFleet implements AutoCloseable {
     private final Hub hub;
     /** The services as child processes (HA fabric); null when they run in this JVM. */
     private final ServiceProcesses services;
+    /** Every leaf link through a proxy (HA fabric); null otherwise. */
+    private LeafProxies leafProxies;
     private final Map<String, Relay> relays = new LinkedHashMap<>();
     private final List<EdgeHost> hosts = new ArrayList<>();
     private final ManagedChannel channel;
@@ -109,14 +111,23 @@ public final class BenchFleet implements AutoCloseable {
      * their cluster, so one can be killed -9), the edges given every URL of their region.
      */
     public static BenchFleet startHa(int sites, Path workDir) throws IOException, InterruptedException {
-        LocalFabric fabric = LocalFabric.startHa(fleet(sites), workDir.resolve("fabric"), 3, 3);
+        LeafProxies proxies = new LeafProxies();
+        LocalFabric fabric;
+        try {
+            fabric = LocalFabric.startHa(fleet(sites), workDir.resolve("fabric"), 3, 3, proxies);
+        } catch (RuntimeException | InterruptedException e) {
+            proxies.close();
+            throw e;
+        }
         try {
             ServiceProcesses services = ServiceProcesses.start(fabric, fleetYaml(sites), workDir.resolve("services"), 2, 2);
             BenchFleet fleet = new BenchFleet(fabric, null, services, null, workDir);
+            fleet.leafProxies = proxies;
             fleet.issueSiteCredentials();
             return fleet;
         } catch (IOException | RuntimeException | InterruptedException e) {
             fabric.close();
+            proxies.close();
             throw e;
         }
     }
@@ -236,6 +247,14 @@ public final class BenchFleet implements AutoCloseable {
         return relays.get(region);
     }
 
+    /** The proxies {@code region}'s relay nodes reach the hub's nodes through (HA fleet), one per hub node. */
+    public List<io.cascade.topology.launch.TcpProxy> leafProxies(String region) {
+        if (leafProxies == null) {
+            throw new IllegalStateException("the leaf links run through proxies on an HA fleet only");
+        }
+        return leafProxies.region(region);
+    }
+
     /** The services as child processes, on an HA fleet. */
     public ServiceProcesses services() {
         if (services == null) {
@@ -291,6 +310,9 @@ public final class BenchFleet implements AutoCloseable {
             hub.close();
         } finally {
             fabric.close();
+            if (leafProxies != null) {
+                leafProxies.close();
+            }
         }
     }
 

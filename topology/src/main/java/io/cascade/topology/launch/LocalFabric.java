@@ -35,7 +35,9 @@ public final class LocalFabric implements AutoCloseable {
     /**
      * How relays reach the hub's leaf port: given the hub's leaf host:port, the host:port the hub
      * advertises; then, per region, the host:port that region's relay dials to reach the advertised
-     * one (the same by default). A test puts TCP proxies it controls in between, to cut one link or all.
+     * one (the same by default). On an HA hub each node advertises {@code route(its leaf host:port)} and a
+     * region's relay dials {@code route(region, that node's own leaf host:port)}, so a route can tell the
+     * nodes apart. A test or bench puts TCP proxies it controls in between, to cut one link or all.
      */
     @FunctionalInterface
     public interface LeafRoute {
@@ -134,7 +136,7 @@ public final class LocalFabric implements AutoCloseable {
         return startHa(fleet, workDir, hubNodes, regionNodes, LeafRoute.DIRECT);
     }
 
-    /** As {@link #startHa(Fleet, Path, int, int)}, the relays' leaf links routed by {@code leafRoute} (a single hub server only). */
+    /** As {@link #startHa(Fleet, Path, int, int)}, the relays' leaf links routed by {@code leafRoute}. */
     public static LocalFabric startHa(Fleet fleet, Path workDir, int hubNodes, int regionNodes, LeafRoute leafRoute)
             throws InterruptedException {
         for (int n : new int[] {hubNodes, regionNodes}) {
@@ -222,9 +224,6 @@ public final class LocalFabric implements AutoCloseable {
     }
 
     private void startHubCluster(String hubHost, Ports firstPorts, List<String> hubLeafs) throws InterruptedException {
-        if (leafRoute != LeafRoute.DIRECT) {
-            throw new IllegalArgumentException("an HA hub takes no leaf route (proxies are for a single hub)");
-        }
         ClusterPlan plan = ClusterPlan.of(hubHost, firstPorts, hubNodes);
         List<NatsServerConfig> configs = new ArrayList<>();
         List<Path> dirs = new ArrayList<>();
@@ -232,7 +231,7 @@ public final class LocalFabric implements AutoCloseable {
             Path dir = workDir.resolve("hub-" + (i + 1));
             String leaf = hubHost + ":" + plan.ports().get(i).leaf();
             configs.add(FabricConfigs.hubNode(fleet, i + 1, plan.ports().get(i), plan.routePorts().get(i), plan.routes(), hubHost,
-                    dir.resolve("jetstream").toString(), leaf, auth(dir), leafTls(dir, List.of(hubHost, "localhost", "127.0.0.1")),
+                    dir.resolve("jetstream").toString(), leafRoute.route(leaf), auth(dir), leafTls(dir, List.of(hubHost, "localhost", "127.0.0.1")),
                     plan.password()));
             dirs.add(dir);
             hubLeafs.add(leaf);

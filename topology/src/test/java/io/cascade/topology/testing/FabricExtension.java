@@ -6,6 +6,7 @@ import io.cascade.topology.fleet.FleetFile;
 import io.cascade.topology.fleet.Fleets;
 import io.cascade.topology.launch.LocalFabric;
 import io.cascade.topology.launch.NatsServerProcess;
+import io.cascade.topology.launch.TcpProxy;
 import io.cascade.topology.trust.Identity;
 import io.cascade.topology.trust.UserCredentials;
 import io.nats.client.Connection;

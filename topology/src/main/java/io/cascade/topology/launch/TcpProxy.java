@@ -1,4 +1,4 @@
-package io.cascade.topology.testing;
+package io.cascade.topology.launch;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A loopback TCP proxy a test controls: {@link #cut()} drops every connection through it and
+ * A loopback TCP proxy a test or bench controls: {@link #cut()} drops every connection through it and
  * refuses new ones (as a broken link would); {@link #partition()} silently holds every byte in
  * both directions, new connections included, with nothing closed (as a network partition would:
  * neither end learns of it but by its own timeouts); {@link #restore()} lets bytes through again,
