@@ -93,6 +93,8 @@ public final class Hub implements AutoCloseable {
     private final ScheduledExecutorService streams;
     /** Copies of the buckets on an HA hub, as a metric and a log line; null with one copy per bucket. */
     private final io.cascade.hub.ha.BucketReplicas replicas;
+    /** The dashboard, when configured; else null. */
+    private io.cascade.hub.dashboard.DashboardService dashboard;
     private boolean closed;
 
     private Hub(HubConfig config, Connection nats, Rollups rollups, SiteSet siteSet, RolloutController controller, ProbeResponder probe,
@@ -213,7 +215,23 @@ public final class Hub implements AutoCloseable {
             io.cascade.hub.ha.BucketReplicas replicas = config.replicas() > 1 ? io.cascade.hub.ha.BucketReplicas.start(nats,
                     List.of(Subjects.KV_INTENTS, Subjects.KV_DESIRED, Subjects.KV_ROLLUP, Subjects.KV_SITES, Subjects.KV_CREDENTIALS,
                             Subjects.KV_TOKENS, Subjects.KV_LEASES), metrics.registry()) : null;
-            return new Hub(config, nats, rollups, siteSet, controller, probe, health, api, grpc, calls, streams, replicas);
+            io.cascade.hub.dashboard.DashboardService dashboard = null;
+            if (config.dashboardPort().isPresent()) {
+                try {
+                    dashboard = io.cascade.hub.dashboard.DashboardService.start(config.grpcHost(),
+                            config.dashboardPort().getAsInt(), config.tls(), api, auth, calls,
+                            new OperatorTokens.Verifier(config.apiKey()));
+                } catch (RuntimeException e) {
+                    grpc.shutdownNow();
+                    if (replicas != null) {
+                        replicas.close();
+                    }
+                    throw e;
+                }
+            }
+            Hub hub = new Hub(config, nats, rollups, siteSet, controller, probe, health, api, grpc, calls, streams, replicas);
+            hub.dashboard = dashboard;
+            return hub;
         } catch (RuntimeException | IOException | InterruptedException e) {
             if (controller != null) {
                 controller.close();
@@ -349,6 +367,11 @@ public final class Hub implements AutoCloseable {
         return grpc.getPort();
     }
 
+    /** The port the dashboard serves HTTPS on; empty when it is not configured. */
+    public java.util.OptionalInt dashboardPort() {
+        return dashboard == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(dashboard.port());
+    }
+
     public HubConfig config() {
         return config;
     }
@@ -368,6 +391,9 @@ public final class Hub implements AutoCloseable {
             return;
         }
         closed = true;
+        if (dashboard != null) {
+            dashboard.close();
+        }
         health.enterTerminalState();
         grpc.shutdown();
         api.endWatches();

@@ -59,6 +59,11 @@ public final class HubCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions metrics;
 
+    @Option(names = "--dashboard-port", paramLabel = "PORT", description = "Serve the fleet dashboard over HTTPS on "
+            + "<--grpc-host>:PORT with the gRPC certificate (0: a free port, logged; default: off). Sign in with an operator "
+            + "credential.")
+    Integer dashboardPort;
+
     @Option(names = "--signing-key", paramLabel = "FILE", description = "The fleet account's signing key (the trust root's "
             + "account-signing.nk): with it the hub registers sites that present a bootstrap token; without it RegisterSite is refused.")
     Path signingKey;
@@ -68,6 +73,9 @@ public final class HubCommand implements Callable<Integer> {
         Fleet fleet = Fleets.loadOrDemo(fleetFile);
         HubConfig plain = new HubConfig(natsUrl, grpcHost, grpcPort, fleet, creds.read(), new ServerCertificate(tlsCert, tlsKey),
                 apiKey(apiKey), clientCa).withReplicas(replicas);
+        if (dashboardPort != null) {
+            plain = plain.withDashboard(dashboardPort);
+        }
         HubConfig config = signingKey == null ? plain : plain.withSigner(io.cascade.topology.trust.AccountSigner.read(signingKey,
                 plain.credentials().orElseThrow(() -> new IllegalArgumentException(
                         "--signing-key needs --creds: the hub signs sites into the account its own user belongs to")).account()));

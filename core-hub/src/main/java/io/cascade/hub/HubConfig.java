@@ -23,7 +23,8 @@ import java.util.Optional;
  */
 public record HubConfig(String natsUrl, String grpcHost, int grpcPort, Fleet fleet, Optional<UserCredentials> credentials,
                         ServerCertificate tls, String apiKey, java.nio.file.Path clientCa,
-                        Optional<io.cascade.topology.trust.AccountSigner> signer, int replicas) {
+                        Optional<io.cascade.topology.trust.AccountSigner> signer, int replicas,
+                        java.util.OptionalInt dashboardPort) {
 
     /** The most replicas a bucket may keep (JetStream's limit). */
     public static final int MAX_REPLICAS = 5;
@@ -31,12 +32,13 @@ public record HubConfig(String natsUrl, String grpcHost, int grpcPort, Fleet fle
     /** A hub that does not register sites, on a single nats-server (buckets with 1 replica). */
     public HubConfig(String natsUrl, String grpcHost, int grpcPort, Fleet fleet, Optional<UserCredentials> credentials,
                      ServerCertificate tls, String apiKey, java.nio.file.Path clientCa) {
-        this(natsUrl, grpcHost, grpcPort, fleet, credentials, tls, apiKey, clientCa, Optional.empty(), 1);
+        this(natsUrl, grpcHost, grpcPort, fleet, credentials, tls, apiKey, clientCa, Optional.empty(), 1, java.util.OptionalInt.empty());
     }
 
     /** This configuration, issuing registered sites' JWTs with {@code signer}. */
     public HubConfig withSigner(io.cascade.topology.trust.AccountSigner signer) {
-        return new HubConfig(natsUrl, grpcHost, grpcPort, fleet, credentials, tls, apiKey, clientCa, Optional.of(signer), replicas);
+        return new HubConfig(natsUrl, grpcHost, grpcPort, fleet, credentials, tls, apiKey, clientCa, Optional.of(signer), replicas,
+                dashboardPort);
     }
 
     /**
@@ -44,7 +46,17 @@ public record HubConfig(String natsUrl, String grpcHost, int grpcPort, Fleet fle
      * ...) kept in {@code replicas} copies: 3 on an HA hub's cluster, where losing one server then loses nothing.
      */
     public HubConfig withReplicas(int replicas) {
-        return new HubConfig(natsUrl, grpcHost, grpcPort, fleet, credentials, tls, apiKey, clientCa, signer, replicas);
+        return new HubConfig(natsUrl, grpcHost, grpcPort, fleet, credentials, tls, apiKey, clientCa, signer, replicas,
+                dashboardPort);
+    }
+
+    /** This configuration serving the dashboard over HTTPS on {@code grpcHost:port} (0: a free port) with the gRPC certificate. */
+    public HubConfig withDashboard(int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--dashboard-port must be 0 to 65535, got " + port);
+        }
+        return new HubConfig(natsUrl, grpcHost, grpcPort, fleet, credentials, tls, apiKey, clientCa, signer, replicas,
+                java.util.OptionalInt.of(port));
     }
 
     /** The nats-servers the hub connects to (one, or every node of an HA hub), as given in {@code natsUrl}. */
@@ -54,6 +66,7 @@ public record HubConfig(String natsUrl, String grpcHost, int grpcPort, Fleet fle
 
     public HubConfig {
         Objects.requireNonNull(signer, "signer");
+        Objects.requireNonNull(dashboardPort, "dashboardPort");
         Objects.requireNonNull(clientCa, "clientCa");
         if (!java.nio.file.Files.isReadable(clientCa)) {
             throw new IllegalArgumentException("--client-ca " + clientCa + ": no such readable file (the fleet CA's ca.crt)");

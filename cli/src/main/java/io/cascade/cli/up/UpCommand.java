@@ -64,6 +64,10 @@ public final class UpCommand implements Callable<Integer> {
             + "copies) and 2 relay services sharing its sites, every edge given all 3 relay URLs.")
     boolean ha;
 
+    @Option(names = "--dashboard-port", defaultValue = "8443", description = "Port of the fleet dashboard the (first) hub "
+            + "service serves over HTTPS (0: a free one; default: ${DEFAULT-VALUE}).")
+    int dashboardPort;
+
     @Option(names = "--once", description = "Stop the fleet after showing the messages instead of running until Ctrl-C.")
     boolean once;
 
@@ -115,6 +119,9 @@ public final class UpCommand implements Callable<Integer> {
                     + "all three by themselves; elsewhere pass --hub %s --ca %s --credential %s)%n", hubAddress,
                     fabric.trust().caCertFile(), workDir.resolve("operator.credential"), hubAddress, fabric.trust().caCertFile(),
                     workDir.resolve("operator.credential"));
+            out.printf("dashboard: https://%s:%d/ (sign in with the credential in %s; the page is served with a certificate "
+                    + "of the fleet CA %s, which a browser does not know until you trust it)%n", resolved.hub().host(), dashboard(),
+                    workDir.resolve("operator.credential"), fabric.trust().caCertFile());
             if (!extraHubAddresses.isEmpty()) {
                 out.printf("the other hub service replica(s) serve the same API at %s (one replica drives rollouts, any "
                         + "serves calls)%n", String.join(", ", extraHubAddresses));
@@ -146,6 +153,7 @@ public final class UpCommand implements Callable<Integer> {
         String hubCreds = writeCreds(fabric, new Identity.HubService(), creds.resolve("hub.creds"));
         for (int i = 1; i <= (ha ? HA_HUB_SERVICES : 1); i++) {
             int grpcPort = i == 1 ? fleet.hub().ports().service() : io.cascade.topology.launch.FreePorts.next();
+            List<String> dashboard = i == 1 ? List.of("--dashboard-port", String.valueOf(dashboard())) : List.of();
             if (i > 1) {
                 extraHubAddresses.add(fleet.hub().host() + ":" + grpcPort);
             }
@@ -154,7 +162,7 @@ public final class UpCommand implements Callable<Integer> {
                     "--tls-cert", grpcCert.toAbsolutePath().toString(), "--tls-key", grpcKey.toAbsolutePath().toString(),
                     "--api-key", fabric.trust().apiPublicKey(), "--client-ca", fabric.trust().caCertFile().toString(),
                     "--signing-key", fabric.trust().signingKeyFile().toString(),
-                    "--grpc-host", fleet.hub().host(), "--grpc-port", String.valueOf(grpcPort)), fleetArg)));
+                    "--grpc-host", fleet.hub().host(), "--grpc-port", String.valueOf(grpcPort)), dashboard, fleetArg)));
         }
         try (Connection hub = connectOperator(fabric)) {
             new Prober(hub).probe(Subjects.probeHub(), deadline);
@@ -184,6 +192,14 @@ public final class UpCommand implements Callable<Integer> {
         }
         out.println("services: " + String.join(", ", stack.tiers().stream()
                 .map(t -> t.name() + " (pid " + t.pid() + ")").toList()));
+    }
+
+    /** The dashboard's port: the one asked for, or a free one picked once when 0 was asked. */
+    private int dashboard() {
+        if (dashboardPort == 0) {
+            dashboardPort = io.cascade.topology.launch.FreePorts.next();
+        }
+        return dashboardPort;
     }
 
     /** The operator's connection to the hub's server: it may probe every tier, nothing else. */
@@ -240,9 +256,12 @@ public final class UpCommand implements Callable<Integer> {
         Files.createDirectories(dir);
     }
 
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(b);
+    @SafeVarargs
+    private static List<String> concat(List<String>... parts) {
+        List<String> all = new ArrayList<>();
+        for (List<String> p : parts) {
+            all.addAll(p);
+        }
         return all;
     }
 

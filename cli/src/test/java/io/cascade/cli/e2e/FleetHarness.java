@@ -65,7 +65,7 @@ final class FleetHarness implements AutoCloseable {
         Fleet fleet = fabric.fleet();
         hub = externalHub != null ? null : Hub.start(new HubConfig(fabric.fabric().hubUrls(), "127.0.0.1", 0, fleet,
                 fabric.hubCredentials(), fabric.hubCertificate(), fabric.apiKey(), fabric.caFile())
-                .withSigner(fabric.fabric().trust().signer()).withReplicas(fabric.fabric().bucketReplicas()));
+                .withSigner(fabric.fabric().trust().signer()).withReplicas(fabric.fabric().bucketReplicas()).withDashboard(0));
         hubAddress = externalHub != null ? externalHub : "127.0.0.1:" + hub.grpcPort();
         String token = fabric.operatorToken("harness", io.cascade.topology.trust.OperatorTokens.Role.PUBLISHER);
         credentialFile = java.nio.file.Files.writeString(fabric.newDir("operator").resolve("publisher.credential"), token);

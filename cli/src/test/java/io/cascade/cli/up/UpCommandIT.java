@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -113,6 +116,14 @@ class UpCommandIT {
         assertThat(descendants.stream().filter(p -> p.parent().map(pp -> pp.pid() == up.pid()).orElse(false)))
                 .hasSize(8);
         assertThat(Files.readString(work.resolve(".cascade/up/logs/edges-eu.log"))).contains("3 edge(s) running");
+        // the dashboard, at the address printed, over TLS with the fleet CA printed beside it
+        Matcher dashboard = Pattern.compile("dashboard: (https://\\S+/) \\(sign in with the credential in \\S+; the page is "
+                + "served with a certificate of the fleet CA (\\S+),").matcher(output);
+        assertThat(dashboard.find()).as(output).isTrue();
+        HttpResponse<String> page = io.cascade.cli.e2e.Https.trusting(Path.of(dashboard.group(2))).send(
+                HttpRequest.newBuilder(URI.create(dashboard.group(1))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<title>Cascade fleet</title>");
 
         // a relay service killed -9 is reported with its exit status and the end of its log, and started again
         Matcher relay = Pattern.compile("relay-eu \\(pid (\\d+)\\)").matcher(output);

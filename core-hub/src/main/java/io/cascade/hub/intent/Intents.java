@@ -187,6 +187,7 @@ public final class Intents {
                 .setBundleVersion(stored.intent().getBundle().getVersion())
                 .setDescription(stored.intent().getMetadata().getDescription())
                 .setRequestedBy(stored.intent().getMetadata().getRequestedBy())
+                .setRollout(stored.intent().getRollout())
                 .build();
     }
 

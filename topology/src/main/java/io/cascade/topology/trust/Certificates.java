@@ -171,7 +171,7 @@ final class Certificates {
         }
     }
 
-    private static PrivateKey readKey(Path file) throws GeneralSecurityException {
+    static PrivateKey readKey(Path file) throws GeneralSecurityException {
         String text = PrivateFiles.read(file).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(text)));
     }

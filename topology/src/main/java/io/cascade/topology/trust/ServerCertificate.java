@@ -21,4 +21,28 @@ public record ServerCertificate(Path certFile, Path keyFile) {
             }
         }
     }
+
+    /**
+     * A server-side TLS context holding this certificate and key (a P-256 key, as the fleet CA issues them), for an
+     * HTTPS endpoint the JDK serves (the hub's dashboard).
+     */
+    public javax.net.ssl.SSLContext serverContext() {
+        try {
+            java.security.cert.X509Certificate cert = Certificates.readCertificate(certFile);
+            java.security.PrivateKey key = Certificates.readKey(keyFile);
+            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            char[] none = new char[0];
+            store.setKeyEntry("server", key, none, new java.security.cert.Certificate[] {cert});
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, none);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(kmf.getKeyManagers(), null, null);
+            return context;
+        } catch (java.security.GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalArgumentException("the TLS certificate " + certFile + " or key " + keyFile + " cannot be used: "
+                    + e.getMessage(), e);
+        }
+    }
 }
