@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The hub's dashboard over HTTPS on a real fabric (hub, both relays, 6 edges): the page and its files, sign-in with an
  * operator credential (refused without the request header, for a credential not of this fleet, and after sign-out),
- * the rollup and intents as JSON, sites a page at a time with filters, live rollups as server-sent events that show a
+ * the rollup and intents as JSON, sites a page at a time with filters and a search, live rollups as server-sent events that show a
  * rollout's wave moving without a reload, a failing site with its error text, and pause: refused (403) for a read-only
  * credential, done for a publisher.
  */
@@ -81,6 +81,10 @@ class DashboardIT {
         assertThat(publisher.json("/api/sites?region=us").path("sites")).hasSize(3)
                 .allSatisfy(s -> assertThat(s.path("status").path("region").asText()).isEqualTo("us"));
         assertThat(publisher.get("/api/sites?state=sleeping").statusCode()).isEqualTo(400);
+        // search: the site id contains the text, ignoring case
+        assertThat(publisher.json("/api/sites?q=EU-0001").path("sites").findValuesAsText("site"))
+                .containsExactlyInAnyOrder("gw-eu-0001", "store-eu-0001");
+        assertThat(publisher.get("/api/sites?q=" + "x".repeat(64)).statusCode()).isEqualTo(400);
 
         // live: one event stream, a rollout in waves with a soak, its wave moves without another request
         List<JsonNode> events = new CopyOnWriteArrayList<>();

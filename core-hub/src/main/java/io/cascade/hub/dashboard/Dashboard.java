@@ -164,6 +164,7 @@ public final class Dashboard implements AutoCloseable {
                 Optional.ofNullable(q.get("region")).filter(s -> !s.isEmpty()).ifPresent(r::setRegion);
                 Optional.ofNullable(q.get("app")).filter(s -> !s.isEmpty()).ifPresent(r::setApp);
                 Optional.ofNullable(q.get("state")).filter(s -> !s.isEmpty()).ifPresent(s -> r.setState(appState(s)));
+                Optional.ofNullable(q.get("q")).map(String::trim).filter(s -> !s.isEmpty()).ifPresent(r::setSiteContains);
                 json(ex, 200, fleet.listSites(r.build()));
             }
             case "GET events" -> events(ex, token, q.get("app"));

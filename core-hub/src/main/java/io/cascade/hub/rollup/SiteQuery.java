@@ -73,6 +73,10 @@ public final class SiteQuery {
         if (request.hasApp()) {
             DnsLabel.require("app", request.getApp());
         }
+        if (request.getSiteContains().length() > 63) {
+            throw new RollupException(RollupException.Reason.INVALID, "site_contains: at most 63 characters (a site id's "
+                    + "length), got " + request.getSiteContains().length());
+        }
         if (request.getState() == AppState.UNRECOGNIZED) {
             throw new RollupException(RollupException.Reason.INVALID, "state: unknown value " + request.getStateValue()
                     + "; use PENDING, APPLYING, READY, FAILED, DRIFTED, or APP_STATE_UNSPECIFIED for no state filter");
@@ -125,10 +129,14 @@ public final class SiteQuery {
         ListSitesRequest.Builder forward = ListSitesRequest.newBuilder()
                 .setRegion(region)
                 .setState(request.getState())
+                .setSiteContains(request.getSiteContains())
                 .setPageSize(room)
                 .setPageToken(relayToken);
         if (request.hasApp()) {
             forward.setApp(request.getApp());
+        }
+        if (request.hasIntentRevision()) {
+            forward.setIntentRevision(request.getIntentRevision());
         }
         String subject = Subjects.query(region);
         // jnats' own timeout a little later than ours, so that a silent relay shows as a timeout here

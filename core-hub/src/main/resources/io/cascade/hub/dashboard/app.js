@@ -1,7 +1,7 @@
 // Cascade dashboard: plain DOM, no build step. Every value from the server goes in through textContent.
 'use strict';
 
-const state = { me: null, rollup: null, intents: new Map(), failedShown: new Map(), pageToken: '', pageTokens: [] };
+const state = { me: null, rollup: null, intents: new Map(), failedShown: new Map(), pageToken: '', pageShown: '', sitesLoadedAt: 0 };
 const $ = (id) => document.getElementById(id);
 const el = (tag, text, cls) => {
   const e = document.createElement(tag);
@@ -65,8 +65,12 @@ function listen() {
   events.addEventListener('rollup', async (m) => {
     $('live').textContent = 'live';
     const rollup = JSON.parse(m.data);
-    const apps = (rollup.apps || []).map((a) => a.counts.app);
-    if (apps.some((a) => !state.intents.has(a))) await loadIntents();
+    // a new app, or an intent newer than the one this page holds (its bundle version and waves): read the intents again
+    const newer = (rollup.apps || []).some((a) => {
+      const i = state.intents.get(a.counts.app);
+      return !i || Math.max(num(a.candidateIntentRevision), num(a.stableIntentRevision)) > num(i.intentRevision);
+    });
+    if (newer) await loadIntents();
     state.rollup = rollup;
     render();
   });
@@ -95,6 +99,8 @@ function render() {
     el('span', online, 'online'), ' online, ', el('span', offline, offline ? 'offline' : ''), ' offline');
   $('totals').firstChild.id = 'total-sites';
   renderRollouts(r.apps || []);
+  // the sites table follows too: its current page again, at most every 2 s
+  if (Date.now() - state.sitesLoadedAt > 2000) loadSites(state.pageShown);
 }
 
 function renderRollouts(apps) {
@@ -117,14 +123,14 @@ function renderRollouts(apps) {
     const intent = state.intents.get(c.app);
     div.append(el('p', 'revision ' + current + (intent ? ' · ' + intent.bundleVersion : '') + ' · ' + num(rev.ready) + ' of '
       + num(c.targeted) + ' targeted sites ready · ' + failed + ' failed · ' + num(c.offline) + ' offline', 'summary'));
-    div.append(waves(a, intent, num(rev.ready), num(c.targeted)));
+    div.append(waves(a, intent, num(rev.ready), num(c.targeted), num(c.inWave)));
     if (state.me.canControl) div.append(controls(c.app, a.rolloutState));
     if (failed > 0) div.append(failing(c.app, failed));
     box.append(div);
   }
 }
 
-function waves(a, intent, ready, targeted) {
+function waves(a, intent, ready, targeted, inWave) {
   const list = ((intent && intent.rollout && intent.rollout.waves) || []).map((w) => num(w.percent));
   if (list.length === 0 || list[list.length - 1] !== 100) list.push(100);
   const at = a.rolloutState === 'STABLE' ? 101 : num(a.wavePercent);
@@ -132,7 +138,8 @@ function waves(a, intent, ready, targeted) {
   for (const p of list) {
     const w = el('div', null, 'wave');
     w.dataset.percent = p;
-    const need = Math.ceil(targeted * p / 100);
+    // the current wave's sites as the relays count them (a site is in by a hash of its id); others estimated
+    const need = p === at && inWave ? inWave : Math.ceil(targeted * p / 100);
     if (p < at) {
       w.classList.add('done');
       w.append(el('div', p + ' %'), el('div', 'done', 'muted'));
@@ -195,7 +202,10 @@ function fillFailing(ul, app, sites) {
 }
 
 async function loadSites(token) {
+  state.sitesLoadedAt = Date.now();
+  state.pageShown = token;
   const q = new URLSearchParams({ page_size: '50', page_token: token });
+  if ($('site-search').value.trim()) q.set('q', $('site-search').value.trim());
   if ($('site-region').value) q.set('region', $('site-region').value);
   if ($('site-app').value.trim()) q.set('app', $('site-app').value.trim());
   if ($('site-state').value) q.set('state', $('site-state').value);

@@ -48,7 +48,11 @@ final class SitePages {
         String app = req.hasApp() ? req.getApp() : null;
         AppState state = req.getState() == AppState.APP_STATE_UNSPECIFIED ? null : req.getState();
         Long revision = req.hasIntentRevision() ? req.getIntentRevision() : null;
+        String text = req.getSiteContains().toLowerCase(java.util.Locale.ROOT);
         return v -> {
+            if (!text.isEmpty() && !v.site().toLowerCase(java.util.Locale.ROOT).contains(text)) {
+                return false;
+            }
             if (app != null && !v.targetedBy().contains(app) && !reports(v, app, null, null)) {
                 return false;
             }
