@@ -1,16 +1,13 @@
 package io.cascade.bench.failover;
 
 import io.cascade.bench.fleet.BenchFleet;
+import io.cascade.bench.fleet.Applies;
 import io.cascade.bench.fleet.BenchIntents;
 import io.cascade.bench.fleet.ServiceProcesses;
 import io.cascade.edge.EdgeHost;
 import io.cascade.edge.EdgeNode;
 import io.cascade.edge.EdgeTuning;
 import io.cascade.edge.journal.AppliedRecord;
-import io.cascade.edge.provider.AppDesired;
-import io.cascade.edge.provider.ForwardingProvider;
-import io.cascade.edge.provider.Provider;
-import io.cascade.edge.provider.ProviderException;
 import io.cascade.edge.provider.Providers;
 import io.cascade.proto.AppRollup;
 import io.cascade.proto.Intent;
@@ -33,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -56,8 +52,7 @@ final class Failover {
 
     private final BenchFleet fleet;
     private final FailoverSettings settings;
-    /** Site → [revision, nanoTime] of its latest apply of the app. */
-    private final Map<String, long[]> applies = new ConcurrentHashMap<>();
+    private final Applies applies = new Applies(APP);
     /** The bench's own connection to the hub's servers, to read a region's rollup from the hub's bucket. */
     private Connection hubConnection;
 
@@ -67,9 +62,9 @@ final class Failover {
     }
 
     List<FailoverReport.Round> run() throws Exception {
-        List<EdgeNode> edges = fleet.startEdges(TUNING, site -> recording(site, Providers.fromSpec("sim")));
+        List<EdgeNode> edges = fleet.startEdges(TUNING, site -> applies.recording(site, Providers.fromSpec("sim")));
         long v1 = publish("1.0.0", null);
-        await("every site applies release 1.0.0", () -> appliedAt(v1) == edges.size(), STEP_WAIT);
+        await("every site applies release 1.0.0", () -> applies.at(v1) == edges.size(), STEP_WAIT);
         List<FailoverReport.Round> rounds = new ArrayList<>();
         int version = 2;
         try {
@@ -241,7 +236,7 @@ final class Failover {
 
     /** Sites in {@code scope} whose apply of {@code v} happened before {@code killed}. */
     private long appliedBefore(long v, long killed, java.util.function.Predicate<String> scope) {
-        return applies.entrySet().stream().filter(e -> scope.test(e.getKey()))
+        return applies.latest().entrySet().stream().filter(e -> scope.test(e.getKey()))
                 .filter(e -> e.getValue()[0] == v && e.getValue()[1] - killed < 0).count();
     }
 
@@ -251,7 +246,7 @@ final class Failover {
      */
     private long firstApplyOutside(long v, int waveAtKill, long killed, java.util.function.Predicate<String> scope) {
         long first = Long.MAX_VALUE;
-        for (Map.Entry<String, long[]> e : applies.entrySet()) {
+        for (Map.Entry<String, long[]> e : applies.latest().entrySet()) {
             long[] a = e.getValue();
             if (a[0] == v && a[1] - killed > 0 && scope.test(e.getKey()) && !Waves.inWave(e.getKey(), APP, waveAtKill)) {
                 first = Math.min(first, a[1]);
@@ -318,21 +313,6 @@ final class Failover {
                 .publishIntent(PublishIntentRequest.newBuilder().setIntent(intent).build()).getIntentRevision();
     }
 
-    private Provider recording(String site, Provider delegate) {
-        return new ForwardingProvider(delegate) {
-            @Override
-            public void apply(AppDesired desired) throws ProviderException {
-                delegate.apply(desired);
-                if (desired.app().equals(APP)) {
-                    applies.put(site, new long[] {desired.intentRevision(), System.nanoTime()});
-                }
-            }
-        };
-    }
-
-    private int appliedAt(long v) {
-        return (int) applies.values().stream().filter(a -> a[0] == v).count();
-    }
 
     private int journalsAt(long v) {
         int n = 0;
@@ -348,13 +328,7 @@ final class Failover {
     }
 
     private static void await(String what, BooleanSupplier done, Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("bench failover: timed out after " + within.toSeconds() + " s waiting until " + what);
-            }
-            Thread.sleep(20);
-        }
+        Applies.await("failover", what, done, within);
     }
 
     private static long ms(long nanos) {

@@ -140,7 +140,8 @@ public final class BenchFleet implements AutoCloseable {
             HubConfig hubConfig = new HubConfig(fabric.hubUrls(), "127.0.0.1", 0, fabric.fleet(),
                     fabric.clientCredentials(new Identity.HubService()),
                     new ServerCertificate(tls.resolve("hub.crt"), tls.resolve("hub.key")), fabric.trust().apiPublicKey(),
-                    fabric.trust().caCertFile()).withSigner(fabric.trust().signer()).withReplicas(replicas);
+                    fabric.trust().caCertFile()).withSigner(fabric.trust().signer()).withReplicas(replicas)
+                    .withDashboard(0); // an idle HTTPS port unless a scenario (bench dashboard) loads the page
             // as `cascade hub` does: a start that met a just-formed cluster not answering yet is tried again
             hub = (Hub) startWithRetry("hub", () -> Hub.start(hubConfig));
             ManagedChannel channel = channel(hub.grpcPort(), fabric.trust().caCertFile(), operatorToken(fabric));

@@ -31,7 +31,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The dashboard in a real browser: headless Chromium (Debian's {@code chromium} and {@code chromium-driver}, which
  * {@code ./cascade test} installs when missing) driven by Selenium against a real hub, both relays and 6 edges. A
  * publisher signs in and sees the site count, a rollout's wave moves on the page without a reload, the pause button
- * pauses it, a stopped edge shows as offline; a read-only credential sees no buttons. Screenshots of each step land in
+ * pauses it, a stopped edge shows as offline, an app that fails lists its sites with their error text; a read-only
+ * credential sees no buttons. Screenshots of each step land in
  * {@code target/screenshots/}.
  */
 class DashboardBrowserIT {
@@ -122,6 +123,13 @@ class DashboardBrowserIT {
             wait.until(ExpectedConditions.textToBe(By.cssSelector("#regions tr[data-region=eu] td:nth-child(4)"), "1"));
             wait.until(ExpectedConditions.textToBe(By.cssSelector("#sites tr[data-site=store-eu-0001] td:nth-child(3)"), "offline"));
             shot(publisher, "4-site-offline");
+
+            // an app whose every apply fails: its failing sites with their error text
+            fleet.publish(Intents.app("broken", "1", Map.of(), List.of("us")).build());
+            wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#rollout-broken .failing li"), 3));
+            assertThat(publisher.findElements(By.cssSelector("#rollout-broken .failing li")))
+                    .allSatisfy(li -> assertThat(li.getText()).matches("[a-z0-9-]+-us-\\d+ \\(us\\): .*\\S.*"));
+            shot(publisher, "6-failing-sites");
             assertThat(((JavascriptExecutor) publisher).executeScript("return window.cascadeTestMark;")).isEqualTo(42L);
         } finally {
             publisher.quit();
