@@ -32,7 +32,9 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -223,12 +225,20 @@ public final class Dashboard implements AutoCloseable {
         }
     }
 
-    /** The global rollup as server-sent events, one {@code rollup} event per change, until the page goes away. */
+    /**
+     * The global rollup as server-sent events, one {@code rollup} event per change, until the page goes away. The
+     * WatchRollup callbacks only keep the latest rollup (each is a whole snapshot, so a newer one replaces an unsent
+     * one) and wake this exchange's own thread, which does the writing: a page on a slow link delays only itself, never
+     * the hub's thread that feeds every watch.
+     */
     private void events(HttpExchange ex, String token, String app) throws IOException {
         ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
         ex.sendResponseHeaders(200, 0);
         OutputStream out = ex.getResponseBody();
-        CountDownLatch ended = new CountDownLatch(1);
+        AtomicReference<WatchRollupResponse> latest = new AtomicReference<>();
+        AtomicReference<String> failure = new AtomicReference<>();
+        AtomicBoolean ended = new AtomicBoolean();
+        Semaphore wake = new Semaphore(0);
         ClientCallStreamObserver<?>[] call = new ClientCallStreamObserver<?>[1];
         WatchRollupRequest.Builder request = WatchRollupRequest.newBuilder();
         Optional.ofNullable(app).filter(s -> !s.isEmpty()).ifPresent(request::setApp);
@@ -241,26 +251,39 @@ public final class Dashboard implements AutoCloseable {
 
                     @Override
                     public void onNext(WatchRollupResponse r) {
-                        if (!send(out, "event: rollup\ndata: " + print(r.getRollup()) + "\n\n")) {
-                            ended.countDown();
-                        }
+                        latest.set(r);
+                        wake.release();
                     }
 
                     @Override
                     public void onError(Throwable t) {
                         Status s = Status.fromThrowable(t);
-                        send(out, "event: failed\ndata: " + quote(s.getCode() + ": " + s.getDescription()) + "\n\n");
-                        ended.countDown();
+                        failure.set(s.getCode() + ": " + s.getDescription());
+                        ended.set(true);
+                        wake.release();
                     }
 
                     @Override
                     public void onCompleted() {
-                        ended.countDown();
+                        ended.set(true);
+                        wake.release();
                     }
                 });
         try {
-            while (!ended.await(KEEPALIVE_SECONDS, TimeUnit.SECONDS)) {
-                if (!send(out, ": keep-alive\n\n")) {
+            while (true) {
+                boolean woken = wake.tryAcquire(KEEPALIVE_SECONDS, TimeUnit.SECONDS);
+                wake.drainPermits();
+                WatchRollupResponse r = latest.getAndSet(null);
+                if (r != null && !send(out, "event: rollup\ndata: " + print(r.getRollup()) + "\n\n")) {
+                    break;
+                }
+                if (ended.get()) {
+                    if (failure.get() != null) {
+                        send(out, "event: failed\ndata: " + quote(failure.get()) + "\n\n");
+                    }
+                    break;
+                }
+                if (!woken && !send(out, ": keep-alive\n\n")) {
                     break;
                 }
             }
@@ -273,7 +296,8 @@ public final class Dashboard implements AutoCloseable {
         }
     }
 
-    private static synchronized boolean send(OutputStream out, String event) {
+    /** Writes one event on this exchange's own thread; false once the page has gone away. */
+    private static boolean send(OutputStream out, String event) {
         try {
             out.write(event.getBytes(StandardCharsets.UTF_8));
             out.flush();
