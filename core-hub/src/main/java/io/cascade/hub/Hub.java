@@ -185,7 +185,8 @@ public final class Hub implements AutoCloseable {
             FleetApi api = new FleetApi(intents, rollups, sites, new SiteRemover(nats, siteSet, SiteRemover.RELAY_TIMEOUT),
                     revocations, tokens, new Registrar(tokens, siteSet, config.signer(), config.fleet(),
                             java.nio.file.Files.readString(config.clientCa()), metrics.registry()), controller, streams, metrics);
-            CallerAuth auth = new CallerAuth(new OperatorTokens.Verifier(config.apiKey()), revocations::isRevoked, Clock.systemUTC());
+            OperatorTokens.Verifier verifier = new OperatorTokens.Verifier(config.apiKey());
+            CallerAuth auth = new CallerAuth(verifier, revocations::isRevoked, Clock.systemUTC());
             ServerCredentials tls;
             try {
                 // client certificates are optional: a caller presents one from the fleet CA or a bearer token
@@ -219,8 +220,7 @@ public final class Hub implements AutoCloseable {
             if (config.dashboardPort().isPresent()) {
                 try {
                     dashboard = io.cascade.hub.dashboard.DashboardService.start(config.grpcHost(),
-                            config.dashboardPort().getAsInt(), config.tls(), api, auth, calls,
-                            new OperatorTokens.Verifier(config.apiKey()));
+                            config.dashboardPort().getAsInt(), config.tls(), api, auth, calls, verifier);
                 } catch (RuntimeException e) {
                     grpc.shutdownNow();
                     if (replicas != null) {

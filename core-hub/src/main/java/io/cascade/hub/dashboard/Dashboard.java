@@ -147,9 +147,7 @@ public final class Dashboard implements AutoCloseable {
     }
 
     private void api(HttpExchange ex, String method, String path, String token) throws IOException {
-        FleetServiceGrpc.FleetServiceBlockingStub fleet = FleetServiceGrpc.newBlockingStub(hub)
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)))
-                .withDeadlineAfter(15, TimeUnit.SECONDS);
+        FleetServiceGrpc.FleetServiceBlockingStub fleet = calling(token);
         Map<String, String> q = query(ex);
         String[] parts = path.split("/");
         switch (method + " " + (parts.length > 2 ? parts[2] : "")) {
@@ -204,8 +202,7 @@ public final class Dashboard implements AutoCloseable {
                     return;
                 }
                 // the hub's own check too: a revoked credential is refused here, not at the first call
-                FleetServiceGrpc.newBlockingStub(hub).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)))
-                        .withDeadlineAfter(15, TimeUnit.SECONDS).getRollup(GetRollupRequest.getDefaultInstance());
+                calling(token).getRollup(GetRollupRequest.getDefaultInstance());
                 ex.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + token + "; Path=/; HttpOnly; Secure; SameSite=Strict");
                 text(ex, 200, "application/json", me(who));
             }
@@ -335,6 +332,12 @@ public final class Dashboard implements AutoCloseable {
             }
         }
         return Optional.empty();
+    }
+
+    /** The hub's FleetService called with {@code token} as the caller's credential, within 15 s. */
+    private FleetServiceGrpc.FleetServiceBlockingStub calling(String token) {
+        return FleetServiceGrpc.newBlockingStub(hub).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)))
+                .withDeadlineAfter(15, TimeUnit.SECONDS);
     }
 
     private static Metadata bearer(String token) {
