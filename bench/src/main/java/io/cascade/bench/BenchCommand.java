@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
         subcommands = {RawFanoutCommand.class, FanoutCommand.class, CatchupCommand.class, RollupCommand.class,
                 PublishCommand.class, MemoryCommand.class, io.cascade.bench.register.RegisterCommand.class,
                 io.cascade.bench.replicas.ReplicasCommand.class, io.cascade.bench.failover.FailoverCommand.class,
-                io.cascade.bench.dashboard.DashboardCommand.class})
+                io.cascade.bench.dashboard.DashboardCommand.class,
+                io.cascade.bench.footprint.FootprintCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

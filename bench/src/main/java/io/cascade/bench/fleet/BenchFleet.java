@@ -198,6 +198,15 @@ public final class BenchFleet implements AutoCloseable {
         return all;
     }
 
+    /** The credentials issued to {@code site} when the fleet started (empty on a fabric without auth). */
+    public Optional<UserCredentials> siteCredentials(String site) {
+        Optional<UserCredentials> creds = siteCredentials.get(site);
+        if (creds == null) {
+            throw new IllegalArgumentException("no site " + site + " in the bench fleet");
+        }
+        return creds;
+    }
+
     /** The edge hosts started so far, one per region. */
     public List<EdgeHost> hosts() {
         return List.copyOf(hosts);

@@ -1,0 +1,61 @@
+package io.cascade.bench.footprint;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The edge's JVM options file ({@code edge-node/jvm.options}), a java launcher argument file as
+ * {@code ./cascade edge} passes it ({@code java @edge-node/jvm.options}): options separated by
+ * white space, {@code #} to the end of a line a comment. No quoting: no option of the edge needs it.
+ */
+public final class JvmOptionsFile {
+
+    /** The file, relative to the repository's root. */
+    public static final String PATH = "edge-node/jvm.options";
+
+    private JvmOptionsFile() {}
+
+    /** The options of {@code file}, in order. */
+    public static List<String> read(Path file) {
+        List<String> options = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(file)) {
+                int hash = line.indexOf('#');
+                String text = hash < 0 ? line : line.substring(0, hash);
+                if (text.contains("\"") || text.contains("'")) {
+                    throw new IllegalArgumentException(file + ": quoted options are not supported: " + line);
+                }
+                for (String option : text.strip().split("\\s+")) {
+                    if (!option.isEmpty()) {
+                        options.add(option);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the edge's JVM options " + file, e);
+        }
+        return options;
+    }
+
+    /**
+     * The repository's root: the system property {@code cascade.home} ({@code ./cascade bench} sets it), else the
+     * working directory or its parent (a module's tests run in the module's directory), whichever holds {@link #PATH}.
+     */
+    public static Path home() {
+        String property = System.getProperty("cascade.home");
+        if (property != null) {
+            return Path.of(property);
+        }
+        Path cwd = Path.of("").toAbsolutePath();
+        for (Path p = cwd; p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve(PATH))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no " + PATH + " in " + cwd + " or above; set -Dcascade.home to Cascade's checkout");
+    }
+}
