@@ -2,13 +2,13 @@ package io.cascade.edge.provider;
 
 
 /** The rule every provider applies to app names before using them in paths and object names. */
-final class AppNames {
+public final class AppNames {
 
 
     private AppNames() {}
 
     /** Throws a non-retryable {@link ProviderException} unless {@code app} is a DNS label. */
-    static String check(String app) throws ProviderException {
+    public static String check(String app) throws ProviderException {
         if (!io.cascade.topology.DnsLabel.isValid(app)) {
             throw new ProviderException(
                     "app name must be a DNS label (lower-case letters, digits, '-', at most 63), got \"" + app + "\"", false);
@@ -16,7 +16,7 @@ final class AppNames {
         return app;
     }
 
-    static boolean isDnsLabel(String text) {
+    public static boolean isDnsLabel(String text) {
         return io.cascade.topology.DnsLabel.isValid(text);
     }
 }

@@ -1,8 +1,5 @@
 package io.cascade.edge.provider;
 
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,9 +25,6 @@ public final class Providers {
             service account, KUBECONFIG or ~/.kube/config);
             slow:<duration>:<spec>  the provider of <spec>, each apply acknowledged <duration> after it \
             landed (crash tests: a kill in that window finds the apply landed but not recorded)""";
-
-    /** fabric8's own retries of one request (100 ms, 200 ms) before a call fails retryably. */
-    static final int K8S_CLIENT_RETRIES = 2;
 
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
@@ -97,14 +91,7 @@ public final class Providers {
         return switch (spec) {
             case Spec.Sim sim -> new SimulatedProvider(sim.settings());
             case Spec.Dir dir -> new ManifestDirProvider(dir.path());
-            case Spec.K8s k8s -> {
-                Config config = Config.autoConfigure(k8s.context().orElse(null));
-                // fabric8 retries 5xx, 429 and I/O errors 10 times with exponential back-off by
-                // default (minutes); the reconciler backs off with jitter itself, so keep it short
-                config.setRequestRetryBackoffLimit(K8S_CLIENT_RETRIES);
-                KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-                yield new KubernetesProvider(client, true);
-            }
+            case Spec.K8s k8s -> KubernetesLoader.create(k8s.context()); // fabric8 loaded only now
             case Spec.Slow slow -> new SlowAcknowledgingProvider(build(slow.inner()), slow.ackDelay());
         };
     }

@@ -6,11 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** Resources and bundles for the providers' tests. */
-final class TestBundles {
+public final class TestBundles {
 
     private TestBundles() {}
 
-    static Resource manifest(String kind, String namespace, String name, String manifest) {
+    public static Resource manifest(String kind, String namespace, String name, String manifest) {
         Resource.Builder r = Resource.newBuilder().setKind(kind).setName(name).setManifest(manifest)
                 .setSha256(ManifestFiles.sha256(manifest.getBytes(StandardCharsets.UTF_8)));
         if (namespace != null) {
@@ -19,16 +19,16 @@ final class TestBundles {
         return r.build();
     }
 
-    static Resource file(String path, String text) {
+    public static Resource file(String path, String text) {
         return manifest("File", null, path, text);
     }
 
-    static Resource binary(String path, byte[] data) {
+    public static Resource binary(String path, byte[] data) {
         return Resource.newBuilder().setKind("File").setName(path).setData(ByteString.copyFrom(data))
                 .setSha256(ManifestFiles.sha256(data)).build();
     }
 
-    static Resource configMap(String namespace, String name, String key, String value) {
+    public static Resource configMap(String namespace, String name, String key, String value) {
         String ns = namespace == null ? "" : "  namespace: " + namespace + "\n";
         return manifest("ConfigMap", namespace, name, """
                 apiVersion: v1
@@ -40,7 +40,7 @@ final class TestBundles {
                 """.formatted(name, ns, key, value));
     }
 
-    static Resource deployment(String namespace, String name, String image, int replicas) {
+    public static Resource deployment(String namespace, String name, String image, int replicas) {
         String ns = namespace == null ? "" : "  namespace: " + namespace + "\n";
         return manifest("Deployment", namespace, name, """
                 apiVersion: apps/v1
@@ -65,7 +65,7 @@ final class TestBundles {
                 """.formatted(name, ns, name, replicas, name, name, image));
     }
 
-    static AppDesired desired(String app, long revision, String hash, Resource... resources) {
+    public static AppDesired desired(String app, long revision, String hash, Resource... resources) {
         return new AppDesired(app, revision, "1." + revision, List.of(resources), hash);
     }
 }

@@ -1,4 +1,4 @@
-package io.cascade.edge.provider;
+package io.cascade.edge.provider.k8s;
 
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.function.Consumer;

@@ -1,4 +1,4 @@
-package io.cascade.edge.provider;
+package io.cascade.edge.provider.k8s;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;

@@ -1,4 +1,6 @@
-package io.cascade.edge.provider;
+package io.cascade.edge.provider.k8s;
+
+import io.cascade.edge.provider.AppHealth;
 
 import static io.cascade.edge.provider.TestBundles.configMap;
 import static io.cascade.edge.provider.TestBundles.deployment;

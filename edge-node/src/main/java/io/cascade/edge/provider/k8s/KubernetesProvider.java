@@ -1,9 +1,15 @@
-package io.cascade.edge.provider;
+package io.cascade.edge.provider.k8s;
 
-import static io.cascade.edge.provider.KubernetesObjects.APP_LABEL;
-import static io.cascade.edge.provider.KubernetesObjects.HASH_ANNOTATION;
-import static io.cascade.edge.provider.KubernetesObjects.MANAGED_BY;
-import static io.cascade.edge.provider.KubernetesObjects.MANAGER;
+import io.cascade.edge.provider.AppDesired;
+import io.cascade.edge.provider.AppHealth;
+import io.cascade.edge.provider.AppNames;
+import io.cascade.edge.provider.Provider;
+import io.cascade.edge.provider.ProviderException;
+
+import static io.cascade.edge.provider.k8s.KubernetesObjects.APP_LABEL;
+import static io.cascade.edge.provider.k8s.KubernetesObjects.HASH_ANNOTATION;
+import static io.cascade.edge.provider.k8s.KubernetesObjects.MANAGED_BY;
+import static io.cascade.edge.provider.k8s.KubernetesObjects.MANAGER;
 
 import io.cascade.proto.AppState;
 import io.fabric8.kubernetes.api.model.ConfigMap;

@@ -1,7 +1,9 @@
-package io.cascade.edge.provider;
+package io.cascade.edge.provider.k8s;
 
-import static io.cascade.edge.provider.MockApi.expectApply;
-import static io.cascade.edge.provider.MockApi.managed;
+import io.cascade.edge.provider.AppHealth;
+
+import static io.cascade.edge.provider.k8s.MockApi.expectApply;
+import static io.cascade.edge.provider.k8s.MockApi.managed;
 import static io.cascade.edge.provider.TestBundles.configMap;
 import static io.cascade.edge.provider.TestBundles.deployment;
 import static io.cascade.edge.provider.TestBundles.desired;

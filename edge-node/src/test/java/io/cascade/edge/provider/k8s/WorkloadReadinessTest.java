@@ -1,4 +1,4 @@
-package io.cascade.edge.provider;
+package io.cascade.edge.provider.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,7 @@
-package io.cascade.edge.provider;
+package io.cascade.edge.provider.k8s;
+
+import io.cascade.edge.provider.AppDesired;
+import io.cascade.edge.provider.ProviderException;
 
 import io.cascade.proto.Resource;
 import io.fabric8.kubernetes.api.model.APIResource;

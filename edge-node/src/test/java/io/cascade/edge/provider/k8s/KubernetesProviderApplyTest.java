@@ -1,8 +1,13 @@
-package io.cascade.edge.provider;
+package io.cascade.edge.provider.k8s;
 
-import static io.cascade.edge.provider.MockApi.expectApply;
-import static io.cascade.edge.provider.MockApi.query;
-import static io.cascade.edge.provider.MockApi.requests;
+import io.cascade.edge.provider.AppDesired;
+import io.cascade.edge.provider.AppHealth;
+import io.cascade.edge.provider.Provider;
+import io.cascade.edge.provider.ProviderException;
+
+import static io.cascade.edge.provider.k8s.MockApi.expectApply;
+import static io.cascade.edge.provider.k8s.MockApi.query;
+import static io.cascade.edge.provider.k8s.MockApi.requests;
 import static io.cascade.edge.provider.TestBundles.configMap;
 import static io.cascade.edge.provider.TestBundles.deployment;
 import static io.cascade.edge.provider.TestBundles.desired;
