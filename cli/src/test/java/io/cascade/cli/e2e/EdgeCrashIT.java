@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * An edge process (the packaged {@code cascade edge}) killed with SIGKILL while an apply has landed
+ * An edge process (the packaged edge as {@code ./cascade edge} runs one site: cascade-edge.jar with edge-node/jvm.options) killed with SIGKILL while an apply has landed
  * but is not yet recorded: after restart no app is applied twice and the journal is consistent.
  * Then its journal is corrupted: it is moved aside and the edge resyncs in full.
  */
@@ -114,8 +114,10 @@ class EdgeCrashIT {
         String java = ProcessHandle.current().info().command().orElseThrow();
         Path creds = FABRIC.credentials(new io.cascade.topology.trust.Identity.Site("eu", SITE))
                 .write(journal.resolveSibling(SITE + ".creds"));
-        return new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-jar", Path.of("target/cascade.jar").toAbsolutePath().toString(),
-                "edge", "--site", SITE, "--region", "eu", "--labels", "tier=store,country=de",
+        // as `./cascade edge` starts one site on a device: the edge's own jar with its measured JVM settings
+        return new ProcessBuilder(java, "@" + Path.of("../edge-node/jvm.options").toAbsolutePath(),
+                "-jar", Path.of("../edge-node/target/cascade-edge.jar").toAbsolutePath().toString(),
+                "--site", SITE, "--region", "eu", "--labels", "tier=store,country=de",
                 "--relay", FABRIC.relay("eu").clientUrl(), "--creds", creds.toString(),
                 "--journal", journal.toString(), "--provider", provider)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -1,10 +1,15 @@
 package io.cascade.topology.trust;
 
 import io.nats.client.AuthHandler;
+import io.nats.client.support.JsonParseException;
+import io.nats.client.support.JsonParser;
+import io.nats.client.support.JsonValue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,14 +43,14 @@ public record UserCredentials(String jwt, String seed, String inboxPrefix, Strin
 
     public UserCredentials {
         caPem = caPem == null ? "" : caPem.trim();
-        String subject = Jwt.claims(jwt).path("sub").asText();
+        String subject = claim(claims(jwt), "sub");
         if (!seed.startsWith("SU")) {
             throw new IllegalArgumentException("a user's seed starts with SU");
         }
         String seedsKey;
         try {
-            seedsKey = new String(io.nats.client.NKey.fromSeed(seed.toCharArray()).getPublicKey());
-        } catch (RuntimeException | java.security.GeneralSecurityException | IOException e) {
+            seedsKey = UserKey.fromSeed(seed.toCharArray()).publicKey();
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("the user's nkey seed does not decode (" + e.getMessage() + ")", e);
         }
         if (!seedsKey.equals(subject)) {
@@ -58,24 +63,73 @@ public record UserCredentials(String jwt, String seed, String inboxPrefix, Strin
 
     /** The account the user belongs to: its JWT's {@code issuer_account}, else its issuer. */
     public String account() {
-        var claims = Jwt.claims(jwt);
-        String viaSigningKey = claims.path("nats").path("issuer_account").asText("");
-        return viaSigningKey.isEmpty() ? claims.path("iss").asText() : viaSigningKey;
+        Map<String, JsonValue> claims = claims(jwt);
+        JsonValue nats = claims.get("nats");
+        String viaSigningKey = nats == null || nats.map == null ? "" : claim(nats.map, "issuer_account");
+        return viaSigningKey.isEmpty() ? claim(claims, "iss") : viaSigningKey;
     }
 
     /** The user's public nkey (the JWT's subject). */
     public String publicKey() {
-        return Jwt.claims(jwt).path("sub").asText();
+        return claim(claims(jwt), "sub");
     }
 
     /** The user's name in its JWT. */
     public String name() {
-        return Jwt.claims(jwt).path("name").asText();
+        return claim(claims(jwt), "name");
     }
 
-    /** Signs the server's nonce with the seed and presents the JWT, on every (re)connect. */
+    /**
+     * Signs the server's nonce with the seed and presents the JWT, on every (re)connect; with the JDK's Ed25519
+     * ({@link UserKey}), not jnats' Bouncy Castle one.
+     */
     public AuthHandler authHandler() {
-        return io.nats.client.Nats.staticCredentials(jwt.toCharArray(), seed.toCharArray());
+        UserKey key = UserKey.fromSeed(seed.toCharArray());
+        char[] token = jwt.toCharArray();
+        return new AuthHandler() {
+            @Override
+            public byte[] sign(byte[] nonce) {
+                return key.sign(nonce);
+            }
+
+            @Override
+            public char[] getID() {
+                return key.publicKey().toCharArray();
+            }
+
+            @Override
+            public char[] getJWT() {
+                return token.clone();
+            }
+        };
+    }
+
+    /**
+     * The claims of {@code jwt}, unverified (the servers verify it), read with jnats' own JSON parser: every edge reads
+     * its credentials, and Jackson would be ~800 classes and ~150 ms of its start (bench footprint); {@link Jwt} keeps
+     * Jackson for the services that make tokens.
+     */
+    private static Map<String, JsonValue> claims(String jwt) {
+        String[] parts = jwt.trim().split("\\.");
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("not a JWT: expected three dot-separated parts, got " + parts.length);
+        }
+        JsonValue claims;
+        try {
+            claims = JsonParser.parse(Base64.getUrlDecoder().decode(parts[1]));
+        } catch (JsonParseException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a JWT: its claims do not decode: " + e.getMessage(), e);
+        }
+        if (claims.map == null) {
+            throw new IllegalArgumentException("not a JWT: its claims are not a JSON object");
+        }
+        return claims.map;
+    }
+
+    /** A string claim, "" when absent or not a string. */
+    private static String claim(Map<String, JsonValue> claims, String name) {
+        JsonValue v = claims.get(name);
+        return v == null || v.string == null ? "" : v.string;
     }
 
     /** The {@code .creds} text (with the inbox prefix in a comment line, which other tools ignore). */
