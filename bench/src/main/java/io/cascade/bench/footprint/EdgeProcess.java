@@ -20,7 +20,8 @@ final class EdgeProcess implements AutoCloseable {
 
     /** Clock ticks per second of /proc/<pid>/stat on Linux (USER_HZ). */
     private static final int TICKS_PER_SECOND = 100;
-    private static final Pattern NMT_CATEGORY = Pattern.compile("^-\\s+(.+?) \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)");
+    /** "- Java Heap (reserved=65536KB, committed=20800KB)"; "Shared class space" adds ", readonly=..." inside. */
+    private static final Pattern NMT_CATEGORY = Pattern.compile("^-\\s+(.+?) \\(reserved=(\\d+)KB, committed=(\\d+)KB");
     private static final Pattern NMT_TOTAL = Pattern.compile("^Total: reserved=(\\d+)KB, committed=(\\d+)KB");
     /** A heap's or a generation's line of GC.heap_info (G1: "garbage-first heap total reserved ..., used NK"; Serial: DefNew, Tenured). */
     private static final Pattern HEAP_USED = Pattern.compile("(?m)^\\S[^\\n]*?used (\\d+)K");

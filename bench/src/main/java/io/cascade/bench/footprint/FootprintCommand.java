@@ -85,7 +85,9 @@ public final class FootprintCommand extends ScenarioCommand {
         if (!Files.isRegularFile(edgeJar)) {
             throw new IllegalStateException(edgeJar + " is missing: build first (mvn package, or ./cascade bench builds it)");
         }
-        List<String> edgeOptions = JvmOptionsFile.read(root.resolve(JvmOptionsFile.PATH));
+        List<String> edgeOptions = new ArrayList<>(JvmOptionsFile.read(root.resolve(JvmOptionsFile.PATH)));
+        Path archive = root.resolve(JvmOptionsFile.ARCHIVE);
+        edgeOptions.addAll(JvmOptionsFile.archiveOptions(archive));
         List<Map.Entry<String, List<String>>> variants = new ArrayList<>();
         for (String s : settings) {
             variants.add(Map.entry(s, s.equals(DEFAULTS) ? DEFAULT_OPTIONS : edgeOptions));
@@ -94,7 +96,8 @@ public final class FootprintCommand extends ScenarioCommand {
             variants.add(Map.entry(CUSTOM, Arrays.stream(customOptions.strip().split("\\s+")).toList()));
         }
         String startedAt = Instant.now().toString();
-        int processes = providers.size() * variants.size() * (nmt ? 2 : 1);
+        boolean edgeRuns = settings.contains(FootprintReport.EDGE_SETTINGS);
+        int processes = providers.size() * variants.size() * (nmt ? 2 : 1) + (edgeRuns ? 1 : 0);
         try (BenchFleet fleet = BenchFleet.start(2 * processes, dir);
              KubeMock kube = providers.contains("k8s") ? KubeMock.start(dir.resolve("k8s")) : null) {
             if (kube != null) {
@@ -102,12 +105,23 @@ public final class FootprintCommand extends ScenarioCommand {
             }
             Sites sites = new Sites(fleet, dir);
             sites.publishNext();
+            double firstStartMs = 0;
+            long archiveBytes = 0;
+            if (edgeRuns) {
+                // a device's first start: the JVM writes the class-data archive at its exit; the measured starts map it
+                Files.deleteIfExists(archive);
+                firstStartMs = measure(sites, providers.getFirst(), "first start", edgeOptions, false, kube, root, false).startToAckMs();
+                if (!Files.isRegularFile(archive)) {
+                    throw new IllegalStateException("the first start with the edge's settings left no class-data archive " + archive);
+                }
+                archiveBytes = Files.size(archive);
+            }
             List<FootprintReport.Run> runs = new ArrayList<>();
             for (String provider : providers) {
                 for (Map.Entry<String, List<String>> v : variants) {
-                    FootprintReport.Run run = measure(sites, provider, v.getKey(), v.getValue(), false, kube, root);
+                    FootprintReport.Run run = measure(sites, provider, v.getKey(), v.getValue(), false, kube, root, true);
                     if (nmt) {
-                        FootprintReport.Run tracked = measure(sites, provider, v.getKey(), v.getValue(), true, kube, root);
+                        FootprintReport.Run tracked = measure(sites, provider, v.getKey(), v.getValue(), true, kube, root, true);
                         run = new FootprintReport.Run(run.provider(), run.settings(), run.jvmOptions(), run.startToAckMs(),
                                 run.idle(), run.afterDeltas(), run.deltasSeconds(), run.cpuMsPerDelta(),
                                 tracked.idle().nmtCommittedKb(), tracked.afterDeltas().nmtCommittedKb());
@@ -115,12 +129,14 @@ public final class FootprintCommand extends ScenarioCommand {
                     runs.add(run);
                 }
             }
-            return new FootprintReport(FootprintReport.SCENARIO, startedAt, fleet.machine(), edgeOptions, deltas, idleSeconds, runs);
+            return new FootprintReport(FootprintReport.SCENARIO, startedAt, fleet.machine(), edgeOptions,
+                    BenchReport.round1(firstStartMs), archiveBytes, deltas, idleSeconds, runs);
         }
     }
 
+    /** One edge process: its start, then (with {@code full}) idle, the deltas and after them; else stopped after its first ack. */
     private FootprintReport.Run measure(Sites sites, String provider, String settingsName, List<String> options, boolean nmt,
-                                        KubeMock kube, Path root) throws Exception {
+                                        KubeMock kube, Path root, boolean full) throws Exception {
         SiteSpec site = sites.next();
         Path siteDir = Files.createDirectories(sites.dir.resolve(site.name()));
         List<String> args = new ArrayList<>(List.of("--site", site.name(), "--region", "eu", "--labels", "tier=store",
@@ -148,6 +164,10 @@ public final class FootprintCommand extends ScenarioCommand {
             }
             double startToAckMs = (System.nanoTime() - start) / 1e6;
             awaitReady(relay, site.name(), sites.revision, edge);
+            if (!full) {
+                return new FootprintReport.Run(provider, settingsName, options, BenchReport.round1(startToAckMs), null, null, 0, 0,
+                        Map.of(), Map.of());
+            }
             Thread.sleep(TimeUnit.SECONDS.toMillis(idleSeconds));
             FootprintReport.Sample idle = edge.sample(nmt);
             long cpu = edge.cpuMillis();

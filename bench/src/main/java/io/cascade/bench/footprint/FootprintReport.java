@@ -16,13 +16,17 @@ import java.util.Set;
  * @param scenario       always {@value #SCENARIO}
  * @param startedAt      when the run started (ISO-8601, UTC)
  * @param machine        machine, JVM and nats-server facts (the edges run on the same java)
- * @param edgeJvmOptions the edge's launch settings ({@value JvmOptionsFile#PATH}) as they were read for this run
+ * @param edgeJvmOptions the edge's launch settings: {@value JvmOptionsFile#PATH} as it was read for this run, and the
+ *                       class-data archive's two options ({@link JvmOptionsFile#archiveOptions})
+ * @param firstStartToAckMs a device's first start with those settings (before its archive exists: the JVM writes it
+ *                       at exit); 0 without an edge run
+ * @param archiveBytes   the class-data archive that first start left
  * @param deltas         deltas each site applied between its two samples
  * @param idleSeconds    how long a site idled after applying its first app before the idle sample
  * @param runs           one per provider and settings
  */
 public record FootprintReport(String scenario, String startedAt, MachineFacts machine, List<String> edgeJvmOptions,
-                              int deltas, int idleSeconds, List<Run> runs) implements BenchReport {
+                              double firstStartToAckMs, long archiveBytes, int deltas, int idleSeconds, List<Run> runs) implements BenchReport {
 
     static final String SCENARIO = "footprint";
     /** The name of the runs with {@link #edgeJvmOptions}. */
@@ -77,7 +81,11 @@ public record FootprintReport(String scenario, String startedAt, MachineFacts ma
                         + "relay of a bench fleet (auth and TLS on), as a device runs it; ")
                 .append(machine.jvm()).append(", ").append(machine.cores()).append(" cores; started ").append(startedAt)
                 .append(".\nThe edge's settings (`").append(JvmOptionsFile.PATH).append("`): `")
-                .append(String.join(" ", edgeJvmOptions)).append("`.\n\n")
+                .append(String.join(" ", edgeJvmOptions)).append("`.\n")
+                .append(archiveBytes == 0 ? "" : "A device's first start makes the class-data archive (" + mb(archiveBytes / 1024)
+                        + ") at its exit; that start took " + f(firstStartToAckMs) + " ms to its first ack. The edge runs below "
+                        + "map it.\n")
+                .append('\n')
                 .append("| provider | settings | start → first ack | RSS idle (anon + file) | heap idle | threads | files | RSS after ")
                 .append(deltas).append(" deltas (anon + file) | heap after | threads | files | CPU per delta |\n")
                 .append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");

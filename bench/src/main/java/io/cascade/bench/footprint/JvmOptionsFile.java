@@ -16,6 +16,13 @@ public final class JvmOptionsFile {
 
     /** The file, relative to the repository's root. */
     public static final String PATH = "edge-node/jvm.options";
+    /**
+     * The edge's class-data-sharing archive beside its jar, relative to the repository's root. The JVM makes it at the
+     * exit of the first start and maps it at every later one ({@code -XX:+AutoCreateSharedArchive}, JDK 19+; remade when
+     * the jar or the JDK changes). Its path is absolute, so {@code ./cascade edge} adds {@link #archiveOptions} to the
+     * file's options, as this bench does.
+     */
+    public static final String ARCHIVE = "edge-node/target/cascade-edge.jsa";
 
     private JvmOptionsFile() {}
 
@@ -39,6 +46,11 @@ public final class JvmOptionsFile {
             throw new UncheckedIOException("cannot read the edge's JVM options " + file, e);
         }
         return options;
+    }
+
+    /** The two options that make and use the class-data archive {@code archive}. */
+    public static List<String> archiveOptions(Path archive) {
+        return List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive);
     }
 
     /**

@@ -43,6 +43,7 @@ class FootprintIT {
         assertThat(r.path("nmtIdle").path("Total").asLong()).isPositive();
         assertThat(r.path("nmtIdle").path("Java Heap").asLong()).isPositive();
         assertThat(r.path("nmtAfterDeltas").path("Metaspace").asLong()).isPositive();
+        assertThat(r.path("nmtIdle").path("Shared class space").asLong()).isPositive();
         assertThat(run.md()).contains("# Footprint of one edge site per JVM", "| k8s | edge |", "Native memory by category");
         System.out.println(run.md());
     }

@@ -14,9 +14,12 @@ public final class MetricsOptions {
             description = "The address the metrics endpoint binds (default: ${DEFAULT-VALUE}).")
     String host = "0.0.0.0";
 
-    /** Opens the process's registry and serves it when a port was given; a failed start closes it again. */
+    /**
+     * Opens the process's registry and serves it, with the JVM's meters, when a port was given; a failed start closes
+     * it again.
+     */
     public ProcessRegistry open(ProcessRegistry.Tier tier, String region) throws IOException {
-        ProcessRegistry meters = ProcessRegistry.open(tier, region);
+        ProcessRegistry meters = ProcessRegistry.open(tier, region, port != null);
         try {
             meters.serve(host, port);
         } catch (IOException | RuntimeException e) {

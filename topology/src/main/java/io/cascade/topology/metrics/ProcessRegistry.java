@@ -29,6 +29,7 @@ public final class ProcessRegistry implements AutoCloseable {
     }
 
     private final PrometheusMeterRegistry registry;
+    /** Null without the JVM's meters. */
     private final JvmGcMetrics gc;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -46,6 +47,15 @@ public final class ProcessRegistry implements AutoCloseable {
     private MetricsEndpoint endpoint;
 
     public static ProcessRegistry open(Tier tier, String region) {
+        return open(tier, region, true);
+    }
+
+    /**
+     * As {@link #open(Tier, String)}; without {@code jvmMeters} the JVM's own meters (memory, threads, GC, CPU, uptime)
+     * are left out: a process that serves no endpoint ({@code --metrics-port} not given) has nobody to read them, and
+     * on an edge device their binders were ~150 classes and a GC listener (bench footprint).
+     */
+    public static ProcessRegistry open(Tier tier, String region, boolean jvmMeters) {
         if (tier == Tier.HUB && region != null) {
             throw new IllegalArgumentException("the hub serves every region; its meters carry no region tag, got " + region);
         }
@@ -55,6 +65,9 @@ public final class ProcessRegistry implements AutoCloseable {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Tags common = Tags.of("tier", tier.tag());
         registry.config().commonTags(region == null ? common : common.and("region", region));
+        if (!jvmMeters) {
+            return new ProcessRegistry(registry, null);
+        }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -85,7 +98,9 @@ public final class ProcessRegistry implements AutoCloseable {
             if (endpoint != null) {
                 endpoint.close();
             }
-            gc.close();
+            if (gc != null) {
+                gc.close();
+            }
             registry.close();
         }
     }

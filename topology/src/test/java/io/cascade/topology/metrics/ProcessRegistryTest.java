@@ -25,6 +25,17 @@ class ProcessRegistryTest {
     }
 
     @Test
+    void aRegistryNobodyServesLeavesTheJvmsMetersOut() {
+        try (ProcessRegistry process = ProcessRegistry.open(ProcessRegistry.Tier.EDGE, "eu", false)) {
+            process.registry().counter("cascade.test.things").increment();
+
+            assertThat(process.registry().scrape())
+                    .contains("cascade_test_things_total{region=\"eu\",tier=\"edge\"} 1.0")
+                    .doesNotContain("jvm_").doesNotContain("process_uptime");
+        }
+    }
+
+    @Test
     void theHubHasNoRegion() {
         try (ProcessRegistry process = ProcessRegistry.open(ProcessRegistry.Tier.HUB, null)) {
             Meter any = process.registry().getMeters().getFirst();

@@ -1,0 +1,56 @@
+package io.cascade.bench.footprint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The edge starts with the settings its committed footprint was measured with: {@code bench/results/footprint.json}
+ * records them, {@value JvmOptionsFile#PATH} and {@code ./cascade edge} are what a device runs. Changing one without
+ * measuring again (and committing the result) fails here.
+ */
+class EdgeLaunchSettingsTest {
+
+    private static final Path HOME = JvmOptionsFile.home();
+
+    @Test
+    void theCommittedFootprintWasMeasuredWithTheEdgesJvmOptionsAndArchive() throws Exception {
+        JsonNode report = new ObjectMapper().readTree(Files.readString(HOME.resolve("bench/results/footprint.json")));
+        List<String> measured = new ArrayList<>();
+        report.path("edgeJvmOptions").forEach(o -> measured.add(o.asText()));
+
+        List<String> expected = new ArrayList<>(JvmOptionsFile.read(HOME.resolve(JvmOptionsFile.PATH)));
+        expected.addAll(JvmOptionsFile.archiveOptions(Path.of("ARCHIVE")));
+        // the archive's path is absolute: the checkout the bench ran in
+        assertThat(measured).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.size(); i++) {
+            if (expected.get(i).endsWith("=ARCHIVE")) {
+                assertThat(measured.get(i)).startsWith("-XX:SharedArchiveFile=").endsWith("/" + JvmOptionsFile.ARCHIVE);
+            } else {
+                assertThat(measured.get(i)).as("option %d", i).isEqualTo(expected.get(i));
+            }
+        }
+        assertThat(report.path("archiveBytes").asLong()).isPositive();
+        for (JsonNode run : report.path("runs")) {
+            if (run.path("settings").asText().equals(FootprintReport.EDGE_SETTINGS)) {
+                assertThat(run.path("jvmOptions")).isEqualTo(report.path("edgeJvmOptions"));
+            }
+        }
+        assertThat(report.path("runs")).extracting(r -> r.path("provider").asText() + " " + r.path("settings").asText())
+                .contains("sim edge", "dir edge", "k8s edge");
+    }
+
+    @Test
+    void cascadeEdgeStartsOneSiteWithThoseOptionsAndTheArchive() throws Exception {
+        String script = Files.readString(HOME.resolve("cascade"));
+        assertThat(script).contains("exec \"$JAVA_BIN\" @\"$ROOT/" + JvmOptionsFile.PATH + "\" "
+                + String.join(" ", JvmOptionsFile.archiveOptions(Path.of("\"$ROOT/" + JvmOptionsFile.ARCHIVE + "\""))));
+        assertThat(script).contains("-jar \"$EDGE_JAR\"").contains("EDGE_JAR=\"$ROOT/edge-node/target/cascade-edge.jar\"");
+    }
+}
