@@ -37,7 +37,9 @@ class KubernetesLoaderIT {
             assertThat(k8s.map(p -> p.getFileName().toString()))
                     .anyMatch(n -> n.startsWith("kubernetes-client-"))
                     .anyMatch(n -> n.startsWith("kubernetes-model-core-"))
-                    .anyMatch(n -> n.startsWith("vertx-core-"));
+                    // fabric8 over the JDK's HTTP client: no vert.x, no netty on the device
+                    .anyMatch(n -> n.startsWith("kubernetes-httpclient-jdk-"))
+                    .noneMatch(n -> n.startsWith("vertx-") || n.startsWith("netty-"));
         }
     }
 
