@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 /**
  * Loads the Kubernetes provider ({@code io.cascade.edge.provider.k8s}) and fabric8 only when a site uses {@code k8s}.
  *
- * <p>The edge's distribution keeps fabric8 and what only it needs (vert.x, netty, snakeyaml-engine; about 60 jars)
+ * <p>The edge's distribution keeps fabric8 and what only it needs (its JDK HTTP client adapter, snakeyaml-engine; 28 jars)
  * in {@code lib/k8s} beside {@code cascade-edge.jar}, off the jar's class path: a site on {@code sim} or {@code dir}
  * never opens them (measured by {@code bench footprint}: 117 → 73 open files, 1 MB of heap). The first {@code k8s}
  * provider makes one class loader over those jars and {@code cascade-edge.jar} that defines the provider's package
