@@ -13,14 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class LeafProxies implements LocalFabric.LeafRoute, AutoCloseable {
 
-    /** What the hub nodes advertise for their leaf port: nothing listens there. */
-    static final String NOWHERE = "127.0.0.1:1";
-
     private final Map<String, Map<String, TcpProxy>> byRegion = new ConcurrentHashMap<>();
 
     @Override
     public String route(String hubLeaf) {
-        return NOWHERE;
+        return LocalFabric.LeafRoute.NOWHERE; // nothing listens there
     }
 
     @Override

@@ -43,6 +43,13 @@ public final class LocalFabric implements AutoCloseable {
     public interface LeafRoute {
         LeafRoute DIRECT = hubLeaf -> hubLeaf;
 
+        /**
+         * An address that refuses every connection (port 1 on loopback: refused at once), for a hub to advertise as its leaf port when the links go through
+         * proxies: nats-server 2.9.10 tells remotes its leaf address (even with {@code no_advertise}), and a relay that
+         * learned the real one would route around its proxy on its next reconnect.
+         */
+        String NOWHERE = "127.0.0.1:1";
+
         String route(String hubLeafHostPort);
 
         /** The host:port {@code region}'s relay dials to reach {@code advertised}. */

@@ -40,8 +40,6 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
     private LocalFabric fabric;
     private io.cascade.topology.trust.ServerCertificate hubCertificate;
     private TcpProxy leafProxy;
-    /** Port 1 on loopback: nothing listens there, so a connection is refused at once. */
-    static final String NOWHERE = "127.0.0.1:1";
     private final java.util.Map<String, TcpProxy> regionProxies = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final int hubNodes;
@@ -74,7 +72,7 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
      * The same fabric with the relays' leaf links running through {@link TcpProxy TcpProxies} the test
      * controls: each region's relay dials its own ({@link #leafProxy(String)}), which forwards to one
      * shared by all ({@link #leafProxy()}), which forwards to the hub. The hub advertises an address that
-     * refuses every connection ({@link #NOWHERE}): nats-server 2.9.10 tells remotes its leaf address (its
+     * refuses every connection ({@link LocalFabric.LeafRoute#NOWHERE}): nats-server 2.9.10 tells remotes its leaf address (its
      * own, unless told another, even with {@code no_advertise}), and a relay that learned a real one would
      * route around its proxy on its next reconnect. With {@link #withHaRegions()}, every node of a region dials
      * the region's one proxy: cutting it cuts the region off the hub.
@@ -106,7 +104,7 @@ public final class FabricExtension implements BeforeAllCallback, AfterAllCallbac
             @Override
             public String route(String hubLeaf) {
                 leafProxy = proxyTo(hubLeaf);
-                return NOWHERE;
+                return LocalFabric.LeafRoute.NOWHERE;
             }
 
             @Override
