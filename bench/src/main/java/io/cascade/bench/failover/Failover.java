@@ -179,16 +179,25 @@ final class Failover {
                 fleet.fabric().credentials(new Identity.RelayService("eu"))).build());
     }
 
-    /** The pid holding {@code lease} in the leases bucket {@code nats} reaches, waiting until one does. */
+    /**
+     * The pid holding {@code lease} in the leases bucket {@code nats} reaches, waiting until one does; a read that
+     * times out (the previous round's kill can leave the cluster electing a leader for seconds) is tried again.
+     */
     private static long holder(Connection nats, String lease) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Exception last = null;
         while (true) {
-            java.util.OptionalLong pid = Lease.holderPid(nats.keyValue(Subjects.KV_LEASES), lease);
-            if (pid.isPresent()) {
-                return pid.getAsLong();
+            try {
+                java.util.OptionalLong pid = Lease.holderPid(nats.keyValue(Subjects.KV_LEASES), lease);
+                if (pid.isPresent()) {
+                    return pid.getAsLong();
+                }
+            } catch (java.io.IOException | io.nats.client.JetStreamApiException e) {
+                last = e;
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("bench failover: no service holds the lease " + lease);
+                throw new IllegalStateException("bench failover: no service holds the lease " + lease
+                        + (last == null ? "" : " (last read: " + last.getMessage() + ")"), last);
             }
             Thread.sleep(100);
         }
