@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -78,7 +79,9 @@ final class EdgeProcess implements AutoCloseable {
         }
         jcmd("GC.run");
         long heapUsedKb = 0;
-        Matcher heap = HEAP_USED.matcher(jcmd("GC.heap_info"));
+        String heapInfo = jcmd("GC.heap_info");
+        Map<String, Long> mappings = MemoryMap.residentKb(pid(), heapInfo);
+        Matcher heap = HEAP_USED.matcher(heapInfo);
         while (heap.find()) {
             heapUsedKb += Long.parseLong(heap.group(1));
         }
@@ -95,27 +98,46 @@ final class EdgeProcess implements AutoCloseable {
             }
         }
         return new FootprintReport.Sample(status.get("VmRSS"), status.get("RssAnon"), status.get("RssFile"), heapUsedKb,
-                status.get("Threads").intValue(), threadNames(), openFiles, categories);
+                status.get("Threads").intValue(), threadNames(), openFiles, mappings, categories);
     }
 
-    /** The process's threads by name (the kernel's 15 characters, digits dropped), e.g. {"C1 CompilerThre": 1}. */
+    /** The process's threads by name (the kernel's 15 characters, digits as #), e.g. {"C1 CompilerThre": 1}. */
     private Map<String, Integer> threadNames() throws IOException {
-        Map<String, Integer> names = new java.util.TreeMap<>();
+        Map<String, Integer> names = new TreeMap<>();
+        perThread((name, cpuMillis) -> names.merge(name, 1, Integer::sum));
+        return names;
+    }
+
+    /** CPU time (user + system) used so far by the threads alive now, in ms, summed per thread name as {@link #threadNames}. */
+    Map<String, Long> cpuMillisByThread() throws IOException {
+        Map<String, Long> cpu = new TreeMap<>();
+        perThread((name, cpuMillis) -> cpu.merge(name, cpuMillis, Long::sum));
+        return cpu;
+    }
+
+    private void perThread(java.util.function.ObjLongConsumer<String> thread) throws IOException {
         try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid()), "task"))) {
             for (Path task : tasks.toList()) {
+                String name;
+                long cpuMillis;
                 try {
-                    names.merge(Files.readString(task.resolve("comm")).strip().replaceAll("[0-9]+", "#"), 1, Integer::sum);
+                    name = Files.readString(task.resolve("comm")).strip().replaceAll("[0-9]+", "#");
+                    cpuMillis = cpuMillis(Files.readString(task.resolve("stat")));
                 } catch (java.nio.file.NoSuchFileException gone) {
-                    // the thread ended while listing
+                    continue; // the thread ended while listing
                 }
+                thread.accept(name, cpuMillis);
             }
         }
-        return names;
     }
 
     /** CPU time (user + system) this process has used so far, in ms (10 ms ticks). */
     long cpuMillis() throws IOException {
-        String stat = Files.readString(Path.of("/proc", String.valueOf(pid()), "stat"));
+        return cpuMillis(Files.readString(Path.of("/proc", String.valueOf(pid()), "stat")));
+    }
+
+    /** utime + stime of a /proc stat line (a process's or a thread's), in ms. */
+    private static long cpuMillis(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
         return ticks * 1000 / TICKS_PER_SECOND;

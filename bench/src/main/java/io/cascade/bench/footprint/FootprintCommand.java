@@ -19,6 +19,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -124,7 +125,7 @@ public final class FootprintCommand extends ScenarioCommand {
                         FootprintReport.Run tracked = measure(sites, provider, v.getKey(), v.getValue(), true, kube, root, true);
                         run = new FootprintReport.Run(run.provider(), run.settings(), run.jvmOptions(), run.startToAckMs(),
                                 run.idle(), run.afterDeltas(), run.deltasSeconds(), run.cpuMsPerDelta(),
-                                tracked.idle().nmtCommittedKb(), tracked.afterDeltas().nmtCommittedKb());
+                                run.cpuMsPerDeltaByThread(), tracked.idle().nmtCommittedKb(), tracked.afterDeltas().nmtCommittedKb());
                     }
                     runs.add(run);
                 }
@@ -166,21 +167,29 @@ public final class FootprintCommand extends ScenarioCommand {
             awaitReady(relay, site.name(), sites.revision, edge);
             if (!full) {
                 return new FootprintReport.Run(provider, settingsName, options, BenchReport.round1(startToAckMs), null, null, 0, 0,
-                        Map.of(), Map.of());
+                        Map.of(), Map.of(), Map.of());
             }
             Thread.sleep(TimeUnit.SECONDS.toMillis(idleSeconds));
             FootprintReport.Sample idle = edge.sample(nmt);
             long cpu = edge.cpuMillis();
+            Map<String, Long> threadCpu = edge.cpuMillisByThread();
             long deltasStart = System.nanoTime();
             for (int i = 1; i <= deltas; i++) {
                 awaitReady(relay, site.name(), sites.publishNext(), edge);
             }
             double deltasSeconds = (System.nanoTime() - deltasStart) / 1e9;
             double cpuPerDelta = (edge.cpuMillis() - cpu) / (double) deltas;
+            Map<String, Double> cpuPerDeltaByThread = new TreeMap<>();
+            edge.cpuMillisByThread().forEach((name, ms) -> {
+                long used = ms - threadCpu.getOrDefault(name, 0L);
+                if (used > 0) {
+                    cpuPerDeltaByThread.put(name, BenchReport.round1(used / (double) deltas));
+                }
+            });
             Thread.sleep(1000);
             FootprintReport.Sample after = edge.sample(nmt);
             return new FootprintReport.Run(provider, settingsName, options, BenchReport.round1(startToAckMs), idle, after,
-                    BenchReport.round1(deltasSeconds), BenchReport.round1(cpuPerDelta), Map.of(), Map.of());
+                    BenchReport.round1(deltasSeconds), BenchReport.round1(cpuPerDelta), cpuPerDeltaByThread, Map.of(), Map.of());
         }
     }
 

@@ -4,6 +4,7 @@ import static io.cascade.bench.BenchReport.f;
 
 import io.cascade.bench.BenchReport;
 import io.cascade.bench.MachineFacts;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,10 +42,12 @@ public record FootprintReport(String scenario, String startedAt, MachineFacts ma
      * @param threads        the process's threads (/proc: Java and native)
      * @param threadNames    those threads by name (the kernel's first 15 characters, digits as #)
      * @param openFiles      open file descriptors
+     * @param rssKbByMapping the resident set by mapping (/proc smaps; {@link MemoryMap#GROUPS}): heap, archives,
+     *                       libraries, code cache, other anonymous memory
      * @param nmtCommittedKb native memory tracking's committed KB by category, and "Total"; empty in a run without it
      */
     public record Sample(long rssKb, long rssAnonKb, long rssFileKb, long heapUsedKb, int threads, Map<String, Integer> threadNames, int openFiles,
-                         Map<String, Long> nmtCommittedKb) {}
+                         Map<String, Long> rssKbByMapping, Map<String, Long> nmtCommittedKb) {}
 
     /**
      * @param provider          the edge's --provider kind: sim, dir or k8s (against fabric8's mock API server)
@@ -57,11 +60,13 @@ public record FootprintReport(String scenario, String startedAt, MachineFacts ma
      * @param afterDeltas       after applying {@link #deltas} deltas, one at a time
      * @param deltasSeconds     how long the deltas took, each published, applied and reported READY before the next
      * @param cpuMsPerDelta     the edge process's CPU (user + system, 10 ms ticks) over the deltas, per delta
+     * @param cpuMsPerDeltaByThread that CPU by thread name (as in {@link Sample#threadNames}), the threads that used any
      * @param nmtIdle           NMT summary (committed KB) of a second process with the same settings, idle
      * @param nmtAfterDeltas    the same after the deltas
      */
     public record Run(String provider, String settings, List<String> jvmOptions, double startToAckMs, Sample idle,
-                      Sample afterDeltas, double deltasSeconds, double cpuMsPerDelta, Map<String, Long> nmtIdle,
+                      Sample afterDeltas, double deltasSeconds, double cpuMsPerDelta, Map<String, Double> cpuMsPerDeltaByThread,
+                      Map<String, Long> nmtIdle,
                       Map<String, Long> nmtAfterDeltas) {}
 
     @Override
@@ -100,6 +105,25 @@ public record FootprintReport(String scenario, String startedAt, MachineFacts ma
         md.append("\nMB = 1024 KB. Heap: in use right after a requested GC. Threads: all of the process's (/proc). "
                 + "CPU per delta: the edge process's over the deltas (publish, apply, READY reported, one at a time) / ")
                 .append(deltas).append(".\n");
+        md.append("\nWhere the resident memory is (/proc/<pid>/smaps by mapping, MB; a file's written pages count with it), "
+                + "idle / after the deltas:\n\n| mapping |");
+        runs.forEach(r -> md.append(' ').append(r.provider()).append(' ').append(r.settings()).append(" |"));
+        md.append("\n|---|").append("---:|".repeat(runs.size())).append('\n');
+        for (String g : MemoryMap.GROUPS) {
+            md.append("| ").append(g).append(" |");
+            runs.forEach(r -> md.append(' ').append(mb(r.idle().rssKbByMapping().getOrDefault(g, 0L))).append(" / ")
+                    .append(mb(r.afterDeltas().rssKbByMapping().getOrDefault(g, 0L))).append(" |"));
+            md.append('\n');
+        }
+        md.append("\nCPU per delta by thread (ms; /proc/<pid>/task, 10 ms ticks, so threads under 0.1 ms are left out):\n\n");
+        for (Run r : runs) {
+            md.append("- ").append(r.provider()).append(' ').append(r.settings()).append(": ");
+            List<String> parts = new ArrayList<>();
+            r.cpuMsPerDeltaByThread().entrySet().stream().filter(e -> e.getValue() >= 0.1)
+                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .forEach(e -> parts.add("`" + e.getKey() + "` " + f(e.getValue())));
+            md.append(String.join(", ", parts)).append('\n');
+        }
         if (runs.stream().anyMatch(r -> !r.nmtIdle().isEmpty())) {
             md.append("\nNative memory by category (NMT summary, committed MB; a second process with the same settings and "
                     + "-XX:NativeMemoryTracking=summary), idle / after the deltas:\n\n| category |");

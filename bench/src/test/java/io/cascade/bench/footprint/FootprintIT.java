@@ -39,12 +39,25 @@ class FootprintIT {
             assertThat(s.path("threads").asInt()).as(sample).isPositive();
             assertThat(s.path("threadNames").path("edge-timers").asInt()).as(sample).isEqualTo(1);
             assertThat(s.path("openFiles").asInt()).as(sample).isPositive();
+            JsonNode mappings = s.path("rssKbByMapping");
+            assertThat(mappings.path("Java heap").asLong()).as(sample).isPositive();
+            assertThat(mappings.path("libjvm.so").asLong()).as(sample).isPositive();
+            assertThat(mappings.path("librocksdbjni").asLong()).as(sample).isPositive();
+            assertThat(mappings.path("class-data archives (.jsa)").asLong()).as(sample).isPositive();
+            long mapped = 0;
+            for (JsonNode kb : mappings) {
+                mapped += kb.asLong();
+            }
+            // smaps and status are read moments apart: the same resident set within 2 MB
+            assertThat(mapped).as(sample).isCloseTo(s.path("rssKb").asLong(), org.assertj.core.data.Offset.offset(2048L));
         }
+        assertThat(r.path("cpuMsPerDeltaByThread")).isNotEmpty();
         assertThat(r.path("nmtIdle").path("Total").asLong()).isPositive();
         assertThat(r.path("nmtIdle").path("Java Heap").asLong()).isPositive();
         assertThat(r.path("nmtAfterDeltas").path("Metaspace").asLong()).isPositive();
         assertThat(r.path("nmtIdle").path("Shared class space").asLong()).isPositive();
-        assertThat(run.md()).contains("# Footprint of one edge site per JVM", "| k8s | edge |", "Native memory by category");
+        assertThat(run.md()).contains("# Footprint of one edge site per JVM", "| k8s | edge |", "Native memory by category",
+                "Where the resident memory is", "CPU per delta by thread");
         System.out.println(run.md());
     }
 }
