@@ -1,5 +1,6 @@
 package io.cascade.edge;
 
+import io.cascade.edge.journal.JournalOptions;
 import io.cascade.edge.journal.JournalStore;
 import io.cascade.edge.metrics.EdgeMetrics;
 import io.cascade.edge.provider.Provider;
@@ -76,7 +77,8 @@ public final class EdgeHost implements AutoCloseable {
     public static EdgeHost start(List<EdgeConfig> configs, EdgeTuning tuning, Path journalDir,
                                  Function<String, Provider> providers, EdgeMetrics metrics)
             throws IOException, InterruptedException {
-        JournalStore journals = JournalStore.open(journalDir);
+        // one site (a device): RocksDB sized for one; many (cascade up, the benches): the shared defaults
+        JournalStore journals = JournalStore.open(journalDir, JournalOptions.forSites(configs.size()));
         journals.recoveredFromCorruption().ifPresent(moved -> LOG.warn(
                 "journal {} was unreadable and moved to {}; every site on it resyncs in full", journalDir, moved));
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(

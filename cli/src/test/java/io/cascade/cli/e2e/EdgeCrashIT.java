@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.cascade.edge.journal.Journal;
+import io.cascade.edge.journal.JournalOptions;
 import io.cascade.edge.journal.JournalStore;
 import io.cascade.edge.provider.Provider;
 import io.cascade.edge.provider.Providers;
@@ -80,6 +81,8 @@ class EdgeCrashIT {
         }
         assertThat(read(log2)).contains("app crash-b: the apply of revision", "had landed before the restart; recorded, not repeated");
         assertThat(applied(log2)).as("applied after the restart").containsExactly("crash-c");
+        // one site per process: its journal was opened sized for one site (RocksDB records the options it ran with)
+        assertThat(latestRocksOptions(journal)).contains("max_total_wal_size=" + JournalOptions.ONE_SITE.memoryBytes());
 
         try (JournalStore store = JournalStore.open(journal); Provider dir = Providers.fromSpec("dir:" + manifests)) {
             Journal j = store.site(SITE);
@@ -107,6 +110,16 @@ class EdgeCrashIT {
         }
         try (JournalStore store = JournalStore.open(journal)) {
             assertThat(store.site(SITE).applied()).containsOnlyKeys(APPS);
+        }
+    }
+
+    /** The newest OPTIONS-<n> file RocksDB wrote in {@code journal}: the options the last process opened it with. */
+    static String latestRocksOptions(Path journal) throws IOException {
+        try (var files = Files.list(journal)) {
+            Path newest = files.filter(f -> f.getFileName().toString().matches("OPTIONS-\\d+"))
+                    .max(java.util.Comparator.comparingLong(f -> Long.parseLong(f.getFileName().toString().substring(8))))
+                    .orElseThrow(() -> new AssertionError("no RocksDB OPTIONS file in " + journal));
+            return Files.readString(newest);
         }
     }
 

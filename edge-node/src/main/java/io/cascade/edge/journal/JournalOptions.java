@@ -17,6 +17,13 @@ public record JournalOptions(boolean syncWrites, long memoryBytes) {
 
     /** Process-crash safe, 32 MiB: enough for thousands of simulated sites in one JVM. */
     public static final JournalOptions DEFAULTS = new JournalOptions(false, 32 * MIB);
+    /** Process-crash safe, 4 MiB: one site on a device (a few small records and desired docs). */
+    public static final JournalOptions ONE_SITE = new JournalOptions(false, 4 * MIB);
+
+    /** {@link #ONE_SITE} for a store that holds one site, else {@link #DEFAULTS}. */
+    public static JournalOptions forSites(int sites) {
+        return sites == 1 ? ONE_SITE : DEFAULTS;
+    }
 
     public JournalOptions {
         if (memoryBytes < 4 * MIB) {

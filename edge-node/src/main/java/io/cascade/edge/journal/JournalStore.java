@@ -261,6 +261,11 @@ public final class JournalStore implements AutoCloseable {
         });
     }
 
+    /** The capacity of the store's block cache as RocksDB reports it ({@link JournalOptions#memoryBytes}). */
+    public long blockCacheBytes() {
+        return guarded("read the block cache capacity", () -> db.getLongProperty("rocksdb.block-cache-capacity"));
+    }
+
     /**
      * Point deletes in {@code family}'s active memtable (RocksDB counts range deletes apart, in no
      * property), for tests.

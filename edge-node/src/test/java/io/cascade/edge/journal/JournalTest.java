@@ -255,6 +255,21 @@ class JournalTest {
     }
 
     @Test
+    void aStoreForOneSiteIsSizedForOneAndAStoreForManyKeepsTheSharedDefaults() {
+        assertThat(JournalOptions.forSites(1)).isEqualTo(JournalOptions.ONE_SITE);
+        assertThat(JournalOptions.forSites(0)).isEqualTo(JournalOptions.DEFAULTS);
+        assertThat(JournalOptions.forSites(2)).isEqualTo(JournalOptions.DEFAULTS);
+        try (JournalStore store = JournalStore.open(dir, JournalOptions.ONE_SITE)) {
+            assertThat(store.blockCacheBytes()).isEqualTo(4L << 20);
+            store.site("store-1").applyDelta(entry("eu.app.web", 1, "web"), null, new Marks(1, 0));
+        }
+        try (JournalStore store = JournalStore.open(dir)) {
+            assertThat(store.blockCacheBytes()).isEqualTo(32L << 20);
+            assertThat(store.site("store-1").marks()).isEqualTo(new Marks(1, 0));
+        }
+    }
+
+    @Test
     void callsAfterCloseFailWithAnErrorInsteadOfCrashingTheJvm() {
         JournalStore store = JournalStore.open(dir);
         Journal journal = store.site("store-1");
