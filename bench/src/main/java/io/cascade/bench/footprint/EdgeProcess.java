@@ -30,16 +30,19 @@ final class EdgeProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final Path jcmd;
+    private final Path tmp;
 
-    private EdgeProcess(Process process, Path log, Path jcmd) {
+    private EdgeProcess(Process process, Path log, Path jcmd, Path tmp) {
         this.process = process;
         this.log = log;
         this.jcmd = jcmd;
+        this.tmp = tmp;
     }
 
     /**
      * Starts {@code java <jvmOptions> -jar <edgeJar> <args>} in {@code log}'s directory with {@code env} added, output to
-     * {@code log}; with {@code nmt}, native memory tracking (summary) on as well.
+     * {@code log}, with its own temp dir ({@code java.io.tmpdir}) beside the log; with {@code nmt}, native memory
+     * tracking (summary) on as well.
      */
     static EdgeProcess start(List<String> jvmOptions, boolean nmt, Path edgeJar, List<String> args, Map<String, String> env,
                              Path log) throws IOException {
@@ -50,12 +53,14 @@ final class EdgeProcess implements AutoCloseable {
         if (nmt) {
             cmd.add("-XX:NativeMemoryTracking=summary");
         }
+        Path tmp = Files.createDirectories(log.resolveSibling("tmp"));
+        cmd.add("-Djava.io.tmpdir=" + tmp);
         cmd.addAll(List.of("-jar", edgeJar.toString()));
         cmd.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(cmd).directory(log.getParent().toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
-        return new EdgeProcess(builder.start(), log, java.resolveSibling("jcmd"));
+        return new EdgeProcess(builder.start(), log, java.resolveSibling("jcmd"), tmp);
     }
 
     long pid() {
@@ -98,7 +103,7 @@ final class EdgeProcess implements AutoCloseable {
             }
         }
         return new FootprintReport.Sample(status.get("VmRSS"), status.get("RssAnon"), status.get("RssFile"), heapUsedKb,
-                status.get("Threads").intValue(), threadNames(), openFiles, mappings, categories);
+                status.get("Threads").intValue(), threadNames(), openFiles, tempDirKb(), mappings, categories);
     }
 
     /** The process's threads by name (the kernel's 15 characters, digits as #), e.g. {"C1 CompilerThre": 1}. */
@@ -128,6 +133,17 @@ final class EdgeProcess implements AutoCloseable {
                 }
                 thread.accept(name, cpuMillis);
             }
+        }
+    }
+
+    /** What the process has written to its temp dir (KB). */
+    private long tempDirKb() throws IOException {
+        try (Stream<Path> files = Files.walk(tmp)) {
+            long bytes = 0;
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                bytes += Files.size(f);
+            }
+            return bytes / 1024;
         }
     }
 

@@ -88,7 +88,7 @@ public final class FootprintCommand extends ScenarioCommand {
         }
         List<String> edgeOptions = new ArrayList<>(JvmOptionsFile.read(root.resolve(JvmOptionsFile.PATH)));
         Path archive = root.resolve(JvmOptionsFile.ARCHIVE);
-        edgeOptions.addAll(JvmOptionsFile.archiveOptions(archive));
+        edgeOptions.addAll(JvmOptionsFile.launchOptions(root));
         List<Map.Entry<String, List<String>>> variants = new ArrayList<>();
         for (String s : settings) {
             variants.add(Map.entry(s, s.equals(DEFAULTS) ? DEFAULT_OPTIONS : edgeOptions));

@@ -42,12 +42,14 @@ public record FootprintReport(String scenario, String startedAt, MachineFacts ma
      * @param threads        the process's threads (/proc: Java and native)
      * @param threadNames    those threads by name (the kernel's first 15 characters, digits as #)
      * @param openFiles      open file descriptors
+     * @param tempDirKb      what the process wrote to its temp dir ({@code java.io.tmpdir}, its own): RocksJava copies its
+     *                       native library there at each start unless it is on {@code java.library.path}
      * @param rssKbByMapping the resident set by mapping (/proc smaps; {@link MemoryMap#GROUPS}): heap, archives,
      *                       libraries, code cache, other anonymous memory
      * @param nmtCommittedKb native memory tracking's committed KB by category, and "Total"; empty in a run without it
      */
     public record Sample(long rssKb, long rssAnonKb, long rssFileKb, long heapUsedKb, int threads, Map<String, Integer> threadNames, int openFiles,
-                         Map<String, Long> rssKbByMapping, Map<String, Long> nmtCommittedKb) {}
+                         long tempDirKb, Map<String, Long> rssKbByMapping, Map<String, Long> nmtCommittedKb) {}
 
     /**
      * @param provider          the edge's --provider kind: sim, dir or k8s (against fabric8's mock API server)
@@ -105,6 +107,10 @@ public record FootprintReport(String scenario, String startedAt, MachineFacts ma
         md.append("\nMB = 1024 KB. Heap: in use right after a requested GC. Threads: all of the process's (/proc). "
                 + "CPU per delta: the edge process's over the deltas (publish, apply, READY reported, one at a time) / ")
                 .append(deltas).append(".\n");
+        md.append("\nWritten to the temp dir (each process has its own java.io.tmpdir), after the deltas: ");
+        List<String> temps = new ArrayList<>();
+        runs.forEach(r -> temps.add(r.provider() + " " + r.settings() + " " + mb(r.afterDeltas().tempDirKb())));
+        md.append(String.join(", ", temps)).append(".\n");
         md.append("\nWhere the resident memory is (/proc/<pid>/smaps by mapping, MB; a file's written pages count with it), "
                 + "idle / after the deltas:\n\n| mapping |");
         runs.forEach(r -> md.append(' ').append(r.provider()).append(' ').append(r.settings()).append(" |"));

@@ -24,6 +24,13 @@ public final class JvmOptionsFile {
      */
     public static final String ARCHIVE = "edge-node/target/cascade-edge.jsa";
 
+    /**
+     * RocksDB's JNI library for the common device platforms, unpacked by the package beside the jars, relative to the
+     * repository's root. On {@code java.library.path} RocksJava loads it from there instead of copying it out of its jar
+     * into the temp dir at every start; the path is absolute, so it is one of the {@link #launchOptions}.
+     */
+    public static final String NATIVE = "edge-node/target/lib/native";
+
     private JvmOptionsFile() {}
 
     /** The options of {@code file}, in order. */
@@ -48,9 +55,13 @@ public final class JvmOptionsFile {
         return options;
     }
 
-    /** The two options that make and use the class-data archive {@code archive}. */
-    public static List<String> archiveOptions(Path archive) {
-        return List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive);
+    /**
+     * What {@code ./cascade edge} adds to the file's options for a checkout in {@code home} (absolute paths, which an
+     * argument file cannot hold): the class-data archive's two options and the native library directory.
+     */
+    public static List<String> launchOptions(Path home) {
+        return List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + home.resolve(ARCHIVE),
+                "-Djava.library.path=" + home.resolve(NATIVE));
     }
 
     /**

@@ -26,12 +26,14 @@ class EdgeLaunchSettingsTest {
         report.path("edgeJvmOptions").forEach(o -> measured.add(o.asText()));
 
         List<String> expected = new ArrayList<>(JvmOptionsFile.read(HOME.resolve(JvmOptionsFile.PATH)));
-        expected.addAll(JvmOptionsFile.archiveOptions(Path.of("ARCHIVE")));
-        // the archive's path is absolute: the checkout the bench ran in
+        expected.addAll(JvmOptionsFile.launchOptions(Path.of("/HOME")));
+        // the archive's and the native libraries' paths are absolute: the checkout the bench ran in
         assertThat(measured).hasSameSizeAs(expected);
         for (int i = 0; i < expected.size(); i++) {
-            if (expected.get(i).endsWith("=ARCHIVE")) {
-                assertThat(measured.get(i)).startsWith("-XX:SharedArchiveFile=").endsWith("/" + JvmOptionsFile.ARCHIVE);
+            int home = expected.get(i).indexOf("=/HOME/");
+            if (home >= 0) {
+                assertThat(measured.get(i)).as("option %d", i).startsWith(expected.get(i).substring(0, home + 1))
+                        .endsWith(expected.get(i).substring(home + "=/HOME".length()));
             } else {
                 assertThat(measured.get(i)).as("option %d", i).isEqualTo(expected.get(i));
             }
@@ -49,8 +51,10 @@ class EdgeLaunchSettingsTest {
     @Test
     void cascadeEdgeStartsOneSiteWithThoseOptionsAndTheArchive() throws Exception {
         String script = Files.readString(HOME.resolve("cascade"));
-        assertThat(script).contains("exec \"$JAVA_BIN\" @\"$ROOT/" + JvmOptionsFile.PATH + "\" "
-                + String.join(" ", JvmOptionsFile.archiveOptions(Path.of("\"$ROOT/" + JvmOptionsFile.ARCHIVE + "\""))));
+        // as the bench ran it, with the checkout's root quoted: -XX:SharedArchiveFile="$ROOT/edge-node/target/cascade-edge.jsa"
+        List<String> launch = JvmOptionsFile.launchOptions(Path.of("/ROOT")).stream()
+                .map(o -> o.contains("=/ROOT/") ? o.replace("=/ROOT/", "=\"$ROOT/") + "\"" : o).toList();
+        assertThat(script).contains("exec \"$JAVA_BIN\" @\"$ROOT/" + JvmOptionsFile.PATH + "\" " + String.join(" ", launch));
         assertThat(script).contains("-jar \"$EDGE_JAR\"").contains("EDGE_JAR=\"$ROOT/edge-node/target/cascade-edge.jar\"");
     }
 }

@@ -39,6 +39,8 @@ class FootprintIT {
             assertThat(s.path("threads").asInt()).as(sample).isPositive();
             assertThat(s.path("threadNames").path("edge-timers").asInt()).as(sample).isEqualTo(1);
             assertThat(s.path("openFiles").asInt()).as(sample).isPositive();
+            // RocksDB's library comes from lib/native: nothing copied to the temp dir
+            assertThat(s.path("tempDirKb").asLong()).as(sample).isZero();
             JsonNode mappings = s.path("rssKbByMapping");
             assertThat(mappings.path("Java heap").asLong()).as(sample).isPositive();
             assertThat(mappings.path("libjvm.so").asLong()).as(sample).isPositive();

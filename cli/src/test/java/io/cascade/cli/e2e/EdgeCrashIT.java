@@ -68,6 +68,10 @@ class EdgeCrashIT {
         } finally {
             run1.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
+        // RocksJava loaded its library from lib/native: the killed process left no 15 MB copy in its temp dir
+        try (var left = Files.list(journal.resolveSibling("tmp"))) {
+            assertThat(left.map(f -> f.getFileName().toString())).noneMatch(f -> f.contains("rocksdb"));
+        }
         assertThat(applied(log1)).containsExactly("crash-a");
 
         // run 2: restart on the same journal
@@ -127,8 +131,11 @@ class EdgeCrashIT {
         String java = ProcessHandle.current().info().command().orElseThrow();
         Path creds = FABRIC.credentials(new io.cascade.topology.trust.Identity.Site("eu", SITE))
                 .write(journal.resolveSibling(SITE + ".creds"));
-        // as `./cascade edge` starts one site on a device: the edge's own jar with its measured JVM settings
+        // as `./cascade edge` starts one site on a device: the edge's own jar with its measured JVM settings, RocksDB's
+        // library from lib/native, and a temp dir of its own
         return new ProcessBuilder(java, "@" + Path.of("../edge-node/jvm.options").toAbsolutePath(),
+                "-Djava.library.path=" + Path.of("../edge-node/target/lib/native").toAbsolutePath(),
+                "-Djava.io.tmpdir=" + Files.createDirectories(journal.resolveSibling("tmp")),
                 "-jar", Path.of("../edge-node/target/cascade-edge.jar").toAbsolutePath().toString(),
                 "--site", SITE, "--region", "eu", "--labels", "tier=store,country=de",
                 "--relay", FABRIC.relay("eu").clientUrl(), "--creds", creds.toString(),
