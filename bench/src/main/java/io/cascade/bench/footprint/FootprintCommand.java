@@ -62,7 +62,7 @@ public final class FootprintCommand extends ScenarioCommand {
             description = "Also run each with native memory tracking for NMT's categories (default: on).")
     boolean nmt;
 
-    @Option(names = "--home", description = "Cascade's checkout: " + JvmOptionsFile.PATH + " and edge-node/target/cascade-edge.jar "
+    @Option(names = "--home", description = "Cascade's checkout: " + JvmOptionsFile.PATH + " and " + JvmOptionsFile.JAR + " "
             + "(default: -Dcascade.home, which ./cascade sets, else the working directory or above).")
     Path home;
 
@@ -82,7 +82,7 @@ public final class FootprintCommand extends ScenarioCommand {
             throw new IllegalArgumentException("--deltas must be at least 1 and --idle not negative");
         }
         Path root = home != null ? home : JvmOptionsFile.home();
-        Path edgeJar = root.resolve("edge-node/target/cascade-edge.jar");
+        Path edgeJar = root.resolve(JvmOptionsFile.JAR);
         if (!Files.isRegularFile(edgeJar)) {
             throw new IllegalStateException(edgeJar + " is missing: build first (mvn package, or ./cascade bench builds it)");
         }
@@ -111,7 +111,9 @@ public final class FootprintCommand extends ScenarioCommand {
             if (edgeRuns) {
                 // a device's first start: the JVM writes the class-data archive at its exit; the measured starts map it
                 Files.deleteIfExists(archive);
-                firstStartMs = measure(sites, providers.getFirst(), "first start", edgeOptions, false, kube, root, false).startToAckMs();
+                try (Launched first = launch(sites, providers.getFirst(), edgeOptions, false, kube, edgeJar)) {
+                    firstStartMs = first.startToAckMs();
+                }
                 if (!Files.isRegularFile(archive)) {
                     throw new IllegalStateException("the first start with the edge's settings left no class-data archive " + archive);
                 }
@@ -120,9 +122,9 @@ public final class FootprintCommand extends ScenarioCommand {
             List<FootprintReport.Run> runs = new ArrayList<>();
             for (String provider : providers) {
                 for (Map.Entry<String, List<String>> v : variants) {
-                    FootprintReport.Run run = measure(sites, provider, v.getKey(), v.getValue(), false, kube, root, true);
+                    FootprintReport.Run run = measure(sites, provider, v.getKey(), v.getValue(), false, kube, edgeJar);
                     if (nmt) {
-                        FootprintReport.Run tracked = measure(sites, provider, v.getKey(), v.getValue(), true, kube, root, true);
+                        FootprintReport.Run tracked = measure(sites, provider, v.getKey(), v.getValue(), true, kube, edgeJar);
                         run = new FootprintReport.Run(run.provider(), run.settings(), run.jvmOptions(), run.startToAckMs(),
                                 run.idle(), run.afterDeltas(), run.deltasSeconds(), run.cpuMsPerDelta(),
                                 run.cpuMsPerDeltaByThread(), tracked.idle().nmtCommittedKb(), tracked.afterDeltas().nmtCommittedKb());
@@ -135,9 +137,49 @@ public final class FootprintCommand extends ScenarioCommand {
         }
     }
 
-    /** One edge process: its start, then (with {@code full}) idle, the deltas and after them; else stopped after its first ack. */
+    /** One edge process: its start, idle, the deltas and after them. */
     private FootprintReport.Run measure(Sites sites, String provider, String settingsName, List<String> options, boolean nmt,
-                                        KubeMock kube, Path root, boolean full) throws Exception {
+                                        KubeMock kube, Path edgeJar) throws Exception {
+        try (Launched launched = launch(sites, provider, options, nmt, kube, edgeJar)) {
+            EdgeProcess edge = launched.edge();
+            Thread.sleep(TimeUnit.SECONDS.toMillis(idleSeconds));
+            FootprintReport.Sample idle = edge.sample(nmt);
+            long cpu = edge.cpuMillis();
+            Map<String, Long> threadCpu = edge.cpuMillisByThread();
+            long deltasStart = System.nanoTime();
+            for (int i = 1; i <= deltas; i++) {
+                awaitReady(launched.relay(), launched.site(), sites.publishNext(), edge);
+            }
+            double deltasSeconds = (System.nanoTime() - deltasStart) / 1e9;
+            double cpuPerDelta = (edge.cpuMillis() - cpu) / (double) deltas;
+            Map<String, Double> cpuPerDeltaByThread = new TreeMap<>();
+            edge.cpuMillisByThread().forEach((name, ms) -> {
+                long used = ms - threadCpu.getOrDefault(name, 0L);
+                if (used > 0) {
+                    cpuPerDeltaByThread.put(name, BenchReport.round1(used / (double) deltas));
+                }
+            });
+            Thread.sleep(1000);
+            FootprintReport.Sample after = edge.sample(nmt);
+            return new FootprintReport.Run(provider, settingsName, options, BenchReport.round1(launched.startToAckMs()), idle,
+                    after, BenchReport.round1(deltasSeconds), BenchReport.round1(cpuPerDelta), cpuPerDeltaByThread, Map.of(), Map.of());
+        }
+    }
+
+    /** An edge process started for one site, READY at the app's current revision; closing it stops the process. */
+    private record Launched(EdgeProcess edge, Relay relay, String site, double startToAckMs) implements AutoCloseable {
+        @Override
+        public void close() throws InterruptedException {
+            edge.close();
+        }
+    }
+
+    /**
+     * Starts {@code java <options> -jar <edgeJar>} for the next free site and waits for the relay to record its first
+     * status (the start's time), then for the app READY.
+     */
+    private Launched launch(Sites sites, String provider, List<String> options, boolean nmt, KubeMock kube, Path edgeJar)
+            throws Exception {
         SiteSpec site = sites.next();
         Path siteDir = Files.createDirectories(sites.dir.resolve(site.name()));
         List<String> args = new ArrayList<>(List.of("--site", site.name(), "--region", "eu", "--labels", "tier=store",
@@ -157,39 +199,23 @@ public final class FootprintCommand extends ScenarioCommand {
             throw new IllegalStateException("site " + site.name() + " reported before its edge started");
         }
         long start = System.nanoTime();
-        try (EdgeProcess edge = EdgeProcess.start(options, nmt, root.resolve("edge-node/target/cascade-edge.jar"), args, env,
-                siteDir.resolve("edge.log"))) {
+        EdgeProcess edge = EdgeProcess.start(options, nmt, edgeJar, args, env, siteDir.resolve("edge.log"));
+        try {
             while (relay.sites().latest(site.name()).isEmpty()) {
                 check(edge, start, 60, "its first status");
                 Thread.sleep(1);
             }
             double startToAckMs = (System.nanoTime() - start) / 1e6;
             awaitReady(relay, site.name(), sites.revision, edge);
-            if (!full) {
-                return new FootprintReport.Run(provider, settingsName, options, BenchReport.round1(startToAckMs), null, null, 0, 0,
-                        Map.of(), Map.of(), Map.of());
+            return new Launched(edge, relay, site.name(), startToAckMs);
+        } catch (Exception | Error e) {
+            try {
+                edge.close();
+            } catch (InterruptedException stopping) {
+                e.addSuppressed(stopping);
+                Thread.currentThread().interrupt();
             }
-            Thread.sleep(TimeUnit.SECONDS.toMillis(idleSeconds));
-            FootprintReport.Sample idle = edge.sample(nmt);
-            long cpu = edge.cpuMillis();
-            Map<String, Long> threadCpu = edge.cpuMillisByThread();
-            long deltasStart = System.nanoTime();
-            for (int i = 1; i <= deltas; i++) {
-                awaitReady(relay, site.name(), sites.publishNext(), edge);
-            }
-            double deltasSeconds = (System.nanoTime() - deltasStart) / 1e9;
-            double cpuPerDelta = (edge.cpuMillis() - cpu) / (double) deltas;
-            Map<String, Double> cpuPerDeltaByThread = new TreeMap<>();
-            edge.cpuMillisByThread().forEach((name, ms) -> {
-                long used = ms - threadCpu.getOrDefault(name, 0L);
-                if (used > 0) {
-                    cpuPerDeltaByThread.put(name, BenchReport.round1(used / (double) deltas));
-                }
-            });
-            Thread.sleep(1000);
-            FootprintReport.Sample after = edge.sample(nmt);
-            return new FootprintReport.Run(provider, settingsName, options, BenchReport.round1(startToAckMs), idle, after,
-                    BenchReport.round1(deltasSeconds), BenchReport.round1(cpuPerDelta), cpuPerDeltaByThread, Map.of(), Map.of());
+            throw e;
         }
     }
 

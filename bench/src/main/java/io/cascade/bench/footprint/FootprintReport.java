@@ -84,7 +84,7 @@ public record FootprintReport(String scenario, String startedAt, MachineFacts ma
     @Override
     public String markdown() {
         StringBuilder md = new StringBuilder("# Footprint of one edge site per JVM\n\n")
-                .append("Each run starts `java <options> -jar edge-node/target/cascade-edge.jar --site ... --provider ...` against a "
+                .append("Each run starts `java <options> -jar " + JvmOptionsFile.JAR + " --site ... --provider ...` against a "
                         + "relay of a bench fleet (auth and TLS on), as a device runs it; ")
                 .append(machine.jvm()).append(", ").append(machine.cores()).append(" cores; started ").append(startedAt)
                 .append(".\nThe edge's settings (`").append(JvmOptionsFile.PATH).append("`): `")

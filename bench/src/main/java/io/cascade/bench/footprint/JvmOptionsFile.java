@@ -16,6 +16,8 @@ public final class JvmOptionsFile {
 
     /** The file, relative to the repository's root. */
     public static final String PATH = "edge-node/jvm.options";
+    /** The edge's jar, relative to the repository's root: its class path is {@code lib/} beside it. */
+    public static final String JAR = "edge-node/target/cascade-edge.jar";
     /**
      * The edge's class-data-sharing archive beside its jar, relative to the repository's root. The JVM makes it at the
      * exit of the first start and maps it at every later one ({@code -XX:+AutoCreateSharedArchive}, JDK 19+; remade when

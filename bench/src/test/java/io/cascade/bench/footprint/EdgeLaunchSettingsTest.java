@@ -55,6 +55,6 @@ class EdgeLaunchSettingsTest {
         List<String> launch = JvmOptionsFile.launchOptions(Path.of("/ROOT")).stream()
                 .map(o -> o.contains("=/ROOT/") ? o.replace("=/ROOT/", "=\"$ROOT/") + "\"" : o).toList();
         assertThat(script).contains("exec \"$JAVA_BIN\" @\"$ROOT/" + JvmOptionsFile.PATH + "\" " + String.join(" ", launch));
-        assertThat(script).contains("-jar \"$EDGE_JAR\"").contains("EDGE_JAR=\"$ROOT/edge-node/target/cascade-edge.jar\"");
+        assertThat(script).contains("-jar \"$EDGE_JAR\"").contains("EDGE_JAR=\"$ROOT/" + JvmOptionsFile.JAR + "\"");
     }
 }
