@@ -18,7 +18,8 @@ import java.util.Set;
  * @param startedAt      when the run started (ISO-8601, UTC)
  * @param machine        machine, JVM and nats-server facts (the edges run on the same java)
  * @param edgeJvmOptions the edge's launch settings: {@value JvmOptionsFile#PATH} as it was read for this run, and the
- *                       class-data archive's two options ({@link JvmOptionsFile#archiveOptions})
+ *                       options {@code ./cascade edge} adds (the class-data archive's two, the native library directory:
+ *                       {@link JvmOptionsFile#launchOptions})
  * @param firstStartToAckMs a device's first start with those settings (before its archive exists: the JVM writes it
  *                       at exit); 0 without an edge run
  * @param archiveBytes   the class-data archive that first start left

@@ -21,8 +21,8 @@ public final class JvmOptionsFile {
     /**
      * The edge's class-data-sharing archive beside its jar, relative to the repository's root. The JVM makes it at the
      * exit of the first start and maps it at every later one ({@code -XX:+AutoCreateSharedArchive}, JDK 19+; remade when
-     * the jar or the JDK changes). Its path is absolute, so {@code ./cascade edge} adds {@link #archiveOptions} to the
-     * file's options, as this bench does.
+     * the jar or the JDK changes). Its path is absolute, so it is one of the {@link #launchOptions} that
+     * {@code ./cascade edge} adds to the file's options, as this bench does.
      */
     public static final String ARCHIVE = "edge-node/target/cascade-edge.jsa";
 

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * An edge process (the packaged edge as {@code ./cascade edge} runs one site: cascade-edge.jar with edge-node/jvm.options) killed with SIGKILL while an apply has landed
+ * An edge process (the packaged edge as {@code ./cascade edge} runs one site: cascade-edge.jar with
+ * edge-node/jvm.options and RocksDB's library from lib/native) killed with SIGKILL while an apply has landed
  * but is not yet recorded: after restart no app is applied twice and the journal is consistent.
  * Then its journal is corrupted: it is moved aside and the edge resyncs in full.
  */

@@ -44,9 +44,9 @@ public final class LocalFabric implements AutoCloseable {
         LeafRoute DIRECT = hubLeaf -> hubLeaf;
 
         /**
-         * An address that refuses every connection (port 1 on loopback: refused at once), for a hub to advertise as its leaf port when the links go through
-         * proxies: nats-server 2.9.10 tells remotes its leaf address (even with {@code no_advertise}), and a relay that
-         * learned the real one would route around its proxy on its next reconnect.
+         * An address that refuses every connection (port 1 on loopback: refused at once), for a hub to advertise as its
+         * leaf port when the links go through proxies: nats-server 2.9.10 tells remotes its leaf address (even with
+         * {@code no_advertise}), and a relay that learned the real one would route around its proxy on its next reconnect.
          */
         String NOWHERE = "127.0.0.1:1";
 

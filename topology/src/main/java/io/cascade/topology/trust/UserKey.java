@@ -113,7 +113,7 @@ final class UserKey {
     }
 
     /** CRC-16/XMODEM (polynomial 0x1021, initial 0) of the first {@code length} bytes, as nkeys use it. */
-    static int crc16(byte[] bytes, int length) {
+    private static int crc16(byte[] bytes, int length) {
         int crc = 0;
         for (int i = 0; i < length; i++) {
             crc ^= (bytes[i] & 0xff) << 8;
