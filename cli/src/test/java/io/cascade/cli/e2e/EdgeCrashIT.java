@@ -26,8 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * An edge process (the packaged edge as {@code ./cascade edge} runs one site: cascade-edge.jar with
- * edge-node/jvm.options and RocksDB's library from lib/native) killed with SIGKILL while an apply has landed
+ * An edge process (the packaged edge as {@code ./cascade edge} runs one site, {@link PackagedEdge}) killed with SIGKILL while an apply has landed
  * but is not yet recorded: after restart no app is applied twice and the journal is consistent.
  * Then its journal is corrupted: it is moved aside and the edge resyncs in full.
  */
@@ -129,19 +128,10 @@ class EdgeCrashIT {
     }
 
     static Process edge(Path journal, String provider, Path log) throws IOException {
-        String java = ProcessHandle.current().info().command().orElseThrow();
         Path creds = FABRIC.credentials(new io.cascade.topology.trust.Identity.Site("eu", SITE))
                 .write(journal.resolveSibling(SITE + ".creds"));
-        // as `./cascade edge` starts one site on a device: the edge's own jar with its measured JVM settings, RocksDB's
-        // library from lib/native, and a temp dir of its own
-        return new ProcessBuilder(java, "@" + Path.of("../edge-node/jvm.options").toAbsolutePath(),
-                "-Djava.library.path=" + Path.of("../edge-node/target/lib/native").toAbsolutePath(),
-                "-Djava.io.tmpdir=" + Files.createDirectories(journal.resolveSibling("tmp")),
-                "-jar", Path.of("../edge-node/target/cascade-edge.jar").toAbsolutePath().toString(),
-                "--site", SITE, "--region", "eu", "--labels", "tier=store,country=de",
-                "--relay", FABRIC.relay("eu").clientUrl(), "--creds", creds.toString(),
-                "--journal", journal.toString(), "--provider", provider)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return PackagedEdge.start(journal, log, "--site", SITE, "--region", "eu", "--labels", "tier=store,country=de",
+                "--relay", FABRIC.relay("eu").clientUrl(), "--creds", creds.toString(), "--provider", provider);
     }
 
     static String read(Path log) {

@@ -72,6 +72,43 @@ class RegistrationIT {
                 Optional.of(id.credentials()))), FleetHarness.FAST, journal, site -> io.cascade.edge.provider.Providers.fromSpec("sim"));
     }
 
+    /**
+     * The packaged edge ({@link PackagedEdge}: gRPC, netty and Bouncy Castle are not on its class path but in
+     * lib/register) joins with {@code --register}, is targeted and counted, and starts again without the token.
+     */
+    @Test
+    void thePackagedEdgeJoinsWithATokenAndStartsAgainWithoutIt() throws Exception {
+        try (FleetHarness fleet = new FleetHarness(FABRIC, site -> io.cascade.edge.provider.Providers.fromSpec("sim"))) {
+            String site = "reg-eu-0300";
+            String token = fleet.cascade("token", "create", "--region", "eu", "--labels", "tier=store,cohort=packaged").out().trim();
+            long revision = fleet.publish(Intents.app("packaged-app", "1", Map.of("cohort", "packaged"), List.of()).build())
+                    .getIntentRevision();
+            Path journal = FABRIC.newDir("packaged").resolve("journal");
+            Path log1 = journal.resolveSibling("edge-1.log");
+            Process joined = PackagedEdge.start(journal, log1, "--site", site, "--region", "eu", "--provider", "sim",
+                    "--register", token, "--hub", "127.0.0.1:" + fleet.hub.grpcPort(), "--ca", FABRIC.caFile().toString());
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> ready(fleet, "packaged-app", revision) == 1);
+            } finally {
+                joined.destroy();
+                joined.waitFor(20, TimeUnit.SECONDS);
+            }
+            assertThat(EdgeCrashIT.read(log1)).contains("site " + site + ": registered in region eu");
+            assertThat(journal.resolve("identity").resolve(site + ".creds")).exists();
+            assertThat(journal.resolve("identity").resolve(site + ".seed")).doesNotExist();
+
+            Path log2 = journal.resolveSibling("edge-2.log");
+            Process again = PackagedEdge.start(journal, log2, "--site", site, "--region", "eu", "--provider", "sim");
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> EdgeCrashIT.read(log2).contains("synced (start)"));
+            } finally {
+                again.destroy();
+                again.waitFor(20, TimeUnit.SECONDS);
+            }
+            assertThat(EdgeCrashIT.read(log2)).doesNotContain("registered in region");
+        }
+    }
+
     @Test
     void aDeviceJoinsWithATokenIsTargetedCountedAndListedComesBackWithoutItAndIsRemovedEverywhere() throws Exception {
         try (FleetHarness fleet = new FleetHarness(FABRIC, site -> io.cascade.edge.provider.Providers.fromSpec("sim"))) {

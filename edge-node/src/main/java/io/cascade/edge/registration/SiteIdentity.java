@@ -1,25 +1,17 @@
 package io.cascade.edge.registration;
 
-import io.cascade.proto.FleetServiceGrpc;
-import io.cascade.proto.RegisterSiteRequest;
+import io.cascade.edge.libraries.OptionalLibraries;
 import io.cascade.proto.RegisterSiteResponse;
 import io.cascade.topology.trust.PrivateFiles;
 import io.cascade.topology.trust.UserCredentials;
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
-import io.grpc.TlsChannelCredentials;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.nats.client.NKey;
+import io.nats.client.Nats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +33,7 @@ import org.slf4j.LoggerFactory;
 public record SiteIdentity(UserCredentials credentials, String region, Map<String, String> labels, List<String> relayUrls) {
 
     private static final Logger LOG = LoggerFactory.getLogger(SiteIdentity.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String REGISTRAR_PACKAGE = "io.cascade.edge.registration.hub.";
 
     /** Where a registration goes: the hub's gRPC address and the fleet CA its certificate is checked against. */
     public record Hub(String hostPort, Path caFile) {}
@@ -93,35 +85,47 @@ public record SiteIdentity(UserCredentials credentials, String region, Map<Strin
         return store(dir, site, call(dir, site, region, labels, token, hub));
     }
 
-    /** The hub's answer to a registration, with the key it was made for (not stored yet). */
-    public record Joined(NKey key, RegisterSiteResponse answer) {}
+    /** The hub's answer to a registration, with the seed of the key it was made for (not stored yet). */
+    public record Joined(String seed, RegisterSiteResponse answer) {}
+
+    /** The first half of a registration, as {@link #call} describes it. */
+    public interface Registrar {
+        Joined call(Path dir, String site, String region, Map<String, String> labels, String token, Hub hub);
+    }
+
+    /**
+     * gRPC, netty, guava and Bouncy Castle: in the packaged edge they are in {@code lib/register}, off its class path
+     * (edge-node/pom.xml). The registrar and the service's stub are defined with them, and so is a copy of jnats of its
+     * own: NKey uses Bouncy Castle and package-private jnats classes, and the registrar shares no jnats object with
+     * the edge.
+     */
+    private static final OptionalLibraries REGISTER = new OptionalLibraries("lib/register", "io.grpc.ManagedChannel",
+            List.of(REGISTRAR_PACKAGE, "io.cascade.proto.FleetServiceGrpc", "io.nats."),
+            List.of(SiteIdentity.class, RegisterSiteResponse.class, Nats.class));
 
     /**
      * The first half of a registration: the site's key (made and kept in {@code <site>.seed}, or the
      * one a crashed attempt left there) and the hub's answer to RegisterSite with it.
      */
     public static Joined call(Path dir, String site, String region, Map<String, String> labels, String token, Hub hub) {
-        NKey key = pendingKey(dir, site);
-        RegisterSiteResponse joined;
-        ManagedChannel channel = channel(hub);
+        ClassLoader loader = REGISTER.loader();
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(loader);
         try {
-            joined = FleetServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
-                    .registerSite(RegisterSiteRequest.newBuilder().setToken(token).setSite(site).setRegion(region)
-                            .putAllLabels(labels).setPublicKey(publicKey(key)).build());
-        } catch (StatusRuntimeException e) {
-            throw new IllegalStateException("the hub at " + hub.hostPort() + " refused to register site " + site + ": "
-                    + e.getStatus().getCode() + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription()), e);
+            Registrar registrar = (Registrar) loader.loadClass(REGISTRAR_PACKAGE + "HubRegistrar").getConstructor().newInstance();
+            return registrar.call(dir, site, region, labels, token, hub);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the registration client cannot be loaded: " + e, e);
         } finally {
-            channel.shutdownNow();
+            thread.setContextClassLoader(previous);
         }
-        return new Joined(key, joined);
     }
 
     /** The second half: stores the identity ({@code <site>.site}, then {@code <site>.creds}) and drops the pending seed. */
     public static SiteIdentity store(Path dir, String site, Joined answer) {
-        NKey key = answer.key();
         RegisterSiteResponse joined = answer.answer();
-        UserCredentials creds = new UserCredentials(joined.getUserJwt(), new String(key.getSeed()), joined.getInboxPrefix(),
+        UserCredentials creds = new UserCredentials(joined.getUserJwt(), answer.seed(), joined.getInboxPrefix(),
                 joined.getCaPem());
         try {
             StringBuilder about = new StringBuilder("# site ").append(site).append(" as the hub registered it\n");
@@ -138,44 +142,5 @@ public record SiteIdentity(UserCredentials credentials, String region, Map<Strin
         LOG.info("site {}: registered in region {} with labels {}; identity stored in {}", site, joined.getRegion(),
                 joined.getLabelsMap(), dir);
         return new SiteIdentity(creds, joined.getRegion(), Map.copyOf(joined.getLabelsMap()), joined.getRelayUrlsList());
-    }
-
-    /** The key of a registration in progress, made and stored (0600) before the hub is asked. */
-    private static NKey pendingKey(Path dir, String site) {
-        Path seed = dir.resolve(site + ".seed");
-        try {
-            Files.createDirectories(dir);
-            if (Files.exists(seed)) {
-                return NKey.fromSeed(Files.readString(seed).trim().toCharArray());
-            }
-            NKey key = NKey.createUser(RANDOM);
-            PrivateFiles.write(seed, new String(key.getSeed()));
-            return key;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot make the site's key in " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String publicKey(NKey key) {
-        try {
-            return new String(key.getPublicKey());
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("bad nkey: " + e.getMessage(), e);
-        }
-    }
-
-    private static ManagedChannel channel(Hub hub) {
-        int colon = hub.hostPort().lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("--hub must be HOST:PORT, got " + hub.hostPort());
-        }
-        try {
-            return NettyChannelBuilder.forAddress(hub.hostPort().substring(0, colon), Integer.parseInt(hub.hostPort().substring(colon + 1)),
-                    TlsChannelCredentials.newBuilder().trustManager(hub.caFile().toFile()).build()).build();
-        } catch (IOException e) {
-            throw new UncheckedIOException("--ca " + hub.caFile() + ": cannot read the fleet CA", e);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--hub must be HOST:PORT, got " + hub.hostPort(), e);
-        }
     }
 }
