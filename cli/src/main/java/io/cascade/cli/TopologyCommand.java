@@ -3,6 +3,8 @@ package io.cascade.cli;
 import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.Fleets;
 import io.cascade.topology.fleet.RegionSpec;
+import io.cascade.topology.fleet.SiteSpec;
+import io.cascade.topology.k8s.EdgeManifests;
 import io.cascade.topology.k8s.KubernetesManifests;
 import io.cascade.topology.k8s.ManifestOptions;
 import io.cascade.topology.launch.ClusterPlan;
@@ -12,7 +14,9 @@ import io.cascade.topology.trust.Identity;
 import io.cascade.topology.trust.TrustRoot;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,14 +36,17 @@ public final class TopologyCommand implements Runnable {
 
     /** {@code cascade topology render}: nats-server configs and Kubernetes manifests of a fleet. */
     @Command(name = "render", mixinStandardHelpOptions = true,
-            description = "Render a fleet's nats-server configs (hub.conf, relay-<region>.conf, for one host) and "
-                    + "its Kubernetes manifests (kubernetes.yaml) into a directory.")
+            description = "Render a fleet's nats-server configs (hub.conf, relay-<region>.conf, for one host), "
+                    + "its Kubernetes manifests (kubernetes.yaml) and each site's edge for the site's own cluster "
+                    + "(edges/<site>.yaml) into a directory.")
     static final class Render implements Callable<Integer> {
 
         /** Where ports left at 0 start when rendering configs for one host (deterministic output). */
         static final int FIRST_PORT = 14222;
         /** nats-servers of each cluster with --ha. */
         static final int HA_NODES = 3;
+        /** Where each site's edge manifests go. */
+        static final String EDGES = "edges";
 
         @Option(names = "--fleet", description = "Fleet file (YAML); default: the bundled demo fleet.")
         Path fleetFile;
@@ -69,9 +76,17 @@ public final class TopologyCommand implements Runnable {
                 + "readiness on JetStream health.")
         boolean ha;
 
+        @Option(names = "--edge-relay", paramLabel = "REGION=URL", description = "Where the edges of REGION (edges/<site>.yaml) "
+                + "reach their relay, e.g. tls://relay-eu.example.com:4222 (a name its certificate carries; default: the relay's "
+                + "Service in the fleet's cluster).")
+        Map<String, String> edgeRelays = new LinkedHashMap<>();
+
         @Override
         public Integer call() throws Exception {
             Fleet declared = Fleets.loadOrDemo(fleetFile);
+            for (String region : edgeRelays.keySet()) {
+                declared.requireRegion(region);
+            }
             ManifestOptions options = ManifestOptions.defaults(Fleets.textOrDemo(fleetFile))
                     .withNamespace(namespace).withCascadeImage(image).withNatsImage(natsImage);
             TrustRoot trust = TrustCommand.load(trustDir);
@@ -80,6 +95,14 @@ public final class TopologyCommand implements Runnable {
             Fleet fleet = declared.resolvePorts(next::getAndIncrement);
             Files.createDirectories(out);
             write("kubernetes.yaml", manifests);
+            // each site's own cluster: its edge with the k8s provider (0600: the site's credentials are in it)
+            Files.createDirectories(out.resolve(EDGES));
+            for (RegionSpec r : declared.regions()) {
+                for (SiteSpec s : r.sites()) {
+                    writeSecret(EDGES + "/" + s.name() + ".yaml", KubernetesManifests.toYaml(
+                            EdgeManifests.build(declared, r, s, options, trust, edgeRelays.get(r.name()))));
+                }
+            }
             // for one host: every server names the operator JWT here; each relay logs in to the hub as its leaf user
             Path dir = out.toAbsolutePath();
             write("operator.jwt", trust.operatorJwt());

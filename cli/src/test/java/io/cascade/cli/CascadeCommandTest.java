@@ -72,6 +72,24 @@ class CascadeCommandTest {
                 .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
         assertThat(Files.readString(out.resolve("kubernetes.yaml")))
                 .contains("kind: \"StatefulSet\"", "name: \"demo-relay-us\"", "namespace: \"shops\"");
+        // each site's edge for its own cluster, with its credentials: 0600
+        try (var edges = Files.list(out.resolve("edges"))) {
+            assertThat(edges.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("store-eu-0001.yaml",
+                    "store-eu-0002.yaml", "gw-eu-0001.yaml", "store-us-0001.yaml", "store-us-0002.yaml", "gw-us-0001.yaml");
+        }
+        assertThat(Files.getPosixFilePermissions(out.resolve("edges/gw-eu-0001.yaml")))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        assertThat(Files.readString(out.resolve("edges/store-us-0002.yaml"))).contains("kind: \"Deployment\"",
+                "\"store-us-0002\"", "\"tls://demo-relay-us.shops.svc:4222\"", "-----BEGIN USER NKEY SEED-----");
+
+        Run relays = run("topology", "render", "-o", out.toString(), "--trust-dir", trust.toString(),
+                "--edge-relay", "eu=tls://relay-eu.shops.example:4222");
+        assertThat(relays.exitCode()).as(relays.err()).isZero();
+        assertThat(Files.readString(out.resolve("edges/store-eu-0001.yaml"))).contains("\"tls://relay-eu.shops.example:4222\"");
+        assertThat(Files.readString(out.resolve("edges/store-us-0001.yaml"))).contains("\"tls://demo-relay-us.cascade.svc:4222\"");
+        Run unknown = run("topology", "render", "-o", out.toString(), "--trust-dir", trust.toString(), "--edge-relay", "asia=tls://x:4222");
+        assertThat(unknown.exitCode()).isEqualTo(CommandMain.BAD_INPUT);
+        assertThat(unknown.err()).contains("asia");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cascade.topology.k8s.EdgeManifests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The edge starts with the settings its committed footprint was measured with: {@code bench/results/footprint.json}
- * records them, {@value JvmOptionsFile#PATH} and {@code ./cascade edge} are what a device runs. Changing one without
- * measuring again (and committing the result) fails here.
+ * records them, {@value JvmOptionsFile#PATH} and {@code ./cascade edge} are what a device runs, and a site's rendered
+ * edge (EdgeManifests) starts the same way. Changing one without measuring again (and committing the result) fails here.
  */
 class EdgeLaunchSettingsTest {
 
@@ -56,5 +57,18 @@ class EdgeLaunchSettingsTest {
                 .map(o -> o.contains("=/ROOT/") ? o.replace("=/ROOT/", "=\"$ROOT/") + "\"" : o).toList();
         assertThat(script).contains("exec \"$JAVA_BIN\" @\"$ROOT/" + JvmOptionsFile.PATH + "\" " + String.join(" ", launch));
         assertThat(script).contains("-jar \"$EDGE_JAR\"").contains("EDGE_JAR=\"$ROOT/" + JvmOptionsFile.JAR + "\"");
+    }
+
+    @Test
+    void theRenderedEdgeOfASiteStartsWithThoseOptionsItsArchiveOnItsJournalsVolume() {
+        // cascade topology render writes edges/<site>.yaml: the image holds a built checkout at EdgeManifests.HOME
+        Path home = Path.of(EdgeManifests.HOME);
+        List<String> expected = new ArrayList<>(List.of("java", "@" + home.resolve(JvmOptionsFile.PATH)));
+        for (String option : JvmOptionsFile.launchOptions(home)) {
+            // the archive the first start writes outlives the pod on the journal's volume
+            expected.add(option.startsWith("-XX:SharedArchiveFile=") ? "-XX:SharedArchiveFile=/data/cascade-edge.jsa" : option);
+        }
+        expected.addAll(List.of("-jar", home.resolve(JvmOptionsFile.JAR).toString()));
+        assertThat(EdgeManifests.command()).isEqualTo(expected);
     }
 }
