@@ -9,8 +9,10 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -22,9 +24,10 @@ import java.util.stream.Stream;
  * classes), and each open jar keeps its central directory on the heap: measured by {@code bench footprint}, a sim site
  * with gRPC, netty, guava and Bouncy Castle on its class path had 1.9 MB more heap, 3.1 MB more RSS and 23 more open
  * files than without.
- * A feature's loader is made once, over the feature's directory and the jars that hold its own classes; it defines
- * those classes itself ({@link #ownPrefixes}: they link against the libraries only it sees) and asks the class path
- * for everything else, so the feature shares the edge's types. Where the libraries are on the class path already
+ *
+ * <p>A feature's loader is made once (one per directory), over the feature's directory and the jars that hold its own
+ * classes; it defines those classes itself ({@link #ownPrefixes}: they link against the libraries only it sees) and
+ * asks the class path for everything else, so the feature shares the edge's types. Where the libraries are on the class path already
  * (the tests, the {@code cascade} CLI's class path) the class path's loader is used as it is.
  *
  * @param dir         the directory beside the jar, e.g. {@code lib/k8s}
@@ -34,7 +37,8 @@ import java.util.stream.Stream;
  */
 public record OptionalLibraries(String dir, String probe, List<String> ownPrefixes, List<Class<?>> homes) {
 
-    private static final java.util.Map<String, ClassLoader> LOADERS = new java.util.HashMap<>();
+    /** By {@link #dir}. */
+    private static final Map<String, ClassLoader> LOADERS = new HashMap<>();
 
     public OptionalLibraries {
         ownPrefixes = List.copyOf(ownPrefixes);
