@@ -2,6 +2,8 @@ package io.cascade.topology.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,7 +40,11 @@ public final class MetricsEndpoint implements AutoCloseable {
      *
      * @throws IOException when the address cannot be bound, with the address in the message
      */
-    public static MetricsEndpoint start(PrometheusMeterRegistry registry, String host, int port) throws IOException {
+    public static MetricsEndpoint start(MeterRegistry registry, String host, int port) throws IOException {
+        if (!(registry instanceof PrometheusMeterRegistry prometheus)) {
+            throw new IllegalArgumentException("only a Prometheus registry can be served (newRegistry()), not a "
+                    + registry.getClass().getSimpleName());
+        }
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("metrics port must be 0 (a free one) to 65535, got " + port);
         }
@@ -50,11 +56,24 @@ public final class MetricsEndpoint implements AutoCloseable {
         }
         ExecutorService exchanges = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(exchanges);
-        server.createContext("/", exchange -> answer(registry, exchange));
+        server.createContext("/", exchange -> answer(prometheus, exchange));
         server.start();
         MetricsEndpoint endpoint = new MetricsEndpoint(server, exchanges);
         LOG.info("metrics on http://{}:{}{}", host, endpoint.port(), PATH);
         return endpoint;
+    }
+
+    /** A registry {@link #start} can serve: Prometheus's. */
+    static MeterRegistry newRegistry() {
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
+
+    /** What {@code GET /metrics} answers for {@code registry} (one from {@link #newRegistry()}). */
+    static String scrape(MeterRegistry registry) {
+        if (!(registry instanceof PrometheusMeterRegistry prometheus)) {
+            throw new IllegalStateException("a " + registry.getClass().getSimpleName() + " has no Prometheus text");
+        }
+        return prometheus.scrape();
     }
 
     /** The bound port (the free one chosen when started with port 0). */

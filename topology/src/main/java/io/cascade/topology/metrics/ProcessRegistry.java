@@ -1,13 +1,13 @@
 package io.cascade.topology.metrics;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -28,13 +28,15 @@ public final class ProcessRegistry implements AutoCloseable {
         }
     }
 
-    private final PrometheusMeterRegistry registry;
+    private final MeterRegistry registry;
+    private final boolean served;
     /** Null without the JVM's meters. */
     private final JvmGcMetrics gc;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ProcessRegistry(PrometheusMeterRegistry registry, JvmGcMetrics gc) {
+    private ProcessRegistry(MeterRegistry registry, boolean served, JvmGcMetrics gc) {
         this.registry = registry;
+        this.served = served;
         this.gc = gc;
     }
 
@@ -51,22 +53,23 @@ public final class ProcessRegistry implements AutoCloseable {
     }
 
     /**
-     * As {@link #open(Tier, String)}; without {@code jvmMeters} the JVM's own meters (memory, threads, GC, CPU, uptime)
-     * are left out: a process that serves no endpoint ({@code --metrics-port} not given) has nobody to read them, and
-     * on an edge device their binders were ~150 classes and a GC listener (bench footprint).
+     * As {@link #open(Tier, String)}, for a process that serves its meters ({@code served}: {@code --metrics-port} given)
+     * or not. Without an endpoint nobody reads them: they are kept in Micrometer's simple registry (values as usual;
+     * Prometheus's registry and its ~75 classes are not loaded) and the JVM's own meters (memory, threads, GC, CPU,
+     * uptime: ~150 classes and a GC listener) are left out (bench footprint, an edge device).
      */
-    public static ProcessRegistry open(Tier tier, String region, boolean jvmMeters) {
+    public static ProcessRegistry open(Tier tier, String region, boolean served) {
         if (tier == Tier.HUB && region != null) {
             throw new IllegalArgumentException("the hub serves every region; its meters carry no region tag, got " + region);
         }
         if (tier != Tier.HUB && (region == null || region.isBlank())) {
             throw new IllegalArgumentException("a " + tier.tag() + "'s meters are tagged with its region; none given");
         }
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MeterRegistry registry = served ? MetricsEndpoint.newRegistry() : new SimpleMeterRegistry();
         Tags common = Tags.of("tier", tier.tag());
         registry.config().commonTags(region == null ? common : common.and("region", region));
-        if (!jvmMeters) {
-            return new ProcessRegistry(registry, null);
+        if (!served) {
+            return new ProcessRegistry(registry, false, null);
         }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -74,11 +77,16 @@ public final class ProcessRegistry implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         JvmGcMetrics gc = new JvmGcMetrics();
         gc.bindTo(registry);
-        return new ProcessRegistry(registry, gc);
+        return new ProcessRegistry(registry, true, gc);
     }
 
-    public PrometheusMeterRegistry registry() {
+    public MeterRegistry registry() {
         return registry;
+    }
+
+    /** The Prometheus text an endpoint would answer now (a registry opened to be served). */
+    public String scrape() {
+        return MetricsEndpoint.scrape(registry);
     }
 
     /**
@@ -87,6 +95,9 @@ public final class ProcessRegistry implements AutoCloseable {
      */
     public synchronized void serve(String host, Integer port) throws java.io.IOException {
         if (port != null && endpoint == null) {
+            if (!served) {
+                throw new IllegalStateException("this registry was opened to serve nothing; open it with served = true");
+            }
             endpoint = MetricsEndpoint.start(registry, host, port);
         }
     }

@@ -84,6 +84,12 @@ class MetricsEndpointTest {
                 .hasMessageStartingWith("cannot serve metrics on 127.0.0.1:" + endpoint.port());
     }
 
+    @Test
+    void onlyAPrometheusRegistryIsServed() {
+        assertThatThrownBy(() -> MetricsEndpoint.start(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "127.0.0.1", 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only a Prometheus registry can be served");
+    }
+
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }

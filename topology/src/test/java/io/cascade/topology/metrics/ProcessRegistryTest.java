@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 /** The process registry: common tags on every meter, the JVM bound. */
@@ -14,7 +16,7 @@ class ProcessRegistryTest {
         try (ProcessRegistry process = ProcessRegistry.open(ProcessRegistry.Tier.EDGE, "eu")) {
             process.registry().counter("cascade.test.things").increment();
 
-            assertThat(process.registry().scrape())
+            assertThat(process.scrape())
                     .contains("cascade_test_things_total{region=\"eu\",tier=\"edge\"} 1.0")
                     .contains("jvm_memory_used_bytes{")
                     .contains("jvm_threads_live_threads{region=\"eu\",tier=\"edge\"}")
@@ -25,13 +27,19 @@ class ProcessRegistryTest {
     }
 
     @Test
-    void aRegistryNobodyServesLeavesTheJvmsMetersOut() {
+    void aRegistryNobodyServesKeepsItsMetersSimplyAndLeavesTheJvmsOut() throws Exception {
         try (ProcessRegistry process = ProcessRegistry.open(ProcessRegistry.Tier.EDGE, "eu", false)) {
             process.registry().counter("cascade.test.things").increment();
 
-            assertThat(process.registry().scrape())
-                    .contains("cascade_test_things_total{region=\"eu\",tier=\"edge\"} 1.0")
-                    .doesNotContain("jvm_").doesNotContain("process_uptime");
+            // Micrometer's simple registry: values kept, no Prometheus registry loaded, no JVM meters
+            assertThat(process.registry()).isInstanceOf(SimpleMeterRegistry.class);
+            assertThat(process.registry().counter("cascade.test.things").count()).isEqualTo(1.0);
+            assertThat(process.registry().getMeters()).extracting(m -> m.getId().getName()).containsExactly("cascade.test.things");
+            assertThat(process.registry().getMeters().getFirst().getId().getTags())
+                    .containsExactlyInAnyOrder(Tag.of("tier", "edge"), Tag.of("region", "eu"));
+            assertThatThrownBy(() -> process.serve("127.0.0.1", 0)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("opened to serve nothing");
+            process.serve("127.0.0.1", null); // no port: nothing to serve, nothing said
         }
     }
 
