@@ -12,10 +12,11 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The meter registry of one Cascade process, scraped through a {@link MetricsEndpoint}. Every meter
- * carries the process's {@code tier} (and its {@code region}, for relays and edges) as common tags;
- * the JVM's memory, GC, threads, CPU and uptime are bound. The process's composition root opens it,
- * hands {@link #registry()} to each component's meter holder, and closes it last.
+ * The meter registry of one Cascade process, scraped through a {@link MetricsEndpoint} when the process serves one.
+ * Every meter carries the process's {@code tier} (and its {@code region}, for relays and edges) as common tags; a
+ * served registry is Prometheus's with the JVM's memory, GC, threads, CPU and uptime bound, an unserved one
+ * Micrometer's simple registry with the components' meters only. The process's composition root opens it, hands
+ * {@link #registry()} to each component's meter holder, and closes it last.
  */
 public final class ProcessRegistry implements AutoCloseable {
 
