@@ -192,7 +192,15 @@ public final class DesiredFeed {
     private boolean exchange(SyncReason reason) throws InterruptedException {
         Marks marks = journal.marks();
         String inbox = nats.createInbox();
-        Subscription sub = nats.subscribe(inbox);
+        Subscription sub;
+        try {
+            sub = nats.subscribe(inbox);
+        } catch (IllegalStateException closed) {
+            // closed for good (the site was removed and its credentials revoked, or the edge is stopping): no reply
+            // can come; the caller's retries find it closed again
+            LOG.info("site {}: sync ({}) not sent: the connection is closed", site, reason);
+            return false;
+        }
         List<SyncReply> chunks = new ArrayList<>();
         long bytes = 0;
         try {
