@@ -56,6 +56,8 @@ public final class Dashboard implements AutoCloseable {
     static final String COOKIE = "cascade_session";
     /** Header every POST and DELETE must carry (a page of this origin sets it; a cross-site form cannot). */
     static final String CSRF_HEADER = "X-Cascade-Request";
+    /** The largest request body taken (a sign-in carries one credential); a larger one is answered 413. */
+    static final int MAX_BODY = 16 * 1024;
     /** How often an idle event stream sends a comment, so a closed browser tab is noticed. */
     static final long KEEPALIVE_SECONDS = 15;
     private static final Logger LOG = LoggerFactory.getLogger(Dashboard.class);
@@ -111,6 +113,15 @@ public final class Dashboard implements AutoCloseable {
             String method = ex.getRequestMethod();
             ex.getResponseHeaders().set("Cache-Control", "no-store");
             ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            // the whole request is read before any answer: the JDK's HTTPS server loses a keep-alive connection's next
+            // request when it arrives while an unread body is still being drained after the answer (the request sits
+            // undecrypted in the TLS buffer, the selector never fires, and the client waits until it times out)
+            byte[] body = ex.getRequestBody().readNBytes(MAX_BODY + 1);
+            if (body.length > MAX_BODY) {
+                ex.getResponseHeaders().set("Connection", "close");
+                error(ex, 413, "a request body is at most " + MAX_BODY + " bytes");
+                return;
+            }
             if (STATIC.containsKey(path) && method.equals("GET")) {
                 serveStatic(ex, STATIC.get(path));
                 return;
@@ -124,7 +135,7 @@ public final class Dashboard implements AutoCloseable {
                 return;
             }
             if (path.equals("/api/session")) {
-                session(ex, method);
+                session(ex, method, body);
                 return;
             }
             Optional<String> token = token(ex);
@@ -189,13 +200,10 @@ public final class Dashboard implements AutoCloseable {
     }
 
     /** POST signs in (body: the operator credential), GET says who is signed in, DELETE signs out. */
-    private void session(HttpExchange ex, String method) throws IOException {
+    private void session(HttpExchange ex, String method, byte[] body) throws IOException {
         switch (method) {
             case "POST" -> {
-                String token;
-                try (InputStream in = ex.getRequestBody()) {
-                    token = new String(in.readNBytes(16 * 1024), StandardCharsets.UTF_8).trim();
-                }
+                String token = new String(body, StandardCharsets.UTF_8).trim();
                 OperatorTokens.Claims who = claims(token);
                 if (who == null) {
                     error(ex, 401, "not an operator credential of this fleet, or expired");
