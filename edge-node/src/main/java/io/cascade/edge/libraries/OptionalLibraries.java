@@ -2,6 +2,7 @@ package io.cascade.edge.libraries;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
 import java.net.MalformedURLException;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -50,6 +51,40 @@ public record OptionalLibraries(String dir, String probe, List<String> ownPrefix
         synchronized (LOADERS) {
             return LOADERS.computeIfAbsent(dir, d -> make(OptionalLibraries.class.getClassLoader()));
         }
+    }
+
+    /**
+     * Runs {@code action} with this feature's loader, which is the thread's context loader meanwhile (the libraries find
+     * their own services through ServiceLoader on it: fabric8 its HTTP client, gRPC its transport). What a method
+     * called reflectively throws comes out as it is; a class or method that cannot be found is an
+     * IllegalStateException naming {@code feature}.
+     */
+    public <T> T call(String feature, LoaderAction<T> action) {
+        ClassLoader loader = loader();
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(loader);
+        try {
+            return action.apply(loader);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(feature + " failed: " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(feature + " cannot be loaded: " + e, e);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    /** What {@link #call} runs with the feature's loader. */
+    @FunctionalInterface
+    public interface LoaderAction<T> {
+        T apply(ClassLoader loader) throws ReflectiveOperationException;
     }
 
     private ClassLoader make(ClassLoader own) {

@@ -1,7 +1,6 @@
 package io.cascade.edge.provider;
 
 import io.cascade.edge.libraries.OptionalLibraries;
-import java.lang.reflect.InvocationTargetException;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,25 +28,8 @@ final class KubernetesLoader {
 
     /** {@code KubernetesProviders.create(context)}, loaded as above. */
     static Provider create(Optional<String> context) {
-        ClassLoader k8s = loader();
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(k8s); // fabric8 finds its HTTP client through ServiceLoader on the context loader
-        try {
-            return (Provider) k8s.loadClass(FACTORY).getMethod("create", Optional.class).invoke(null, context);
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException("the Kubernetes provider failed to start: " + e.getCause(), e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("the Kubernetes provider cannot be loaded: " + e, e);
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
+        return LIBRARIES.call("the Kubernetes provider", k8s -> (Provider) k8s.loadClass(FACTORY)
+                .getMethod("create", Optional.class).invoke(null, context));
     }
 
     static ClassLoader loader() {

@@ -108,18 +108,8 @@ public record SiteIdentity(UserCredentials credentials, String region, Map<Strin
      * one a crashed attempt left there) and the hub's answer to RegisterSite with it.
      */
     public static Joined call(Path dir, String site, String region, Map<String, String> labels, String token, Hub hub) {
-        ClassLoader loader = REGISTER.loader();
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(loader);
-        try {
-            Registrar registrar = (Registrar) loader.loadClass(REGISTRAR_PACKAGE + "HubRegistrar").getConstructor().newInstance();
-            return registrar.call(dir, site, region, labels, token, hub);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("the registration client cannot be loaded: " + e, e);
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
+        return REGISTER.call("the registration client", loader -> ((Registrar) loader.loadClass(REGISTRAR_PACKAGE + "HubRegistrar")
+                .getConstructor().newInstance()).call(dir, site, region, labels, token, hub));
     }
 
     /** The second half: stores the identity ({@code <site>.site}, then {@code <site>.creds}) and drops the pending seed. */

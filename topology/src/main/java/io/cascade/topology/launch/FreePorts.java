@@ -25,12 +25,14 @@ public final class FreePorts {
     private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
     private static final int DEFAULT_EPHEMERAL_LOW = 32_768;
 
+    /** Read once: the range does not change while the tests run. */
+    private static final int HIGH = ephemeralLow();
     private static final Set<Integer> GIVEN = new HashSet<>();
 
     private FreePorts() {}
 
     public static synchronized int next() {
-        int high = ephemeralLow();
+        int high = HIGH;
         for (int attempt = 0; attempt < 1000; attempt++) {
             int port = ThreadLocalRandom.current().nextInt(LOW, high);
             if (!GIVEN.contains(port) && free(port)) {
