@@ -1,7 +1,12 @@
 package io.cascade.hub.dashboard;
 
-import com.google.protobuf.Message;
-import com.google.protobuf.util.JsonFormat;
+import static io.cascade.hub.dashboard.HttpAnswers.error;
+import static io.cascade.hub.dashboard.HttpAnswers.intParam;
+import static io.cascade.hub.dashboard.HttpAnswers.json;
+import static io.cascade.hub.dashboard.HttpAnswers.query;
+import static io.cascade.hub.dashboard.HttpAnswers.quote;
+import static io.cascade.hub.dashboard.HttpAnswers.text;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
@@ -11,30 +16,20 @@ import io.cascade.proto.GetRollupRequest;
 import io.cascade.proto.ListIntentsRequest;
 import io.cascade.proto.ListSitesRequest;
 import io.cascade.proto.RolloutControlRequest;
-import io.cascade.proto.WatchRollupRequest;
-import io.cascade.proto.WatchRollupResponse;
 import io.cascade.topology.trust.OperatorTokens;
 import io.grpc.Channel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -58,11 +53,8 @@ public final class Dashboard implements AutoCloseable {
     static final String CSRF_HEADER = "X-Cascade-Request";
     /** The largest request body taken (a sign-in carries one credential); a larger one is answered 413. */
     static final int MAX_BODY = 16 * 1024;
-    /** How often an idle event stream sends a comment, so a closed browser tab is noticed. */
-    static final long KEEPALIVE_SECONDS = 15;
     private static final Logger LOG = LoggerFactory.getLogger(Dashboard.class);
     private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-    private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
     private static final Map<String, String> STATIC = Map.of(
             "/", "index.html", "/index.html", "index.html", "/app.js", "app.js", "/app.css", "app.css");
 
@@ -178,7 +170,8 @@ public final class Dashboard implements AutoCloseable {
                 Optional.ofNullable(q.get("q")).map(String::trim).filter(s -> !s.isEmpty()).ifPresent(r::setSiteContains);
                 json(ex, 200, fleet.listSites(r.build()));
             }
-            case "GET events" -> events(ex, token, q.get("app"));
+            case "GET events" -> RollupEvents.stream(ex, FleetServiceGrpc.newStub(hub)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token))), q.get("app"));
             case "POST rollouts" -> {
                 // /api/rollouts/<app>/<pause|resume|rollback>
                 if (parts.length != 5) {
@@ -230,88 +223,6 @@ public final class Dashboard implements AutoCloseable {
         }
     }
 
-    /**
-     * The global rollup as server-sent events, one {@code rollup} event per change, until the page goes away. The
-     * WatchRollup callbacks only keep the latest rollup (each is a whole snapshot, so a newer one replaces an unsent
-     * one) and wake this exchange's own thread, which does the writing: a page on a slow link delays only itself, never
-     * the hub's thread that feeds every watch.
-     */
-    private void events(HttpExchange ex, String token, String app) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-        ex.sendResponseHeaders(200, 0);
-        OutputStream out = ex.getResponseBody();
-        AtomicReference<WatchRollupResponse> latest = new AtomicReference<>();
-        AtomicReference<String> failure = new AtomicReference<>();
-        AtomicBoolean ended = new AtomicBoolean();
-        Semaphore wake = new Semaphore(0);
-        ClientCallStreamObserver<?>[] call = new ClientCallStreamObserver<?>[1];
-        WatchRollupRequest.Builder request = WatchRollupRequest.newBuilder();
-        Optional.ofNullable(app).filter(s -> !s.isEmpty()).ifPresent(request::setApp);
-        FleetServiceGrpc.newStub(hub).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)))
-                .watchRollup(request.build(), new ClientResponseObserver<WatchRollupRequest, WatchRollupResponse>() {
-                    @Override
-                    public void beforeStart(ClientCallStreamObserver<WatchRollupRequest> stream) {
-                        call[0] = stream;
-                    }
-
-                    @Override
-                    public void onNext(WatchRollupResponse r) {
-                        latest.set(r);
-                        wake.release();
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        Status s = Status.fromThrowable(t);
-                        failure.set(s.getCode() + ": " + s.getDescription());
-                        ended.set(true);
-                        wake.release();
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        ended.set(true);
-                        wake.release();
-                    }
-                });
-        try {
-            while (true) {
-                boolean woken = wake.tryAcquire(KEEPALIVE_SECONDS, TimeUnit.SECONDS);
-                wake.drainPermits();
-                WatchRollupResponse r = latest.getAndSet(null);
-                if (r != null && !send(out, "event: rollup\ndata: " + print(r.getRollup()) + "\n\n")) {
-                    break;
-                }
-                if (ended.get()) {
-                    if (failure.get() != null) {
-                        send(out, "event: failed\ndata: " + quote(failure.get()) + "\n\n");
-                    }
-                    break;
-                }
-                if (!woken && !send(out, ": keep-alive\n\n")) {
-                    break;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            if (call[0] != null) {
-                call[0].cancel("the page went away", null);
-            }
-        }
-    }
-
-    /** Writes one event on this exchange's own thread; false once the page has gone away. */
-    private static boolean send(OutputStream out, String event) {
-        try {
-            out.write(event.getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            return true;
-        } catch (IOException gone) {
-            return false;
-        }
-    }
-
     private OperatorTokens.Claims claims(String token) {
         try {
             return verifier.verify(token, clock.instant());
@@ -354,33 +265,6 @@ public final class Dashboard implements AutoCloseable {
         return m;
     }
 
-    private static Map<String, String> query(HttpExchange ex) {
-        Map<String, String> q = new HashMap<>();
-        String raw = ex.getRequestURI().getRawQuery();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    q.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return q;
-    }
-
-    private static int intParam(Map<String, String> q, String name, int dflt) {
-        String v = q.get(name);
-        if (v == null || v.isEmpty()) {
-            return dflt;
-        }
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw Status.INVALID_ARGUMENT.withDescription(name + " must be a number, got " + v).asRuntimeException();
-        }
-    }
-
     private static AppState appState(String s) {
         try {
             return AppState.valueOf(s.toUpperCase(java.util.Locale.ROOT));
@@ -412,59 +296,6 @@ public final class Dashboard implements AutoCloseable {
             ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'self'");
             text(ex, 200, type, new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
-    }
-
-    private static String print(Message m) {
-        try {
-            return JSON.print(m);
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void json(HttpExchange ex, int status, Message m) throws IOException {
-        text(ex, status, "application/json", print(m));
-    }
-
-    private static void error(HttpExchange ex, int status, String message) {
-        try {
-            text(ex, status, "application/json", "{\"error\":" + quote(message) + "}");
-        } catch (IOException gone) {
-            LOG.debug("dashboard: could not answer {}: {}", status, gone.toString());
-        }
-    }
-
-    private static void text(HttpExchange ex, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
-        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
-    }
-
-    /** A JSON string literal. */
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
     }
 
     /** Stops taking requests; open event streams end within a second. */

@@ -14,21 +14,14 @@ import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
 import io.nats.client.api.KeyValueEntry;
-import io.nats.client.api.KeyValueOperation;
-import io.nats.client.api.PublishAck;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,16 +53,12 @@ public final class StatusIntake implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StatusIntake.class);
     static final int QUEUE_BOUND = 20_000;
     static final int BATCH = 512;
-    static final Duration PERSIST_TIMEOUT = Duration.ofSeconds(5);
     static final Duration LOAD_TIMEOUT = Duration.ofSeconds(30);
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
-    static final int CONFLICT_ATTEMPTS = 3;
 
     private final Connection nats;
     private final int replicas;
     private final boolean shared;
-    private final AtomicLong conflicts = new AtomicLong();
-    private final AtomicLong fromPeers = new AtomicLong();
     private KvWatch watch;
     private final SiteRegistry sites;
     private final String region;
@@ -80,47 +69,11 @@ public final class StatusIntake implements AutoCloseable {
     private final AtomicLong acked = new AtomicLong();
     private final Rejects rejects;
     private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong persisted = new AtomicLong();
-    private final AtomicLong persistFailures = new AtomicLong();
+    private final StatusWriter writer;
     private StatusStore store;
     private Dispatcher dispatcher;
     private volatile boolean closing;
     private boolean closed;
-
-    /**
-     * One site's reports of a batch, in arrival order, admitted against the record they build on; at most one
-     * write per site and batch (the last record), a compare-and-set on the revision of that base.
-     */
-    private static final class SiteWork {
-        final List<SiteStatus> reports = new ArrayList<>();
-        List<Admission> admissions;
-        SiteStatus record;
-        long baseRevision;
-        boolean write;
-        boolean applies;
-        CompletableFuture<PublishAck> pending;
-        long revision;
-        boolean stored = true;
-
-        void admit(SiteStatus base, long baseRevision, boolean persistHeartbeats) {
-            this.baseRevision = baseRevision;
-            admissions = new ArrayList<>(reports.size());
-            SiteStatus previous = base;
-            write = false;
-            applies = false;
-            for (SiteStatus r : reports) {
-                Admission a = Admission.of(previous, r);
-                admissions.add(a);
-                previous = a.record();
-                applies |= a.kind() != Admission.Kind.STALE;
-                write |= a.kind() == Admission.Kind.RECORD || (persistHeartbeats && a.kind() == Admission.Kind.REFRESH);
-            }
-            record = previous;
-        }
-    }
-
-    /** A report in arrival order: its message, its site's work and its place among the site's reports. */
-    private record Arrival(Message message, SiteWork work, int index) {}
 
     public StatusIntake(Connection nats, SiteRegistry sites, RelayMetrics metrics) {
         this(nats, sites, metrics, 1, false);
@@ -140,9 +93,10 @@ public final class StatusIntake implements AutoCloseable {
         this.region = sites.region();
         this.worker = Thread.ofPlatform().name("status-" + region).daemon().unstarted(this::loop);
         this.rejects = metrics.rejects("status", LOG);
+        this.writer = new StatusWriter(sites, shared);
         metrics.watchStatus(received::get, stale::get, acked::get, rejects::total, dropped::get, queue::size);
         if (shared) {
-            metrics.watchSharing(conflicts::get, fromPeers::get);
+            metrics.watchSharing(writer::conflicts, writer::fromPeers);
         }
     }
 
@@ -164,7 +118,7 @@ public final class StatusIntake implements AutoCloseable {
         }
         List<StatusStore.Stored> records = new ArrayList<>();
         for (KeyValueEntry e : load.drain()) {
-            SiteStatus r = admissible(e.getKey(), store.parse(e));
+            SiteStatus r = writer.admissible(e.getKey(), store.parse(e));
             if (r != null) {
                 records.add(new StatusStore.Stored(r, e.getRevision()));
             }
@@ -257,20 +211,8 @@ public final class StatusIntake implements AutoCloseable {
      * of this one's own writes, which the registry already holds at that revision).
      */
     private void absorbPeers() {
-        if (watch == null) {
-            return;
-        }
-        for (KeyValueEntry e : watch.drain()) {
-            if (e.getOperation() != KeyValueOperation.PUT) {
-                if (sites.forgetStored(e.getKey(), e.getRevision())) {
-                    fromPeers.incrementAndGet();
-                }
-                continue;
-            }
-            SiteStatus r = admissible(e.getKey(), store.parse(e));
-            if (r != null && sites.applyStored(r, e.getRevision())) {
-                fromPeers.incrementAndGet();
-            }
+        if (watch != null) {
+            writer.absorbPeers(store, watch.drain());
         }
     }
 
@@ -278,109 +220,29 @@ public final class StatusIntake implements AutoCloseable {
         if (batch.isEmpty()) {
             return;
         }
-        Map<String, SiteWork> bySite = new LinkedHashMap<>();
-        List<Arrival> arrivals = new ArrayList<>(batch.size());
+        List<Message> taken = new ArrayList<>(batch.size());
+        List<SiteStatus> reports = new ArrayList<>(batch.size());
         for (Message m : batch) {
             received.incrementAndGet();
             SiteStatus report = parse(m);
-            if (report == null) {
-                continue;
-            }
-            SiteWork w = bySite.computeIfAbsent(report.getSite(), site -> new SiteWork());
-            arrivals.add(new Arrival(m, w, w.reports.size()));
-            w.reports.add(report);
-        }
-        bySite.forEach((site, w) -> {
-            w.admit(sites.latest(site).orElse(null), sites.revision(site), shared);
-            if (w.write) {
-                w.pending = store.put(site, w.record, w.baseRevision);
-            }
-        });
-        long deadline = System.nanoTime() + PERSIST_TIMEOUT.toNanos();
-        for (Map.Entry<String, SiteWork> e : bySite.entrySet()) {
-            SiteWork w = e.getValue();
-            if (w.write) {
-                w.stored = written(e.getKey(), w, deadline);
-            }
-            if (!w.stored || !w.applies) {
-                continue;
-            }
-            if (w.write) {
-                sites.applyStored(w.record, w.revision);
-            } else {
-                sites.apply(w.record);
+            if (report != null) {
+                taken.add(m);
+                reports.add(report);
             }
         }
-        for (Arrival a : arrivals) {
-            if (!a.work().stored) {
+        List<StatusWriter.Outcome> outcomes = writer.write(store, reports);
+        for (int i = 0; i < reports.size(); i++) {
+            SiteStatus report = reports.get(i);
+            if (outcomes.get(i) == StatusWriter.Outcome.NOT_STORED) {
                 continue;
             }
-            SiteStatus report = a.work().reports.get(a.index());
-            if (a.work().admissions.get(a.index()).kind() == Admission.Kind.STALE) {
+            if (outcomes.get(i) == StatusWriter.Outcome.STALE) {
                 stale.incrementAndGet();
                 LOG.debug("region {} site {}: stale report (outbox sequence {}) acknowledged, not applied", region,
                         report.getSite(), report.getOutboxSequence());
             }
-            ack(a.message(), report.getOutboxSequence());
+            ack(taken.get(i), report.getOutboxSequence());
         }
-    }
-
-    /**
-     * Whether the site's write of this batch was stored (its revision then set). A write refused because another
-     * relay service wrote the site in between is done again on the record as stored now, up to
-     * {@link #CONFLICT_ATTEMPTS} times.
-     */
-    private boolean written(String site, SiteWork w, long deadline) throws InterruptedException {
-        CompletableFuture<PublishAck> write = w.pending;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                w.revision = write.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS).getSeqno();
-                persisted.incrementAndGet();
-                return true;
-            } catch (ExecutionException e) {
-                if (!StatusStore.conflict(e.getCause()) || attempt >= CONFLICT_ATTEMPTS) {
-                    return notPersisted(site, String.valueOf(e.getCause()));
-                }
-            } catch (TimeoutException e) {
-                return notPersisted(site, "timed out after " + PERSIST_TIMEOUT);
-            }
-            conflicts.incrementAndGet();
-            StatusStore.Stored now;
-            try {
-                now = store.last(site);
-            } catch (IOException | JetStreamApiException e) {
-                return notPersisted(site, "its record changed and could not be read again: " + e);
-            }
-            SiteStatus base = admissible(site, now.record());
-            if (base != null) {
-                sites.applyStored(base, now.revision());
-            }
-            w.admit(base, now.revision(), shared);
-            if (!w.write) {
-                return true;
-            }
-            write = store.put(site, w.record, now.revision());
-            deadline = Math.max(deadline, System.nanoTime() + PERSIST_TIMEOUT.toNanos());
-        }
-    }
-
-    /** A record read from the status bucket, or null when there is none or it fails the report checks (logged). */
-    private SiteStatus admissible(String site, SiteStatus stored) {
-        if (stored == null) {
-            return null;
-        }
-        Optional<String> problem = Admission.problem(region, site, stored);
-        if (problem.isPresent()) {
-            LOG.warn("region {}: persisted status skipped: {}", region, problem.get());
-            return null;
-        }
-        return stored;
-    }
-
-    private boolean notPersisted(String site, String why) {
-        persistFailures.incrementAndGet();
-        LOG.warn("region {} site {}: status not persisted ({}); not acknowledged, the edge will resend", region, site, why);
-        return false;
     }
 
     /** The report, or null (logged) when it must be ignored. */
@@ -442,21 +304,21 @@ public final class StatusIntake implements AutoCloseable {
 
     /** Writes refused because another relay service of the region wrote the site first (each done again). */
     public long conflicts() {
-        return conflicts.get();
+        return writer.conflicts();
     }
 
     /** Records (and removals) taken from the other relay services' writes to the status bucket. */
     public long fromPeers() {
-        return fromPeers.get();
+        return writer.fromPeers();
     }
 
     /** Records written to the status bucket. */
     public long persisted() {
-        return persisted.get();
+        return writer.persisted();
     }
 
     public long persistFailures() {
-        return persistFailures.get();
+        return writer.persistFailures();
     }
 
     public int queueDepth() {
