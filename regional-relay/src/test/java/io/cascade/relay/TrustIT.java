@@ -249,11 +249,13 @@ class TrustIT {
         String fleetCa = FABRIC.fabric().trust().caPem();
         UserCredentials forged = TrustRoot.init(dir.resolve("other-trust")).issue(new Identity.Site("eu", A)).withCa(fleetCa);
         UserCredentials real = FABRIC.credentials(new Identity.Site("eu", A));
+        Duration refusal = FabricExtension.REFUSAL_WAIT;
         for (NatsServerProcess server : List.of(FABRIC.hub(), FABRIC.relay("eu"), FABRIC.relay("us"))) {
             assertThatThrownBy(() -> Nats.connect(NatsClients.options("anonymous", server.clientUrl(), real).authHandler(null)
-                    .maxReconnects(0).build()))
+                    .maxReconnects(0).connectionTimeout(refusal).build()))
                     .as(server.name()).hasMessageContaining("Authorization Violation");
-            assertThatThrownBy(() -> Nats.connect(NatsClients.options("forged", server.clientUrl(), forged).maxReconnects(0).build()))
+            assertThatThrownBy(() -> Nats.connect(NatsClients.options("forged", server.clientUrl(), forged).maxReconnects(0)
+                    .connectionTimeout(refusal).build()))
                     .as(server.name()).hasMessageContaining("Authorization Violation");
         }
     }
@@ -276,7 +278,9 @@ class TrustIT {
             await().atMost(Duration.ofSeconds(5)).until(() -> open.nats().getStatus() != Connection.Status.CONNECTED);
             System.out.printf("revoked site's open connection closed %.0f ms after the push began%n", (System.nanoTime() - t0) / 1e6);
         }
-        assertThatThrownBy(() -> connect(FABRIC.relay("eu"), creds)).hasMessageContaining("Authorization Violation");
+        assertThatThrownBy(() -> Nats.connect(NatsClients.options("revoked", FABRIC.relay("eu").clientUrl(), creds)
+                .maxReconnects(0).connectionTimeout(FabricExtension.REFUSAL_WAIT).build()))
+                .hasMessageContaining("Authorization Violation");
 
         try (Connection operator = FABRIC.connect(FABRIC.hub(), new Identity.Operator())) {
             Message reply = operator.request(Subjects.forget("eu"), ForgetSiteRequest.newBuilder().setSite(site).build()

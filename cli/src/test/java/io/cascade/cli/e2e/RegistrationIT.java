@@ -146,7 +146,7 @@ class RegistrationIT {
             assertThat(removed.out()).contains("revoked 1 credential(s) of site " + SITE);
             await().atMost(Duration.ofSeconds(10)).until(() -> node.connection().getStatus() != Connection.Status.CONNECTED);
             assertThat(fleet.hub.sites().get(SITE)).isEmpty();
-            assertThatThrownBy(() -> SiteRemovalIT.connect(FABRIC.relay("eu"), again.credentials()))
+            assertThatThrownBy(() -> SiteRemovalIT.refusedConnect(FABRIC.relay("eu"), again.credentials()))
                     .hasMessageContaining("Authorization Violation");
             host.close();
 
@@ -196,7 +196,7 @@ class RegistrationIT {
             try (Connection c = SiteRemovalIT.connect(FABRIC.relay("eu"), renewed.credentials())) {
                 assertThat(c.getStatus()).isEqualTo(Connection.Status.CONNECTED);
             }
-            assertThatThrownBy(() -> SiteRemovalIT.connect(FABRIC.relay("eu"), old.credentials()))
+            assertThatThrownBy(() -> SiteRemovalIT.refusedConnect(FABRIC.relay("eu"), old.credentials()))
                     .hasMessageContaining("Authorization Violation");
         }
     }

@@ -57,7 +57,7 @@ class SiteRemovalIT {
             System.out.printf("removed site's connections closed %.0f ms after `cascade sites remove` began%n",
                     (System.nanoTime() - t0) / 1e6);
             held.close();
-            assertThatThrownBy(() -> connect(FABRIC.relay("eu"), stolen)).hasMessageContaining("Authorization Violation");
+            assertThatThrownBy(() -> refusedConnect(FABRIC.relay("eu"), stolen)).hasMessageContaining("Authorization Violation");
 
             await().atMost(Duration.ofSeconds(15)).until(() -> online(fleet, "eu") == 1 && offline(fleet, "eu") == 0);
             assertThat(listed(fleet)).doesNotContain(GONE).contains(KEPT);
@@ -76,7 +76,7 @@ class SiteRemovalIT {
             }
             FABRIC.fabric().awaitLeafLinks(Duration.ofSeconds(30));
             for (NatsServerProcess server : List.of(FABRIC.relay("eu"), FABRIC.hub())) {
-                assertThatThrownBy(() -> connect(server, stolen)).as(server.name() + " after a restart")
+                assertThatThrownBy(() -> refusedConnect(server, stolen)).as(server.name() + " after a restart")
                         .hasMessageContaining("Authorization Violation");
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> kept.connection().getStatus() == Connection.Status.CONNECTED);
@@ -85,6 +85,12 @@ class SiteRemovalIT {
 
     static Connection connect(NatsServerProcess server, UserCredentials creds) throws Exception {
         return Nats.connect(NatsClients.options("stolen-" + creds.name(), server.clientUrl(), creds).maxReconnects(0).build());
+    }
+
+    /** A connect the server must refuse, waiting {@link FabricExtension#REFUSAL_WAIT} at most. */
+    static Connection refusedConnect(NatsServerProcess server, UserCredentials creds) throws Exception {
+        return Nats.connect(NatsClients.options("refused-" + creds.name(), server.clientUrl(), creds).maxReconnects(0)
+                .connectionTimeout(FabricExtension.REFUSAL_WAIT).build());
     }
 
     static RegionHealth region(FleetHarness fleet, String region) {

@@ -166,7 +166,8 @@ class RegisterSiteIT {
             }
         };
         assertThatThrownBy(() -> Nats.connect(NatsClients.options("thief", joined.getRelayUrls(0), real).authHandler(thief)
-                .maxReconnects(0).build())).hasMessageContaining("Authorization Violation");
+                .maxReconnects(0).connectionTimeout(FabricExtension.REFUSAL_WAIT).build()))
+                .hasMessageContaining("Authorization Violation");
     }
 
     @Test

@@ -39,7 +39,8 @@ class OperatorModeIT {
 
         for (NatsServerProcess server : List.of(FABRIC.hub(), FABRIC.relay("eu"))) {
             int before = server.monitor("/connz").path("num_connections").asInt();
-            assertThatThrownBy(() -> Nats.connect(NatsClients.options("forged", server.clientUrl(), creds).maxReconnects(0).build()))
+            assertThatThrownBy(() -> Nats.connect(NatsClients.options("forged", server.clientUrl(), creds).maxReconnects(0)
+                    .connectionTimeout(FabricExtension.REFUSAL_WAIT).build()))
                     .as(server.name()).hasMessageContaining("Authorization Violation");
             assertThat(server.monitor("/connz").path("num_connections").asInt()).as(server.name()).isEqualTo(before);
         }
