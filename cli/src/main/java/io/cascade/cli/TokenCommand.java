@@ -7,13 +7,13 @@ import io.cascade.proto.CreateTokenResponse;
 import io.cascade.proto.ListTokensRequest;
 import io.cascade.proto.RevokeTokenRequest;
 import io.cascade.topology.launch.DurationConverter;
+import io.cascade.topology.targeting.Labels;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -124,8 +124,7 @@ public final class TokenCommand implements Callable<Integer> {
     }
 
     static String labels(BootstrapToken t) {
-        return new TreeMap<>(t.getLabelsMap()).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining(","));
+        return Labels.format(t.getLabelsMap());
     }
 
     static String expires(BootstrapToken t) {

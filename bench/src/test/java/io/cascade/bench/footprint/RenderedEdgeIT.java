@@ -1,6 +1,7 @@
 package io.cascade.bench.footprint;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.cascade.bench.fleet.BenchFleet;
 import io.cascade.topology.fleet.Fleet;
@@ -14,10 +15,12 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,13 +67,11 @@ class RenderedEdgeIT {
             pb.environment().put("KUBECONFIG", kube.kubeconfig().toString());
             Process edge = pb.start();
             try {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (fleet.relay("eu").sites().latest(site.name()).isEmpty()) {
-                    assertThat(edge.isAlive()).as("the edge exited: %s", Files.readString(log)).isTrue();
-                    assertThat(System.nanoTime()).as("no status from %s in 60 s: %s", site.name(), Files.readString(log))
-                            .isLessThan(deadline);
-                    Thread.sleep(20);
-                }
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                        .failFast(() -> assertThat(edge.isAlive()).as("the edge exited: %s", Files.readString(log)).isTrue())
+                        .until(() -> fleet.relay("eu").sites().latest(site.name()).isPresent());
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("no status from " + site.name() + " in 60 s: " + Files.readString(log), e);
             } finally {
                 edge.destroy();
                 assertThat(edge.waitFor(30, TimeUnit.SECONDS)).isTrue();

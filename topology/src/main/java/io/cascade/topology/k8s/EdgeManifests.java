@@ -4,6 +4,7 @@ import io.cascade.topology.fleet.Fleet;
 import io.cascade.topology.fleet.RegionSpec;
 import io.cascade.topology.fleet.SiteSpec;
 import io.cascade.topology.natsconf.FabricConfigs;
+import io.cascade.topology.targeting.Labels;
 import io.cascade.topology.trust.Identity;
 import io.cascade.topology.trust.TrustRoot;
 import io.fabric8.kubernetes.api.model.Container;
@@ -22,8 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * The Kubernetes objects that run one edge site in its own cluster (a store's K3s), for {@code kubectl apply -f} there:
@@ -87,8 +86,7 @@ public final class EdgeManifests {
         Map<String, String> labels = new LinkedHashMap<>(KubernetesManifests.labels(fleet, "edge", region.name()));
         labels.put(KubernetesManifests.LABEL_NAME, NAME);
         labels.put(LABEL_SITE, site.name());
-        String siteLabels = new TreeMap<>(site.labels()).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining(","));
+        String siteLabels = Labels.format(site.labels());
 
         Container edge = new ContainerBuilder()
                 .withName("edge")

@@ -30,14 +30,12 @@ public final class ProcessRegistry implements AutoCloseable {
     }
 
     private final MeterRegistry registry;
-    private final boolean served;
-    /** Null without the JVM's meters. */
+    /** Null without the JVM's meters, which a served registry has and only it. */
     private final JvmGcMetrics gc;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ProcessRegistry(MeterRegistry registry, boolean served, JvmGcMetrics gc) {
+    private ProcessRegistry(MeterRegistry registry, JvmGcMetrics gc) {
         this.registry = registry;
-        this.served = served;
         this.gc = gc;
     }
 
@@ -70,7 +68,7 @@ public final class ProcessRegistry implements AutoCloseable {
         Tags common = Tags.of("tier", tier.tag());
         registry.config().commonTags(region == null ? common : common.and("region", region));
         if (!served) {
-            return new ProcessRegistry(registry, false, null);
+            return new ProcessRegistry(registry, null);
         }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -78,7 +76,7 @@ public final class ProcessRegistry implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         JvmGcMetrics gc = new JvmGcMetrics();
         gc.bindTo(registry);
-        return new ProcessRegistry(registry, true, gc);
+        return new ProcessRegistry(registry, gc);
     }
 
     public MeterRegistry registry() {
@@ -96,7 +94,7 @@ public final class ProcessRegistry implements AutoCloseable {
      */
     public synchronized void serve(String host, Integer port) throws java.io.IOException {
         if (port != null && endpoint == null) {
-            if (!served) {
+            if (gc == null) {
                 throw new IllegalStateException("this registry was opened to serve nothing; open it with served = true");
             }
             endpoint = MetricsEndpoint.start(registry, host, port);

@@ -1,6 +1,9 @@
 package io.cascade.topology.targeting;
 
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 
 /**
@@ -32,6 +35,12 @@ public final class Labels {
     private static final int MAX_QUOTED = 200;
 
     private Labels() {}
+
+    /** {@code labels} as {@code k=v,k2=v2}, sorted by key: the form {@code --labels} takes and tokens list. */
+    public static String format(Map<String, String> labels) {
+        return new TreeMap<>(labels).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(","));
+    }
 
     /**
      * Why {@code key} is not a valid label key, e.g.
