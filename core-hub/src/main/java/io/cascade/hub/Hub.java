@@ -17,6 +17,7 @@ import io.cascade.hub.registration.Registrar;
 import io.cascade.hub.sites.SiteSet;
 import io.cascade.proto.ProbeReply;
 import io.cascade.topology.Subjects;
+import io.cascade.topology.client.Buckets;
 import io.cascade.topology.client.NatsClients;
 import io.cascade.topology.probe.ProbeResponder;
 import io.grpc.Server;
@@ -31,7 +32,6 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
-import io.nats.client.KeyValueManagement;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.StorageType;
 import java.io.IOException;
@@ -59,16 +59,12 @@ public final class Hub implements AutoCloseable {
 
     /** How long a new replicated bucket may take to elect its stream leader. */
     private static final java.time.Duration STREAM_LEADER_WAIT = java.time.Duration.ofSeconds(20);
-    /** JetStream's "error creating store for stream": a cluster that has just formed, not ready for a replicated stream. */
-    private static final int STORE_NOT_READY = 10049;
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
 
     /** Revisions of an app's intent kept in KV {@code intents}: the audit trail and the rollback source. */
     static final int INTENT_HISTORY = 64;
     /** A desired doc carries up to two bundles of up to 1 MiB each (stable and candidate), plus its target. */
     static final long DESIRED_DOC_PAYLOAD = 4L * 1024 * 1024;
-    /** JetStream's API error "stream name already in use with a different configuration". */
-    private static final int STREAM_NAME_IN_USE = 10058;
     /** How long a start waits for the global rollup to take in what KV {@code rollup} and {@code desired} hold. */
     private static final Duration ROLLUP_LOAD = Duration.ofSeconds(10);
     /**
@@ -255,101 +251,40 @@ public final class Hub implements AutoCloseable {
      * scales a stream's replicas in place).
      */
     private static KeyValue bucket(Connection nats, int replicas, String name, int history, String description)
-            throws IOException {
-        KeyValueConfiguration config = KeyValueConfiguration.builder()
+            throws IOException, InterruptedException {
+        return open(nats, KeyValueConfiguration.builder()
                 .name(name)
                 .description(description)
                 .maxHistoryPerKey(history)
                 .storageType(StorageType.File)
                 .replicas(replicas)
-                .build();
-        ensure(nats, config);
-        return nats.keyValue(name, KV_OPTIONS);
-    }
-
-    /**
-     * Creates the bucket {@code config} describes, or brings an existing one to it, then (with replicas) waits for
-     * its stream's leader. A cluster that has just formed may refuse a new replicated stream for a moment (error
-     * 10049, "error creating store", or no answer): retried for up to {@link #STREAM_LEADER_WAIT}.
-     */
-    private static void ensure(Connection nats, KeyValueConfiguration config) throws IOException {
-        KeyValueManagement buckets = nats.keyValueManagement();
-        String name = config.getBucketName();
-        long deadline = System.nanoTime() + STREAM_LEADER_WAIT.toNanos();
-        while (true) {
-            try {
-                try {
-                    buckets.create(config); // the same configuration again is not an error
-                } catch (JetStreamApiException e) {
-                    if (e.getApiErrorCode() != STREAM_NAME_IN_USE) {
-                        throw e;
-                    }
-                    buckets.update(config);
-                    LOG.info("KV bucket {}: configuration updated to history {}, {} replica(s)", name,
-                            config.getMaxHistoryPerKey(), config.getReplicas());
-                }
-                break;
-            } catch (JetStreamApiException | IOException e) {
-                boolean transientOnACluster = config.getReplicas() > 1
-                        && (e instanceof IOException || ((JetStreamApiException) e).getApiErrorCode() == STORE_NOT_READY);
-                if (!transientOnACluster || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("cannot create KV bucket " + name + " in the hub's JetStream: "
-                            + e.getMessage(), e);
-                }
-                LOG.info("KV bucket {}: the cluster is not ready for it yet ({}); retrying", name, e.getMessage());
-                sleepQuietly(250);
-            }
-        }
-        awaitStreamLeader(nats, name, config.getReplicas());
-    }
-
-    private static void sleepQuietly(long millis) throws IOException {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-    }
-
-    /**
-     * With replicas, waits until the bucket's stream has elected a leader: on a cluster, a watch or a write
-     * right after the stream was created (or scaled) times out until then.
-     */
-    private static void awaitStreamLeader(Connection nats, String bucket, int replicas) throws IOException {
-        if (replicas < 2) {
-            return;
-        }
-        long deadline = System.nanoTime() + STREAM_LEADER_WAIT.toNanos();
-        while (true) {
-            try {
-                var cluster = nats.jetStreamManagement().getStreamInfo("KV_" + bucket).getClusterInfo();
-                if (cluster != null && cluster.getLeader() != null && !cluster.getLeader().isEmpty()) {
-                    return;
-                }
-            } catch (JetStreamApiException | IOException e) {
-                LOG.debug("KV bucket {}: stream info not yet available: {}", bucket, e.toString());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("KV bucket " + bucket + ": its stream elected no leader within "
-                        + STREAM_LEADER_WAIT.toSeconds() + " s");
-            }
-            sleepQuietly(50);
-        }
+                .build());
     }
 
     /** KV {@code leases}: entries live {@link Lease#TTL} after their last write. */
-    private static KeyValue leases(Connection nats, int replicas) throws IOException {
-        KeyValueConfiguration config = KeyValueConfiguration.builder()
+    private static KeyValue leases(Connection nats, int replicas) throws IOException, InterruptedException {
+        return open(nats, KeyValueConfiguration.builder()
                 .name(Subjects.KV_LEASES)
                 .description("Cascade leases among the hub service's replicas: rollout-driver (which one drives rollouts)")
                 .maxHistoryPerKey(1)
                 .ttl(Lease.TTL)
                 .storageType(StorageType.File)
                 .replicas(replicas)
-                .build();
-        ensure(nats, config);
-        return nats.keyValue(Subjects.KV_LEASES, KV_OPTIONS);
+                .build());
+    }
+
+    /**
+     * Creates the bucket {@code config} describes or brings an existing one to it, waiting for a cluster that
+     * has just formed ({@link Buckets#createOrUpdate}, up to {@link #STREAM_LEADER_WAIT}), and opens it.
+     */
+    private static KeyValue open(Connection nats, KeyValueConfiguration config) throws IOException, InterruptedException {
+        try {
+            Buckets.createOrUpdate(nats, config, STREAM_LEADER_WAIT);
+        } catch (JetStreamApiException e) {
+            throw new IllegalStateException("cannot create KV bucket " + config.getBucketName() + " in the hub's JetStream: "
+                    + e.getMessage(), e);
+        }
+        return nats.keyValue(config.getBucketName(), KV_OPTIONS);
     }
 
     /** Whether this replica of the hub service drives rollouts now (it holds the driver's lease). */

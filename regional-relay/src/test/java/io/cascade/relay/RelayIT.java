@@ -1,6 +1,7 @@
 package io.cascade.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.cascade.proto.Beacon;
@@ -9,6 +10,7 @@ import io.cascade.proto.DesiredDoc;
 import io.cascade.proto.SiteOverrideDoc;
 import io.cascade.proto.SyncReply;
 import io.cascade.proto.SyncRequest;
+import io.cascade.relay.mirror.DesiredMirror;
 import io.cascade.topology.Subjects;
 import io.cascade.topology.testing.FabricExtension;
 import io.nats.client.Connection;
@@ -56,6 +58,18 @@ class RelayIT {
 
     static byte[] app(String app, String version) {
         return DesiredDoc.newBuilder().setApp(app).setRegion("eu").setIntentRevision(1).build().toByteArray();
+    }
+
+    @Test
+    void aMirrorAlreadyThereIsOpenedAsItIsWhenItIsThisRegionsAndRefusedWhenItIsAnothers() throws Exception {
+        try (Connection nats = FABRIC.connectRelay("eu")) {
+            assertThat(DesiredMirror.ensure(nats, "eu", 1).getBucketName()).isEqualTo(Subjects.KV_DESIRED);
+            assertThatThrownBy(() -> DesiredMirror.ensure(nats, "us", 1))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("region us: bucket " + Subjects.KV_DESIRED + " exists but is not a mirror filtered to "
+                            + Subjects.desiredRegionFilter("us") + " (it is " + Subjects.desiredRegionFilter("eu") + ")")
+                    .hasMessageContaining("belongs to another region");
+        }
     }
 
     @Test

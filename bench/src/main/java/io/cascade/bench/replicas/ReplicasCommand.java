@@ -5,13 +5,13 @@ import io.cascade.bench.MachineFacts;
 import io.cascade.bench.ScenarioCommand;
 import io.cascade.bench.fleet.BenchFleet;
 import io.cascade.topology.Subjects;
+import io.cascade.topology.client.Buckets;
 import io.cascade.topology.client.NatsClients;
 import io.cascade.topology.launch.LocalFabric;
 import io.cascade.topology.launch.NatsServerProcess;
 import io.cascade.topology.trust.Identity;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
-import io.nats.client.JetStreamApiException;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
@@ -100,23 +100,9 @@ public final class ReplicasCommand extends ScenarioCommand {
      * stream's leader.
      */
     private static void createBucket(Connection nats, int replicas) throws Exception {
-        io.cascade.topology.client.Buckets.create(nats.keyValueManagement(), KeyValueConfiguration.builder()
+        Buckets.create(nats.keyValueManagement(), KeyValueConfiguration.builder()
                 .name(Subjects.KV_STATUS).maxHistoryPerKey(1).storageType(StorageType.File).replicas(replicas).build());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (replicas > 1) {
-            try {
-                var cluster = nats.jetStreamManagement().getStreamInfo("KV_" + Subjects.KV_STATUS).getClusterInfo();
-                if (cluster != null && cluster.getLeader() != null) {
-                    return;
-                }
-            } catch (java.io.IOException | JetStreamApiException electing) {
-                // no answer while the stream elects its leader: ask again
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("KV status has no stream leader after 30 s");
-            }
-            Thread.sleep(100);
-        }
+        Buckets.awaitLeader(nats.jetStreamManagement(), Subjects.KV_STATUS, replicas, Duration.ofSeconds(30));
     }
 
     /** {@code n} puts round the keys, {@link #batch} at a time, each batch's acks awaited; each batch's time in ms. */

@@ -1,12 +1,12 @@
 package io.cascade.relay.mirror;
 
 import io.cascade.topology.Subjects;
+import io.cascade.topology.client.Buckets;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.KeyValueManagement;
 import io.nats.client.api.KeyValueConfiguration;
-import io.nats.client.api.KeyValueStatus;
 import io.nats.client.api.Mirror;
 import io.nats.client.api.StorageType;
 import java.io.IOException;
@@ -23,8 +23,6 @@ public final class DesiredMirror {
 
     private static final Logger LOG = LoggerFactory.getLogger(DesiredMirror.class);
 
-    private static final int STREAM_NAME_IN_USE = 10058;
-
     private DesiredMirror() {}
 
     /** Creates the mirror bucket ({@code replicas} copies) if it is missing, checks its filter if present, and opens it. */
@@ -32,12 +30,24 @@ public final class DesiredMirror {
             throws IOException, JetStreamApiException, InterruptedException {
         KeyValueManagement kvm = nats.keyValueManagement();
         String filter = Subjects.desiredRegionFilter(region);
-        KeyValueStatus existing = existing(kvm);
-        if (existing == null && !create(kvm, region, replicas, filter)) {
-            existing = existing(kvm); // another relay service of the region made it in between
-        }
-        if (existing != null) {
-            Mirror m = existing.getConfiguration().getBackingConfig().getMirror();
+        boolean created = Buckets.ensure(kvm, KeyValueConfiguration.builder()
+                .name(Subjects.KV_DESIRED)
+                .description("mirror of the hub's desired state for region " + region)
+                .maxHistoryPerKey(1)
+                .storageType(StorageType.File)
+                .replicas(replicas)
+                .mirror(Mirror.builder()
+                        .sourceName(Subjects.KV_DESIRED)
+                        .domain(Subjects.HUB_DOMAIN)
+                        .filterSubject(filter)
+                        .build())
+                .build());
+        if (created) {
+            LOG.info("region {}: created the desired mirror (filter {}, from domain {}, {} copies)", region, filter,
+                    Subjects.HUB_DOMAIN, replicas);
+        } else {
+            // it was there, or another relay service of the region made it in between
+            Mirror m = kvm.getStatus(Subjects.KV_DESIRED).getConfiguration().getBackingConfig().getMirror();
             if (m == null || !filter.equals(m.getFilterSubject())) {
                 throw new IllegalStateException("region " + region + ": bucket " + Subjects.KV_DESIRED
                         + " exists but is not a mirror filtered to " + filter + " (it is " + (m == null ? "no mirror" : m.getFilterSubject())
@@ -45,43 +55,5 @@ public final class DesiredMirror {
             }
         }
         return nats.keyValue(Subjects.KV_DESIRED);
-    }
-
-    /** Creates the mirror; false when another process created the bucket first. */
-    private static boolean create(KeyValueManagement kvm, String region, int replicas, String filter)
-            throws IOException, JetStreamApiException, InterruptedException {
-        try {
-            io.cascade.topology.client.Buckets.create(kvm, KeyValueConfiguration.builder()
-                    .name(Subjects.KV_DESIRED)
-                    .description("mirror of the hub's desired state for region " + region)
-                    .maxHistoryPerKey(1)
-                    .storageType(StorageType.File)
-                    .replicas(replicas)
-                    .mirror(Mirror.builder()
-                            .sourceName(Subjects.KV_DESIRED)
-                            .domain(Subjects.HUB_DOMAIN)
-                            .filterSubject(filter)
-                            .build())
-                    .build());
-            LOG.info("region {}: created the desired mirror (filter {}, from domain {}, {} copies)", region, filter,
-                    Subjects.HUB_DOMAIN, replicas);
-            return true;
-        } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() == STREAM_NAME_IN_USE) {
-                return false;
-            }
-            throw e;
-        }
-    }
-
-    private static KeyValueStatus existing(KeyValueManagement kvm) throws IOException, JetStreamApiException {
-        try {
-            return kvm.getStatus(Subjects.KV_DESIRED);
-        } catch (JetStreamApiException e) {
-            if (e.getErrorCode() == 404 || e.getApiErrorCode() == 10059) {
-                return null;
-            }
-            throw e;
-        }
     }
 }
