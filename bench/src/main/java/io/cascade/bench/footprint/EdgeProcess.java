@@ -75,13 +75,14 @@ final class EdgeProcess implements AutoCloseable {
         return log;
     }
 
-    /** Memory, threads and files now; then a GC and the heap after it; then NMT's summary when {@code nmt}. */
+    /** Memory, threads and files now; the classes loaded; then a GC and the heap after it; then NMT's summary when {@code nmt}. */
     FootprintReport.Sample sample(boolean nmt) throws IOException, InterruptedException {
         Map<String, Long> status = status();
         int openFiles;
         try (Stream<Path> fds = Files.list(Path.of("/proc", String.valueOf(pid()), "fd"))) {
             openFiles = (int) fds.count();
         }
+        ClassCensus classes = ClassCensus.parse(jcmd("VM.classes"));
         jcmd("GC.run");
         long heapUsedKb = 0;
         String heapInfo = jcmd("GC.heap_info");
@@ -103,7 +104,7 @@ final class EdgeProcess implements AutoCloseable {
             }
         }
         return new FootprintReport.Sample(status.get("VmRSS"), status.get("RssAnon"), status.get("RssFile"), heapUsedKb,
-                status.get("Threads").intValue(), threadNames(), openFiles, tempDirKb(), mappings, categories);
+                status.get("Threads").intValue(), threadNames(), openFiles, tempDirKb(), mappings, categories, classes);
     }
 
     /** The process's threads by name (the kernel's 15 characters, digits as #), e.g. {"C1 CompilerThre": 1}. */

@@ -48,9 +48,10 @@ public record FootprintReport(String scenario, String startedAt, MachineFacts ma
      * @param rssKbByMapping the resident set by mapping (/proc smaps; {@link MemoryMap#GROUPS}): heap, archives,
      *                       libraries, code cache, other anonymous memory
      * @param nmtCommittedKb native memory tracking's committed KB by category, and "Total"; empty in a run without it
+     * @param classes        the classes the JVM holds (jcmd VM.classes): how many, from the archives, generated
      */
     public record Sample(long rssKb, long rssAnonKb, long rssFileKb, long heapUsedKb, int threads, Map<String, Integer> threadNames, int openFiles,
-                         long tempDirKb, Map<String, Long> rssKbByMapping, Map<String, Long> nmtCommittedKb) {}
+                         long tempDirKb, Map<String, Long> rssKbByMapping, Map<String, Long> nmtCommittedKb, ClassCensus classes) {}
 
     /**
      * @param provider          the edge's --provider kind: sim, dir or k8s (against fabric8's mock API server)
@@ -121,6 +122,19 @@ public record FootprintReport(String scenario, String startedAt, MachineFacts ma
             runs.forEach(r -> md.append(' ').append(mb(r.idle().rssKbByMapping().getOrDefault(g, 0L))).append(" / ")
                     .append(mb(r.afterDeltas().rssKbByMapping().getOrDefault(g, 0L))).append(" |"));
             md.append('\n');
+        }
+        md.append("\nClasses the JVM holds (jcmd VM.classes), idle / after the deltas: loaded (mapped from the class-data archives; "
+                + "generated at run time: hidden classes and proxies no archive holds), and the packages with the most, idle:\n\n");
+        for (Run r : runs) {
+            ClassCensus idle = r.idle().classes();
+            ClassCensus after = r.afterDeltas().classes();
+            md.append("- ").append(r.provider()).append(' ').append(r.settings()).append(": ")
+                    .append(idle.loaded()).append(" / ").append(after.loaded()).append(" (").append(idle.shared()).append(" / ")
+                    .append(after.shared()).append(" from the archives; ").append(idle.generated()).append(" / ")
+                    .append(after.generated()).append(" generated); ");
+            List<String> parts = new ArrayList<>();
+            idle.packages().forEach((pkg, n) -> parts.add("`" + (pkg.isEmpty() ? "(unnamed)" : pkg) + "` " + n));
+            md.append(String.join(", ", parts)).append('\n');
         }
         md.append("\nCPU per delta by thread (ms; /proc/<pid>/task, 10 ms ticks, so threads under 0.1 ms are left out):\n\n");
         for (Run r : runs) {

@@ -1,6 +1,5 @@
 package io.cascade.bench.publish;
 
-import io.cascade.bench.CpuTimes;
 import io.cascade.bench.MachineFacts;
 import io.cascade.bench.fleet.BenchFleet;
 import io.cascade.bench.fleet.BenchIntents;
@@ -23,14 +22,6 @@ import org.slf4j.LoggerFactory;
 final class PublishBench {
 
     private static final Logger LOG = LoggerFactory.getLogger(PublishBench.class);
-
-    /**
-     * What is sampled right before and right after a level's publishes.
-     *
-     * @param cpu CPU times per process
-     * @param hub the hub's JetStream
-     */
-    record Sample(CpuTimes cpu, HubState.Snapshot hub) {}
 
     static final String CONNECTIONS = "Each client has its own gRPC channel (TCP connection) and one call in flight";
 
@@ -66,10 +57,10 @@ final class PublishBench {
     /** {@code publishes} publishes by {@code clients} clients, bundle versions {@code <tag>.<i>}; then the check. */
     private Level level(HubState state, String tag, int clients, int publishes)
             throws IOException, InterruptedException, JetStreamApiException {
-        Outcome<Sample> outcome;
+        Outcome<PublishReport.Sample> outcome;
         try (PublishClients c = PublishClients.connect(fleet.hub().grpcPort(), fleet.fabric().trust().caCertFile(),
                 BenchFleet.operatorToken(fleet.fabric()), clients, settings.deadline())) {
-            outcome = c.publish(publishes, apps, tag, settings.padBytes(), () -> new Sample(fleet.cpu(), state.snapshot()));
+            outcome = c.publish(publishes, apps, tag, settings.padBytes(), () -> new PublishReport.Sample(fleet.cpu(), state.snapshot()));
         }
         Verification v = state.verify(outcome.before().hub(), outcome.after().hub(), outcome);
         Level level = Level.of(clients, publishes, outcome, v);

@@ -5,8 +5,8 @@ import static io.cascade.bench.BenchReport.percentile;
 import static io.cascade.bench.BenchReport.round1;
 
 import io.cascade.bench.BenchReport;
+import io.cascade.bench.CpuTimes;
 import io.cascade.bench.MachineFacts;
-import io.cascade.bench.publish.PublishBench.Sample;
 import io.cascade.bench.publish.PublishClients.Outcome;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,6 +35,14 @@ record PublishReport(String scenario, String startedAt, MachineFacts machine, Se
     PublishReport {
         levels = List.copyOf(levels);
     }
+
+    /**
+     * What is sampled right before and right after a level's publishes.
+     *
+     * @param cpu CPU times per process
+     * @param hub the hub's JetStream
+     */
+    record Sample(CpuTimes cpu, HubState.Snapshot hub) {}
 
     /**
      * @param clients        the concurrency levels

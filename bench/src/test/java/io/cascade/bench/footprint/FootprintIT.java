@@ -41,6 +41,11 @@ class FootprintIT {
             assertThat(s.path("openFiles").asInt()).as(sample).isPositive();
             // RocksDB's library comes from lib/native: nothing copied to the temp dir
             assertThat(s.path("tempDirKb").asLong()).as(sample).isZero();
+            JsonNode classes = s.path("classes");
+            // the edge's settings map the JDK's archive and the edge's own; fabric8's classes, from their own loader, are not in it
+            assertThat(classes.path("loaded").asInt()).as(sample).isGreaterThan(1000);
+            assertThat(classes.path("shared").asInt()).as(sample).isPositive().isLessThan(classes.path("loaded").asInt());
+            assertThat(classes.path("packages")).as(sample).hasSize(ClassCensus.TOP);
             JsonNode mappings = s.path("rssKbByMapping");
             assertThat(mappings.path("Java heap").asLong()).as(sample).isPositive();
             assertThat(mappings.path("libjvm.so").asLong()).as(sample).isPositive();
@@ -59,7 +64,7 @@ class FootprintIT {
         assertThat(r.path("nmtAfterDeltas").path("Metaspace").asLong()).isPositive();
         assertThat(r.path("nmtIdle").path("Shared class space").asLong()).isPositive();
         assertThat(run.md()).contains("# Footprint of one edge site per JVM", "| k8s | edge |", "Native memory by category",
-                "Where the resident memory is", "CPU per delta by thread");
+                "Where the resident memory is", "CPU per delta by thread", "Classes the JVM holds");
         System.out.println(run.md());
     }
 }

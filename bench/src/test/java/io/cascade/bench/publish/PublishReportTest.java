@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cascade.bench.CpuTimes;
 import io.cascade.bench.MachineFacts;
-import io.cascade.bench.publish.PublishBench.Sample;
 import io.cascade.bench.publish.PublishClients.Outcome;
 import io.cascade.bench.publish.PublishClients.Published;
 import io.cascade.bench.publish.PublishReport.Level;
+import io.cascade.bench.publish.PublishReport.Sample;
 import io.cascade.bench.publish.PublishReport.Verification;
 import java.util.LinkedHashMap;
 import java.util.List;
