@@ -98,7 +98,7 @@ public final class FootprintCommand extends ScenarioCommand {
         }
         String startedAt = Instant.now().toString();
         boolean edgeRuns = settings.contains(FootprintReport.EDGE_SETTINGS);
-        int processes = providers.size() * variants.size() * (nmt ? 2 : 1) + (edgeRuns ? 1 : 0);
+        int processes = providers.size() * variants.size() * (nmt ? 2 : 1) + (edgeRuns ? providers.size() : 0);
         try (BenchFleet fleet = BenchFleet.start(2 * processes, dir);
              KubeMock kube = providers.contains("k8s") ? KubeMock.start(dir.resolve("k8s")) : null) {
             if (kube != null) {
@@ -106,35 +106,36 @@ public final class FootprintCommand extends ScenarioCommand {
             }
             Sites sites = new Sites(fleet, dir);
             sites.publishNext();
-            double firstStartMs = 0;
-            long archiveBytes = 0;
-            if (edgeRuns) {
-                // a device's first start: the JVM writes the class-data archive at its exit; the measured starts map it
-                Files.deleteIfExists(archive);
-                try (Launched first = launch(sites, providers.getFirst(), edgeOptions, false, kube, edgeJar)) {
-                    firstStartMs = first.startToAckMs();
-                }
-                if (!Files.isRegularFile(archive)) {
-                    throw new IllegalStateException("the first start with the edge's settings left no class-data archive " + archive);
-                }
-                archiveBytes = Files.size(archive);
-            }
             List<FootprintReport.Run> runs = new ArrayList<>();
             for (String provider : providers) {
+                // a device's first start with the edge's settings writes the class-data archive at its exit, holding the
+                // classes its provider loads (fabric8's for k8s); that provider's measured starts map it
+                FootprintReport.FirstStart first = edgeRuns ? firstStart(sites, provider, edgeOptions, kube, edgeJar, archive) : null;
                 for (Map.Entry<String, List<String>> v : variants) {
                     FootprintReport.Run run = measure(sites, provider, v.getKey(), v.getValue(), false, kube, edgeJar);
                     if (nmt) {
                         FootprintReport.Run tracked = measure(sites, provider, v.getKey(), v.getValue(), true, kube, edgeJar);
-                        run = new FootprintReport.Run(run.provider(), run.settings(), run.jvmOptions(), run.startToAckMs(),
-                                run.idle(), run.afterDeltas(), run.deltasSeconds(), run.cpuMsPerDelta(),
-                                run.cpuMsPerDeltaByThread(), tracked.idle().nmtCommittedKb(), tracked.afterDeltas().nmtCommittedKb());
+                        run = run.withNmt(tracked.idle().nmtCommittedKb(), tracked.afterDeltas().nmtCommittedKb());
                     }
-                    runs.add(run);
+                    runs.add(v.getKey().equals(FootprintReport.EDGE_SETTINGS) ? run.withFirstStart(first) : run);
                 }
             }
-            return new FootprintReport(FootprintReport.SCENARIO, startedAt, fleet.machine(), edgeOptions,
-                    BenchReport.round1(firstStartMs), archiveBytes, deltas, idleSeconds, runs);
+            return new FootprintReport(FootprintReport.SCENARIO, startedAt, fleet.machine(), edgeOptions, deltas, idleSeconds, runs);
         }
+    }
+
+    /** A device's first start: no archive yet; the JVM writes it at exit (when this start's process stops). */
+    private FootprintReport.FirstStart firstStart(Sites sites, String provider, List<String> edgeOptions, KubeMock kube, Path edgeJar,
+                                                  Path archive) throws Exception {
+        Files.deleteIfExists(archive);
+        double ms;
+        try (Launched first = launch(sites, provider, edgeOptions, false, kube, edgeJar)) {
+            ms = first.startToAckMs();
+        }
+        if (!Files.isRegularFile(archive)) {
+            throw new IllegalStateException("the first start with the edge's settings left no class-data archive " + archive);
+        }
+        return new FootprintReport.FirstStart(BenchReport.round1(ms), Files.size(archive));
     }
 
     /** One edge process: its start, idle, the deltas and after them. */
@@ -162,7 +163,8 @@ public final class FootprintCommand extends ScenarioCommand {
             Thread.sleep(1000);
             FootprintReport.Sample after = edge.sample(nmt);
             return new FootprintReport.Run(provider, settingsName, options, BenchReport.round1(launched.startToAckMs()), idle,
-                    after, BenchReport.round1(deltasSeconds), BenchReport.round1(cpuPerDelta), cpuPerDeltaByThread, Map.of(), Map.of());
+                    after, BenchReport.round1(deltasSeconds), BenchReport.round1(cpuPerDelta), cpuPerDeltaByThread, Map.of(), Map.of(),
+                    null);
         }
     }
 

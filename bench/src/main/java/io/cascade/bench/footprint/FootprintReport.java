@@ -20,15 +20,12 @@ import java.util.Set;
  * @param edgeJvmOptions the edge's launch settings: {@value JvmOptionsFile#PATH} as it was read for this run, and the
  *                       options {@code ./cascade edge} adds (the class-data archive's two, the native library directory:
  *                       {@link JvmOptionsFile#launchOptions})
- * @param firstStartToAckMs a device's first start with those settings (before its archive exists: the JVM writes it
- *                       at exit); 0 without an edge run
- * @param archiveBytes   the class-data archive that first start left
  * @param deltas         deltas each site applied between its two samples
  * @param idleSeconds    how long a site idled after applying its first app before the idle sample
  * @param runs           one per provider and settings
  */
 public record FootprintReport(String scenario, String startedAt, MachineFacts machine, List<String> edgeJvmOptions,
-                              double firstStartToAckMs, long archiveBytes, int deltas, int idleSeconds, List<Run> runs) implements BenchReport {
+                              int deltas, int idleSeconds, List<Run> runs) implements BenchReport {
 
     static final String SCENARIO = "footprint";
     /** The name of the runs with {@link #edgeJvmOptions}. */
@@ -67,11 +64,35 @@ public record FootprintReport(String scenario, String startedAt, MachineFacts ma
      * @param cpuMsPerDeltaByThread that CPU by thread name (as in {@link Sample#threadNames}), the threads that used any
      * @param nmtIdle           NMT summary (committed KB) of a second process with the same settings, idle
      * @param nmtAfterDeltas    the same after the deltas
+     * @param firstStart        with the {@value #EDGE_SETTINGS} settings: the first start that wrote the class-data archive
+     *                          this run mapped, with the same provider; null for other settings
      */
     public record Run(String provider, String settings, List<String> jvmOptions, double startToAckMs, Sample idle,
                       Sample afterDeltas, double deltasSeconds, double cpuMsPerDelta, Map<String, Double> cpuMsPerDeltaByThread,
                       Map<String, Long> nmtIdle,
-                      Map<String, Long> nmtAfterDeltas) {}
+                      Map<String, Long> nmtAfterDeltas, FirstStart firstStart) {
+
+        /** This run with the NMT summaries of its twin (the same settings, with native memory tracking). */
+        Run withNmt(Map<String, Long> idle, Map<String, Long> afterDeltas) {
+            return new Run(provider, settings, jvmOptions, startToAckMs, this.idle, this.afterDeltas, deltasSeconds, cpuMsPerDelta,
+                    cpuMsPerDeltaByThread, idle, afterDeltas, firstStart);
+        }
+
+        /** This run with the first start that made the archive it mapped. */
+        Run withFirstStart(FirstStart first) {
+            return new Run(provider, settings, jvmOptions, startToAckMs, idle, afterDeltas, deltasSeconds, cpuMsPerDelta,
+                    cpuMsPerDeltaByThread, nmtIdle, nmtAfterDeltas, first);
+        }
+    }
+
+    /**
+     * A device's first start with the edge's settings: no class-data archive yet, the JVM writes it at exit with the
+     * classes that start loaded (its provider's among them).
+     *
+     * @param startToAckMs from starting the JVM to the relay recording the site's first status
+     * @param archiveBytes the archive it left
+     */
+    public record FirstStart(double startToAckMs, long archiveBytes) {}
 
     @Override
     public String fileStem() {
@@ -91,9 +112,7 @@ public record FootprintReport(String scenario, String startedAt, MachineFacts ma
                 .append(machine.jvm()).append(", ").append(machine.cores()).append(" cores; started ").append(startedAt)
                 .append(".\nThe edge's settings (`").append(JvmOptionsFile.PATH).append("`): `")
                 .append(String.join(" ", edgeJvmOptions)).append("`.\n")
-                .append(archiveBytes == 0 ? "" : "A device's first start makes the class-data archive (" + mb(archiveBytes / 1024)
-                        + ") at its exit; that start took " + f(firstStartToAckMs) + " ms to its first ack. The edge runs below "
-                        + "map it.\n")
+                .append(firstStarts())
                 .append('\n')
                 .append("| provider | settings | start → first ack | RSS idle (anon + file) | heap idle | threads | files | RSS after ")
                 .append(deltas).append(" deltas (anon + file) | heap after | threads | files | CPU per delta |\n")
@@ -163,6 +182,15 @@ public record FootprintReport(String scenario, String startedAt, MachineFacts ma
             }
         }
         return md.toString();
+    }
+
+    /** The first starts that made each provider's archive, or nothing without an edge run. */
+    private String firstStarts() {
+        List<String> starts = new ArrayList<>();
+        runs.stream().filter(r -> r.firstStart() != null).forEach(r -> starts.add(r.provider() + " " + mb(r.firstStart().archiveBytes() / 1024)
+                + ", " + f(r.firstStart().startToAckMs()) + " ms to its first ack"));
+        return starts.isEmpty() ? "" : "A device's first start makes the class-data archive at its exit, with the classes its provider "
+                + "loads; each provider's edge runs below map the archive their own first start made: " + String.join("; ", starts) + ".\n";
     }
 
     private static String mem(Sample s) {

@@ -29,6 +29,9 @@ class FootprintIT {
         assertThat(r.path("provider").asText()).isEqualTo("k8s");
         assertThat(r.path("jvmOptions")).isEqualTo(json.path("edgeJvmOptions"));
         assertThat(r.path("startToAckMs").asDouble()).isPositive();
+        // the k8s site's archive comes from a k8s first start
+        assertThat(r.path("firstStart").path("archiveBytes").asLong()).isPositive();
+        assertThat(r.path("firstStart").path("startToAckMs").asDouble()).isPositive();
         for (String sample : new String[] {"idle", "afterDeltas"}) {
             JsonNode s = r.path(sample);
             assertThat(s.path("rssAnonKb").asLong()).as(sample).isPositive();
@@ -46,6 +49,8 @@ class FootprintIT {
             assertThat(classes.path("loaded").asInt()).as(sample).isGreaterThan(1000);
             assertThat(classes.path("shared").asInt()).as(sample).isPositive().isLessThan(classes.path("loaded").asInt());
             assertThat(classes.path("packages")).as(sample).hasSize(ClassCensus.TOP);
+            // fabric8's classes too: with an archive from a sim start, about half the k8s site's classes came from it
+            assertThat(classes.path("shared").asInt()).as(sample).isGreaterThan(classes.path("loaded").asInt() * 8 / 10);
             JsonNode mappings = s.path("rssKbByMapping");
             assertThat(mappings.path("Java heap").asLong()).as(sample).isPositive();
             assertThat(mappings.path("libjvm.so").asLong()).as(sample).isPositive();
